@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# blacklock, out of tree.
+#
+#   make              build blacklock.ko against KERNELDIR
+#   make demo         build, boot a throwaway VM, compare every lock kind
+#   make check        W=1 build, sparse, checkpatch, VM integration test
+#   make sparse       sparse (C=2) only
+#   make style        checkpatch.pl --strict only
+#   make clean
+#
+# KERNELDIR defaults to the running kernel's build tree; the VM targets use
+# Debian's linux-headers-amd64 that matches the kernel they boot.
+
+KERNELDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(shell pwd)
+
+all: module
+
+module:
+	$(MAKE) -C $(KERNELDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KERNELDIR) M=$(PWD) clean 2>/dev/null || \
+		rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order .tmp_versions
+
+sparse:
+	tools/check.sh --only sparse
+
+style:
+	tools/check.sh --only style
+
+check:
+	tools/check.sh
+
+demo:
+	tools/demo.sh
+
+.PHONY: all module clean sparse style check demo

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the debugfs interface, /sys/kernel/debug/blacklock/.
+ *
+ *   lock duration_ms cs_ns think_ns cpus ncpus   knobs (read/write)
+ *   control      write start, stop, reset or wait
+ *   status       state and runs finished
+ *   locks        the lock menu
+ *   stats        the kept results, "key: value" lines, a blank line
+ *                between records
+ *   stats.json   the same results as a JSON array
+ *   histogram    the newest result's latency histograms, one bucket a line
+ *
+ * A knob write that cannot be honoured changes nothing and fails with
+ * -EINVAL (bad value) or -EBUSY (a run is going). Every key is documented in
+ * Documentation/blacklock.rst; keys are only ever added, never renamed.
+ *
+ * The text and the JSON forms of a record come from one function,
+ * blk_emit_result(), writing through a tiny emitter that knows the syntax,
+ * so the two can never disagree about what a run measured.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/limits.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "blacklock.h"
+
+static struct dentry *blk_dir;
+
+/* ---- the emitter ----------------------------------------------------- */
+
+enum blk_syntax {
+	BLK_TEXT,	/* "key: value\n" */
+	BLK_TEXT_CPU,	/* " key=value", on one cpuN: line */
+	BLK_JSON,	/* "key": value, comma separated */
+};
+
+struct blk_emit {
+	struct seq_file *m;
+	enum blk_syntax syntax;
+	bool first;
+};
+
+static void blk_key(struct blk_emit *e, const char *key)
+{
+	switch (e->syntax) {
+	case BLK_TEXT:
+		seq_printf(e->m, "%s: ", key);
+		break;
+	case BLK_TEXT_CPU:
+		seq_printf(e->m, " %s=", key);
+		break;
+	case BLK_JSON:
+		seq_printf(e->m, "%s\"%s\": ", e->first ? "" : ", ", key);
+		break;
+	}
+	e->first = false;
+}
+
+static void blk_end(struct blk_emit *e)
+{
+	if (e->syntax == BLK_TEXT)
+		seq_putc(e->m, '\n');
+}
+
+static void blk_put_u64(struct blk_emit *e, const char *key, u64 v)
+{
+	blk_key(e, key);
+	seq_printf(e->m, "%llu", v);
+	blk_end(e);
+}
+
+static void blk_put_str(struct blk_emit *e, const char *key, const char *s)
+{
+	blk_key(e, key);
+	seq_printf(e->m, e->syntax == BLK_JSON ? "\"%s\"" : "%s", s);
+	blk_end(e);
+}
+
+/* A ratio in millionths as a decimal; U64_MAX means infinite/undefined. */
+static void blk_put_micro(struct blk_emit *e, const char *key, u64 v)
+{
+	blk_key(e, key);
+	if (v == U64_MAX)
+		seq_puts(e->m, e->syntax == BLK_JSON ? "null" : "inf");
+	else
+		seq_printf(e->m, "%llu.%06llu", v / 1000000, v % 1000000);
+	blk_end(e);
+}
+
+static const struct {
+	const char *name;
+	u32 ppm;
+} blk_pcts[] = {
+	{ "p50", 500000 }, { "p90", 900000 }, { "p99", 990000 },
+	{ "p999", 999000 }, { "max", 1000000 },
+};
+
+/* <what>_cycles_<pct> for every percentile and the mean, then <what>_ns_. */
+static void blk_put_hist(struct blk_emit *e, const char *what,
+			 const struct blk_hist *h)
+{
+	char key[40];
+	u64 v;
+	int unit, i;
+
+	for (unit = 0; unit < 2; unit++) {
+		const char *u = unit ? "ns" : "cycles";
+
+		for (i = 0; i < ARRAY_SIZE(blk_pcts); i++) {
+			v = blk_hist_percentile(h, blk_pcts[i].ppm);
+			snprintf(key, sizeof(key), "%s_%s_%s", what, u,
+				 blk_pcts[i].name);
+			blk_put_u64(e, key, unit ? blk_cycles_to_ns(v) : v);
+		}
+		v = h->count ? div64_u64(h->sum, h->count) : 0;
+		snprintf(key, sizeof(key), "%s_%s_mean", what, u);
+		blk_put_u64(e, key, unit ? blk_cycles_to_ns(v) : v);
+	}
+}
+
+static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
+{
+	if (e->syntax == BLK_JSON)	/* the text line starts "cpuN:" */
+		blk_put_u64(e, "cpu", c->cpu);
+	blk_put_u64(e, "acquisitions", c->acquisitions);
+	blk_put_micro(e, "share", c->share_micro);
+	blk_put_u64(e, "contended", c->contended);
+	blk_put_u64(e, "cas_failures", c->cas_failures);
+	blk_put_u64(e, "spins", c->spins);
+	blk_put_u64(e, "overlaps", c->overlaps);
+	blk_put_u64(e, "acquire_cycles_p50", c->acquire_p50);
+	blk_put_u64(e, "acquire_cycles_p99", c->acquire_p99);
+	blk_put_u64(e, "acquire_cycles_max", c->acquire_max);
+}
+
+/* One record, in e->syntax (BLK_TEXT or BLK_JSON). */
+static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
+{
+	const bool json = e->syntax == BLK_JSON;
+	char cpus[64];
+	unsigned int i;
+
+	snprintf(cpus, sizeof(cpus), "%*pbl", cpumask_pr_args(&r->cfg.cpus));
+	blk_put_u64(e, "run", r->id);
+	blk_put_str(e, "lock", r->cfg.ops->name);
+	blk_put_u64(e, "lock_broken", r->cfg.ops->broken);
+	blk_put_str(e, "kernel", init_utsname()->release);
+	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
+	blk_put_str(e, "clock", blk_clock_info.name);
+	blk_put_u64(e, "clock_khz", blk_clock_info.khz);
+	blk_put_u64(e, "timer_overhead_cycles", blk_clock_info.overhead);
+	blk_put_str(e, "cpus", cpus);
+	blk_put_u64(e, "nr_cpus", r->nr_cpus);
+	blk_put_u64(e, "duration_ms", r->cfg.duration_ms);
+	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
+	blk_put_u64(e, "think_ns", r->cfg.think_ns);
+	blk_put_u64(e, "stopped", r->stopped);
+	blk_put_u64(e, "duration_ns", r->duration_ns);
+	blk_put_u64(e, "acquisitions", r->acquisitions);
+	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
+	blk_put_u64(e, "violations", r->violations);
+	blk_put_u64(e, "overlaps", r->overlaps);
+	blk_put_u64(e, "lost_updates", r->lost_updates);
+	blk_put_u64(e, "contention_counted", r->cfg.ops->counted);
+	blk_put_u64(e, "contended", r->contended);
+	blk_put_u64(e, "cas_failures", r->cas_failures);
+	blk_put_u64(e, "spins", r->spins);
+	blk_put_hist(e, "acquire", &r->acquire);
+	blk_put_hist(e, "hold", &r->hold);
+	blk_put_micro(e, "fairness_jain", r->jain_micro);
+	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
+
+	if (json) {
+		blk_key(e, "per_cpu");
+		seq_putc(e->m, '[');
+	}
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct blk_emit c = {
+			.m = e->m,
+			.syntax = json ? BLK_JSON : BLK_TEXT_CPU,
+			.first = true,
+		};
+
+		if (json)
+			seq_printf(e->m, "%s{", i ? ", " : "");
+		else
+			seq_printf(e->m, "cpu%u:", r->cpu[i].cpu);
+		blk_emit_cpu(&c, &r->cpu[i]);
+		seq_puts(e->m, json ? "}" : "\n");
+	}
+	if (json)
+		seq_putc(e->m, ']');
+}
+
+/**
+ * blk_result_print() - log a one-line summary of a result.
+ * @r: the result.
+ */
+void blk_result_print(const struct blk_result *r)
+{
+	pr_info("blacklock: run %llu: %s on %u CPUs, %llu ms: %llu acquisitions (%llu/s), %llu violations%s\n",
+		r->id, r->cfg.ops->name, r->nr_cpus,
+		div_u64(r->duration_ns, NSEC_PER_MSEC), r->acquisitions,
+		blk_throughput(r), r->violations,
+		r->stopped ? " (stopped early)" : "");
+}
+
+/* ---- read-only files -------------------------------------------------- */
+
+static int blk_stats_one(const struct blk_result *r, void *arg)
+{
+	struct blk_emit *e = arg;
+
+	if (e->syntax == BLK_JSON)
+		seq_puts(e->m, e->first ? "\n{" : ",\n{");
+	else if (!e->first)
+		seq_putc(e->m, '\n');
+	e->first = true;
+	blk_emit_result(e, r);
+	if (e->syntax == BLK_JSON)
+		seq_putc(e->m, '}');
+	e->first = false;
+	return 0;
+}
+
+static int blk_stats_show(struct seq_file *m, void *v)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_TEXT, .first = true };
+
+	blk_results_walk(blk_stats_one, &e, false);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_stats);
+
+static int blk_stats_json_show(struct seq_file *m, void *v)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_JSON, .first = true };
+
+	seq_putc(m, '[');
+	blk_results_walk(blk_stats_one, &e, false);
+	seq_puts(m, "\n]\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_stats_json);
+
+static void blk_hist_lines(struct seq_file *m, const char *what,
+			   const struct blk_hist *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLK_HIST_BUCKETS; i++)
+		if (h->buckets[i])
+			seq_printf(m, "%s %llu %llu %llu\n", what,
+				   blk_hist_bucket_low(i),
+				   blk_hist_bucket_high(i), h->buckets[i]);
+}
+
+static int blk_histogram_one(const struct blk_result *r, void *arg)
+{
+	struct seq_file *m = arg;
+
+	seq_printf(m, "# run %llu lock %s: <histogram> <low> <high> <count>, cycles\n",
+		   r->id, r->cfg.ops->name);
+	blk_hist_lines(m, "acquire", &r->acquire);
+	blk_hist_lines(m, "hold", &r->hold);
+	return 0;
+}
+
+static int blk_histogram_show(struct seq_file *m, void *v)
+{
+	blk_results_walk(blk_histogram_one, m, true);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_histogram);
+
+static int blk_status_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "state: %s\nruns: %llu\n",
+		   blk_running() ? "running" : "idle", blk_runs_done());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_status);
+
+static int blk_locks_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk_lock_menu_len; i++)
+		seq_printf(m, "%-13s %s\n", blk_lock_menu[i]->name,
+			   blk_lock_menu[i]->desc);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_locks);
+
+/* ---- writable files ------------------------------------------------------ */
+
+static char *blk_copy_arg(const char __user *ubuf, size_t count)
+{
+	if (!count || count >= PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, count);
+}
+
+static int blk_knob_seq_show(struct seq_file *m, void *v)
+{
+	blk_knob_show((uintptr_t)m->private, m);
+	return 0;
+}
+
+static int blk_knob_file_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, blk_knob_seq_show, inode->i_private);
+}
+
+static ssize_t blk_knob_file_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	char *buf = blk_copy_arg(ubuf, count);
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = blk_knob_write((uintptr_t)m->private, buf);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations blk_knob_fops = {
+	.owner		= THIS_MODULE,
+	.open		= blk_knob_file_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.write		= blk_knob_file_write,
+	.release	= single_release,
+};
+
+static ssize_t blk_control_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char *buf = blk_copy_arg(ubuf, count);
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = blk_control(buf);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations blk_control_fops = {
+	.owner		= THIS_MODULE,
+	.open		= simple_open,
+	.write		= blk_control_write,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * blk_debugfs_init() - create /sys/kernel/debug/blacklock and its files.
+ *
+ * Return: 0, or a negative errno if debugfs is unavailable.
+ */
+int blk_debugfs_init(void)
+{
+	uintptr_t knob;
+
+	blk_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(blk_dir))
+		return PTR_ERR(blk_dir);
+	for (knob = 0; knob < BLK_NR_KNOBS; knob++)
+		debugfs_create_file(blk_knob_names[knob], 0644, blk_dir,
+				    (void *)knob, &blk_knob_fops);
+	debugfs_create_file("control", 0200, blk_dir, NULL, &blk_control_fops);
+	debugfs_create_file("status", 0444, blk_dir, NULL, &blk_status_fops);
+	debugfs_create_file("locks", 0444, blk_dir, NULL, &blk_locks_fops);
+	debugfs_create_file("stats", 0444, blk_dir, NULL, &blk_stats_fops);
+	debugfs_create_file("stats.json", 0444, blk_dir, NULL,
+			    &blk_stats_json_fops);
+	debugfs_create_file("histogram", 0444, blk_dir, NULL,
+			    &blk_histogram_fops);
+	return 0;
+}
+
+/**
+ * blk_debugfs_exit() - remove the debugfs files, waiting for their users.
+ */
+void blk_debugfs_exit(void)
+{
+	debugfs_remove(blk_dir);
+	blk_dir = NULL;
+}

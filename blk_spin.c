@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the contended paths of the TTAS and TAS locks.
+ *
+ * Everything here runs only after the inline fast path's CAS has failed,
+ * which is why it is allowed to count. The counters are per CPU, written
+ * with this_cpu_add() (one instruction on x86, safe against interrupts) and
+ * summed only when somebody reads them, the way lock_events.c does it: the
+ * contended path never shares a counter cache line with another CPU.
+ *
+ * The spin loops count into locals and add once per acquisition, so the
+ * inner loop itself stays a load, a compare and a cpu_relax().
+ */
+#include <linux/percpu.h>
+#include <linux/processor.h>
+#include <linux/string.h>
+
+#include "blk_spin.h"
+
+static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
+
+static void blk_spin_account(u64 cas_failures, u64 spins)
+{
+	this_cpu_inc(blk_spin_counters.contended);
+	this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
+	this_cpu_add(blk_spin_counters.spins, spins);
+}
+
+/*
+ * The TTAS loop, shared by both back-ends. @be is a compile-time constant in
+ * each caller, so each slow path is built with one kind of CAS only.
+ *
+ * Entered with preemption disabled and one CAS already failed. The inner
+ * loop reads with RELAXED ordering: see the ordering argument in blk_spin.h.
+ */
+static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
+					  enum blk_cas_backend be)
+{
+	u64 failures = 1, spins = 0;
+	u32 old;
+
+	for (;;) {
+		while (__atomic_load_n(&lock->val, __ATOMIC_RELAXED)) {
+			cpu_relax();
+			spins++;
+		}
+		old = 0;
+		if (blk_cas(be, &lock->val, &old, 1))
+			break;
+		failures++;
+	}
+	blk_spin_account(failures, spins);
+}
+
+/**
+ * blk_spin_lock_slowpath() - contended acquisition, builtin CAS.
+ * @lock: the lock, whose fast-path CAS has just failed.
+ *
+ * Called by blk_spin_lock() with preemption disabled; returns holding @lock.
+ */
+void blk_spin_lock_slowpath(struct blk_spinlock *lock)
+{
+	blk_ttas_spin(lock, BLK_CAS_BUILTIN);
+}
+
+/**
+ * blk_spin_lock_asm_slowpath() - contended acquisition, inline-asm CAS.
+ * @lock: the lock, whose fast-path CAS has just failed.
+ *
+ * Called by blk_spin_lock_asm() with preemption disabled; returns holding
+ * @lock.
+ */
+void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock)
+{
+	blk_ttas_spin(lock, BLK_CAS_ASM);
+}
+
+/**
+ * blk_spin_tas_slowpath() - contended acquisition without the read-only spin.
+ * @lock: the lock, whose fast-path CAS has just failed.
+ *
+ * Retries the CAS back to back (with cpu_relax() between attempts, as any
+ * sane TAS lock would). Each retry is counted both as a CAS failure and as
+ * a spin, so the two kinds can be compared in one table.
+ */
+void blk_spin_tas_slowpath(struct blk_spinlock *lock)
+{
+	u64 failures = 1;
+	u32 old;
+
+	for (;;) {
+		cpu_relax();
+		old = 0;
+		if (blk_cas_builtin(&lock->val, &old, 1))
+			break;
+		failures++;
+	}
+	blk_spin_account(failures, failures);
+}
+
+/**
+ * blk_spin_counters_read() - read one CPU's contention counters.
+ * @sum: where to add them.
+ * @cpu: the CPU.
+ *
+ * Adds to @sum, so callers can sum CPUs by calling it once per CPU. The
+ * counters may move while they are read; read them after the lockers stop.
+ */
+void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
+{
+	const struct blk_spin_counters *c = per_cpu_ptr(&blk_spin_counters, cpu);
+
+	sum->contended += READ_ONCE(c->contended);
+	sum->cas_failures += READ_ONCE(c->cas_failures);
+	sum->spins += READ_ONCE(c->spins);
+}
+
+/**
+ * blk_spin_counters_reset() - zero every CPU's contention counters.
+ *
+ * Call only while no blk_spin lock is contended, e.g. before a run.
+ */
+void blk_spin_counters_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&blk_spin_counters, cpu), 0,
+		       sizeof(struct blk_spin_counters));
+}

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: a test-and-test-and-set (TTAS) spinlock, twice.
+ *
+ * The lock is one 32-bit word: 0 is free, 1 is held.
+ *
+ *   acquire: CAS(0 -> 1) with ACQUIRE ordering; when it fails, spin on
+ *            RELAXED loads of the word, with cpu_relax(), until it reads 0,
+ *            then try the CAS again.
+ *   release: STORE(0) with RELEASE ordering.
+ *
+ * Two back-ends implement the CAS and are built side by side, so that one
+ * run can compare them:
+ *
+ *   - blk_spin_*()     GCC's __atomic builtins (__atomic_compare_exchange_n,
+ *                      __atomic_load_n, __atomic_store_n);
+ *   - blk_spin_*_asm() an inline "lock cmpxchg" on x86 (UML included). On any
+ *                      other architecture the _asm variants are the builtins.
+ *
+ * Ordering argument
+ * -----------------
+ * The only ordering that mutual exclusion needs is that everything one owner
+ * did inside its critical section is visible to the next owner before that
+ * owner's critical section starts:
+ *
+ *   CPU0 (owner)                      CPU1 (next owner)
+ *   ------------                      -----------------
+ *   x = 1;   (critical section)
+ *   STORE_RELEASE(lock->val, 0);  ->  CAS_ACQUIRE(lock->val, 0, 1) succeeds
+ *                                     r = x;   (must see 1)
+ *
+ * The release store in blk_spin_unlock() pairs with the acquire CAS in
+ * blk_spin_lock() that reads the 0 it wrote: the CAS "reads-from" the
+ * release store, so everything before the store happens-before everything
+ * after the CAS. That is the whole argument, and it is the same one
+ * include/asm-generic/qspinlock.h makes for queued_spin_unlock() and the
+ * atomic_try_cmpxchg_acquire() in queued_spin_lock().
+ *
+ * The inner spin may use relaxed loads because it never grants the lock: it
+ * only decides when another CAS is worth trying. A stale 0 costs one failed
+ * CAS; a stale 1 costs one more cpu_relax(). Ownership, and with it the
+ * ordering, comes only from the acquire CAS. Nor does the failed CAS need any
+ * ordering: its result is discarded.
+ *
+ * The release store needs no read barrier before it because the critical
+ * section's loads must not move below it either: RELEASE orders both prior
+ * loads and prior stores before the store. On x86 (TSO) the release store is
+ * a plain MOV and "lock cmpxchg" is a full barrier, so the two back-ends
+ * differ only in how the compiler sees them; on weakly ordered machines the
+ * builtins emit the barriers (LDAXR/STLR or a DMB) the C11 model requires.
+ *
+ * Like spin_lock(), taking the lock disables preemption and releasing it
+ * enables it again, so a holder is never scheduled out while others spin.
+ *
+ * Instrumentation: the uncontended path (one successful CAS) is inline and
+ * counts nothing. Only when that CAS fails does the code go out of line to
+ * blk_spin_lock_slowpath(), which counts the contended acquisition, every
+ * failed CAS and every inner-loop iteration into per-CPU counters that are
+ * summed when read (see blk_spin_counters_read()).
+ */
+#ifndef _BLK_SPIN_H
+#define _BLK_SPIN_H
+
+#include <linux/compiler.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+
+/**
+ * struct blk_spinlock - a TTAS spinlock: one word, 0 free, 1 held.
+ * @val: the lock word. Touch it only through the blk_spin_*() functions.
+ */
+struct blk_spinlock {
+	u32 val;
+};
+
+/** BLK_SPIN_LOCK_UNLOCKED - static initializer of a free &struct blk_spinlock. */
+#define BLK_SPIN_LOCK_UNLOCKED	{ .val = 0 }
+
+/** DEFINE_BLK_SPINLOCK - define and initialize a free &struct blk_spinlock. */
+#define DEFINE_BLK_SPINLOCK(x)	struct blk_spinlock x = BLK_SPIN_LOCK_UNLOCKED
+
+/**
+ * struct blk_spin_counters - contention counters of the blk_spin locks.
+ * @contended: acquisitions whose first CAS failed.
+ * @cas_failures: CAS attempts that failed, the first one included.
+ * @spins: iterations of the read-only inner loop (for TAS: CAS retries).
+ */
+struct blk_spin_counters {
+	u64 contended;
+	u64 cas_failures;
+	u64 spins;
+};
+
+/**
+ * enum blk_cas_backend - which instructions implement the CAS.
+ * @BLK_CAS_BUILTIN: GCC __atomic builtins.
+ * @BLK_CAS_ASM: x86 inline "lock cmpxchg" (the builtins elsewhere).
+ */
+enum blk_cas_backend {
+	BLK_CAS_BUILTIN,
+	BLK_CAS_ASM,
+};
+
+/**
+ * blk_cas_builtin() - compare-and-swap a lock word with the __atomic builtins.
+ * @ptr: the word.
+ * @old: in: the expected value; out, on failure: the value found.
+ * @new: the value to store when *@ptr == *@old.
+ *
+ * Acquire ordering on success, relaxed on failure.
+ *
+ * Return: true if *@ptr held *@old and now holds @new.
+ */
+static __always_inline bool blk_cas_builtin(u32 *ptr, u32 *old, u32 new)
+{
+	return __atomic_compare_exchange_n(ptr, old, new, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+#if defined(CONFIG_X86) || defined(CONFIG_UML_X86)
+/**
+ * blk_cas_asm() - compare-and-swap a lock word with "lock cmpxchg".
+ * @ptr: the word.
+ * @old: in: the expected value; out, on failure: the value found.
+ * @new: the value to store when *@ptr == *@old.
+ *
+ * CMPXCHG compares EAX with the memory operand: equal, it stores @new and
+ * sets ZF; not equal, it loads the memory operand into EAX and clears ZF.
+ * Hence "+a" for the expected/found value, "+m" for the word (read and
+ * written), "=@ccz" to hand ZF to the compiler as the result, and a "memory"
+ * clobber so the compiler moves no memory access across it: with LOCK it is
+ * a full barrier for the CPU, and the clobber makes it one for the compiler.
+ *
+ * Return: true if *@ptr held *@old and now holds @new.
+ */
+static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
+{
+	bool success;
+	u32 prev = *old;
+
+	asm volatile("lock cmpxchgl %[new], %[ptr]"
+		     : "=@ccz" (success), [ptr] "+m" (*ptr), "+a" (prev)
+		     : [new] "r" (new)
+		     : "memory");
+	*old = prev;
+	return success;
+}
+#else
+static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
+{
+	return blk_cas_builtin(ptr, old, new);
+}
+#endif
+
+/**
+ * blk_cas() - compare-and-swap with the chosen back-end.
+ * @be: BLK_CAS_BUILTIN or BLK_CAS_ASM; a constant, so the choice folds away.
+ * @ptr: the word.
+ * @old: in: the expected value; out, on failure: the value found.
+ * @new: the value to store.
+ *
+ * Return: true on success.
+ */
+static __always_inline bool blk_cas(enum blk_cas_backend be, u32 *ptr,
+				    u32 *old, u32 new)
+{
+	if (be == BLK_CAS_ASM)
+		return blk_cas_asm(ptr, old, new);
+	return blk_cas_builtin(ptr, old, new);
+}
+
+void blk_spin_lock_slowpath(struct blk_spinlock *lock);
+void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock);
+void blk_spin_tas_slowpath(struct blk_spinlock *lock);
+void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
+void blk_spin_counters_reset(void);
+
+/**
+ * blk_spin_init() - initialize a lock to the free state.
+ * @lock: the lock.
+ */
+static inline void blk_spin_init(struct blk_spinlock *lock)
+{
+	__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);
+}
+
+/**
+ * blk_spin_is_locked() - peek at a lock.
+ * @lock: the lock.
+ *
+ * A relaxed read: the answer may be stale by the time it is used.
+ *
+ * Return: true if the lock is held.
+ */
+static inline bool blk_spin_is_locked(struct blk_spinlock *lock)
+{
+	return __atomic_load_n(&lock->val, __ATOMIC_RELAXED) != 0;
+}
+
+static __always_inline bool __blk_spin_trylock(struct blk_spinlock *lock,
+					       enum blk_cas_backend be)
+{
+	u32 old = 0;
+
+	preempt_disable();
+	if (likely(blk_cas(be, &lock->val, &old, 1)))
+		return true;
+	preempt_enable();
+	return false;
+}
+
+/**
+ * __blk_spin_trylock_builtin() - take a lock if free, without waiting.
+ * @lock: the lock.
+ *
+ * Use blk_spin_trylock(), which tells sparse about the lock.
+ *
+ * Return: true if the lock was taken (preemption is then disabled).
+ */
+static inline bool __blk_spin_trylock_builtin(struct blk_spinlock *lock)
+{
+	return __blk_spin_trylock(lock, BLK_CAS_BUILTIN);
+}
+
+/**
+ * __blk_spin_trylock_asm() - blk_spin_trylock() with the inline-asm CAS.
+ * @lock: the lock.
+ *
+ * Return: true if the lock was taken (preemption is then disabled).
+ */
+static inline bool __blk_spin_trylock_asm(struct blk_spinlock *lock)
+{
+	return __blk_spin_trylock(lock, BLK_CAS_ASM);
+}
+
+/*
+ * The trylocks are macros so that sparse learns the lock is held when they
+ * return true, as with raw_spin_trylock().
+ */
+#define blk_spin_trylock(lock) ({					\
+	struct blk_spinlock *__l = (lock);				\
+	__cond_lock(__l, __blk_spin_trylock_builtin(__l));		\
+})
+#define blk_spin_trylock_asm(lock) ({					\
+	struct blk_spinlock *__l = (lock);				\
+	__cond_lock(__l, __blk_spin_trylock_asm(__l));			\
+})
+
+/**
+ * blk_spin_lock() - take a lock, spinning until it is free.
+ * @lock: the lock.
+ *
+ * Disables preemption. The fast path is one CAS, inline and uncounted.
+ */
+static inline void blk_spin_lock(struct blk_spinlock *lock)
+	__acquires(lock)
+{
+	u32 old = 0;
+
+	preempt_disable();
+	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
+		blk_spin_lock_slowpath(lock);
+	__acquire(lock);
+}
+
+/**
+ * blk_spin_lock_asm() - blk_spin_lock() with the inline-asm CAS.
+ * @lock: the lock.
+ */
+static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
+	__acquires(lock)
+{
+	u32 old = 0;
+
+	preempt_disable();
+	if (unlikely(!blk_cas_asm(&lock->val, &old, 1)))
+		blk_spin_lock_asm_slowpath(lock);
+	__acquire(lock);
+}
+
+/**
+ * blk_spin_lock_tas() - take a lock with a plain test-and-set loop.
+ * @lock: the lock.
+ *
+ * The design TTAS avoids: on failure it retries the CAS at once, with no
+ * read-only inner spin, so every waiter keeps pulling the line exclusive
+ * (the "bus storm"). Kept as a lock kind for comparison; unlocked with
+ * blk_spin_unlock().
+ */
+static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
+	__acquires(lock)
+{
+	u32 old = 0;
+
+	preempt_disable();
+	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
+		blk_spin_tas_slowpath(lock);
+	__acquire(lock);
+}
+
+/**
+ * blk_spin_unlock() - release a lock taken by any blk_spin_lock*() variant.
+ * @lock: the lock.
+ *
+ * A release store of 0: it pairs with the acquire CAS of the next owner.
+ * Re-enables preemption.
+ */
+static inline void blk_spin_unlock(struct blk_spinlock *lock)
+	__releases(lock)
+{
+	__release(lock);
+	__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+#endif /* _BLK_SPIN_H */

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install, from Debian's archive, what the blacklock tools need and this
+# machine lacks. Says what it installs; installs nothing that is there.
+set -euo pipefail
+BLK_TOOL=bootstrap
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 [demo|check]
+  demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
+         qemu, busybox (the default)
+  check  that, plus sparse, the kernel source (for checkpatch.pl), python3
+USAGE
+	exit 2
+}
+
+what=${1:-demo}
+[ $# -le 1 ] || usage
+demo_pkgs="make gcc linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio gzip"
+case "$what" in
+demo) pkgs=$demo_pkgs ;;
+check) pkgs="$demo_pkgs sparse linux-source-6.1 xz-utils perl python3" ;;
+-h|--help) usage ;;
+*) usage ;;
+esac
+
+missing=
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	blk_say "all present: $pkgs"
+	exit 0
+fi
+[ "$(id -u)" = 0 ] || blk_die "need root to install:$missing"
+blk_say "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+blk_say "installed:$missing"

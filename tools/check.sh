@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything that must hold before a change lands.
+#
+#   build   blacklock.ko builds with W=1 and not one warning
+#   sparse  sparse (C=2) has nothing to say
+#   style   checkpatch.pl --strict is clean on every .c and .h
+#   vm      the integration test in a VM (tools/guest/check.sh): exclusion
+#           for every real lock over >= 1e6 acquisitions, busted caught, bad
+#           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
+#
+# Ends with "N passed, N failed"; exits non-zero if anything failed.
+set -euo pipefail
+BLK_TOOL=check
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	echo "usage: $0 [--only build|sparse|style|vm]" >&2
+	exit 2
+}
+
+only=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--only)
+		[ $# -ge 2 ] || usage
+		only=$2
+		shift 2
+		;;
+	*) usage ;;
+	esac
+done
+case "$only" in "" | build | sparse | style | vm) ;; *) usage ;; esac
+
+passed=0 failed=0
+result() { # result STATUS DESCRIPTION
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS: $2"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $2"
+	fi
+}
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+
+"$BLK_TOP/tools/bootstrap.sh" check
+kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers"
+kdir=/usr/src/linux-headers-$kver
+mkdir -p "$BLK_BUILD"
+cd "$BLK_TOP"
+
+if want build; then
+	make -s clean KERNELDIR="$kdir" >/dev/null 2>&1 || true
+	rc=0
+	make KERNELDIR="$kdir" W=1 >"$BLK_BUILD/build.log" 2>&1 || rc=$?
+	warnings=$(grep -c 'warning:' "$BLK_BUILD/build.log" || true)
+	[ "$warnings" = 0 ] || grep 'warning:' "$BLK_BUILD/build.log"
+	result $((rc + warnings)) "W=1 build against $kver: exit $rc, $warnings warnings"
+fi
+
+if want sparse; then
+	rc=0
+	make -C "$kdir" M="$BLK_TOP" C=2 modules >"$BLK_BUILD/sparse.log" 2>&1 || rc=$?
+	complaints=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$BLK_BUILD/sparse.log" || true)
+	[ "$complaints" = 0 ] || grep -E ': (warning|error):' "$BLK_BUILD/sparse.log"
+	result $((rc + complaints)) "sparse (C=2): exit $rc, $complaints complaints"
+fi
+
+if want style; then
+	cp_dir=$BLK_CACHE/checkpatch
+	if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
+		blk_say "extracting checkpatch.pl from linux-source-6.1"
+		mkdir -p "$cp_dir"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$cp_dir" --strip-components=1 \
+			linux-source-6.1/scripts/checkpatch.pl \
+			linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/const_structs.checkpatch
+	fi
+	# USE_LOCKDEP: the lock menu's is_locked operation for spinlock_t is
+	# spin_is_locked() itself, not an assertion that lockdep could replace.
+	for f in $(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort); do
+		rc=0
+		out=$(perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--ignore USE_LOCKDEP -f "$f" 2>&1) || rc=1
+		[ -z "$out" ] || printf '%s\n' "$out"
+		result $rc "checkpatch --strict $f"
+	done
+fi
+
+if want vm; then
+	blk_build_for_vm
+	log=$BLK_BUILD/check-vm.log
+	rc=0
+	verdict=$("$BLK_TOP/tools/vm.sh" -t 600 -l "$log" "$BLK_TOP/tools/guest/check.sh" 2>&1 >/dev/null |
+		tee /dev/stderr | grep 'verdict:') || rc=$?
+	tap=$(grep -E '^(not )?ok [0-9]+ - ' "$log" || true)
+	[ -n "$tap" ] || result 1 "the VM integration test produced no results (see $log)"
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		case "$line" in
+		"not ok "*) result 1 "vm: ${line#not ok * - }" ;;
+		*) result 0 "vm: ${line#ok * - }" ;;
+		esac
+	done <<<"$tap"
+	case "$verdict" in
+	*"kernel log clean"*) result 0 "vm: kernel log clean (no Oops, BUG, WARNING, lockup, stall)" ;;
+	*) result 1 "vm: kernel log clean: $verdict" ;;
+	esac
+	json_rc=0
+	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats.json"
+	python3 - "$BLK_BUILD/stats.json" <<'PY' || json_rc=1
+import json, sys
+runs = json.load(open(sys.argv[1]))
+assert len(runs) >= 5, "expected >= 5 runs, got %d" % len(runs)
+for r in runs:
+    assert len(r["per_cpu"]) == r["nr_cpus"], "per_cpu entries"
+    assert sum(c["acquisitions"] for c in r["per_cpu"]) == r["acquisitions"]
+PY
+	result $json_rc "vm: stats.json is valid JSON and agrees with itself"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

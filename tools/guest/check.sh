@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The integration test, run inside the VM by tools/check.sh (busybox sh).
+# One "ok N - ..." or "not ok N - ..." line per check, TAP style; the JSON
+# of every run is printed between BLK-JSON markers for the host to parse.
+# Exit status: the number of failed checks (0 = all passed).
+D=/sys/kernel/debug/blacklock
+DUR=${BLK_CHECK_MS:-2000}
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+# key NAME < record
+key() { awk -v k="$1:" '$1 == k { print $2; exit }'; }
+# A write that must be refused with the given error, leaving the knob as it was.
+refused() {
+	file=$1 value=$2 want=$3
+	before=$(cat "$D/$file" 2>/dev/null)
+	err=$( { echo "$value" >"$D/$file"; } 2>&1) && err="accepted"
+	after=$(cat "$D/$file" 2>/dev/null)
+	case "$err" in
+	*"$want"*)
+		check "$file='$value' refused ($want), value kept" [ "$before" = "$after" ] ;;
+	*)
+		not_ok "$file='$value' refused ($want): got '$err'" ;;
+	esac
+}
+
+# ---- mutual exclusion: every real lock, >= 1e6 acquisitions -------------
+for l in ttas ttas_asm tas spinlock raw_spinlock; do
+	rec=$(blkctl run lock=$l duration_ms="$DUR" cs_ns=0 think_ns=0 cpus=all ncpus=0)
+	acq=$(echo "$rec" | key acquisitions)
+	vio=$(echo "$rec" | key violations)
+	check "$l: violations 0 over >= 1000000 acquisitions (got $vio over $acq)" \
+		[ "${acq:-0}" -ge 1000000 -a "$vio" = 0 ]
+done
+for l in ttas ttas_asm spinlock; do
+	rec=$(blkctl run lock=$l duration_ms=500 cs_ns=200 think_ns=100)
+	vio=$(echo "$rec" | key violations)
+	acq=$(echo "$rec" | key acquisitions)
+	check "$l with cs_ns=200 think_ns=100: violations 0 (got $vio over $acq)" \
+		[ "${acq:-0}" -gt 0 -a "$vio" = 0 ]
+done
+
+# ---- the negative control ------------------------------------------------
+rec=$(blkctl run lock=busted duration_ms="$DUR" cs_ns=0 think_ns=0)
+vio=$(echo "$rec" | key violations)
+check "busted is caught: violations > 0 (got $vio)" [ "${vio:-0}" -gt 0 ]
+
+# ---- the record ------------------------------------------------------------
+rec=$(blkctl run lock=ttas duration_ms=300)
+missing=
+for k in run lock kernel spinlock_impl clock cpus nr_cpus duration_ns acquisitions \
+	throughput_per_s violations cas_failures spins acquire_cycles_p50 \
+	acquire_cycles_p90 acquire_cycles_p99 acquire_cycles_p999 acquire_cycles_max \
+	acquire_ns_p50 acquire_ns_p99 hold_cycles_p50 hold_ns_p50 fairness_jain \
+	fairness_max_min timer_overhead_cycles; do
+	[ -n "$(echo "$rec" | key "$k")" ] || missing="$missing $k"
+done
+check "stats has every documented key${missing:+ (missing:$missing)}" [ -z "$missing" ]
+check "stats has a cpuN: line per CPU" [ "$(echo "$rec" | grep -c '^cpu[0-9]*: ')" = "$(nproc)" ]
+acq=$(echo "$rec" | key acquisitions)
+hsum=$(awk '$1 == "acquire" { s += $4 } END { print s + 0 }' "$D/histogram")
+check "histogram counts add up to the acquisitions ($hsum = $acq)" [ "$hsum" = "$acq" ]
+check "spinlock_t flavour is reported ($(echo "$rec" | key spinlock_impl))" \
+	[ "$(echo "$rec" | key spinlock_impl)" = queued ]
+
+rec=$(blkctl run lock=ttas ncpus=1 duration_ms=300)
+check "ncpus=1: one worker, nothing contended" \
+	[ "$(echo "$rec" | key nr_cpus)" = 1 -a "$(echo "$rec" | key contended)" = 0 ]
+blkctl set ncpus=0 >/dev/null
+
+# ---- bad input changes nothing --------------------------------------------
+blkctl set lock=ttas duration_ms=300 cs_ns=0 think_ns=0 cpus=all ncpus=0
+refused lock nonesuch "Invalid argument"
+refused lock "" "Invalid argument"
+refused duration_ms abc "Invalid argument"
+refused duration_ms 0 "Invalid argument"
+refused duration_ms -5 "Invalid argument"
+refused duration_ms 3600001 "Invalid argument"
+refused duration_ms 99999999999999999999 "Invalid argument"
+refused cs_ns 1000001 "Invalid argument"
+refused think_ns 12ab "Invalid argument"
+refused cpus "" "Invalid argument"
+refused cpus 9999 "Invalid argument"
+refused cpus "0-" "Invalid argument"
+refused cpus nonsense "Invalid argument"
+refused ncpus 100000 "Invalid argument"
+err=$( { echo bogus >"$D/control"; } 2>&1) && err=accepted
+check "control 'bogus' refused (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+
+# ---- during a run ------------------------------------------------------------
+blkctl set lock=ttas duration_ms=600000
+blkctl start
+check "status says running" grep -q "state: running" "$D/status"
+refused lock spinlock "busy"
+refused duration_ms 5 "busy"
+refused cpus 0 "busy"
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "a second start is refused (busy)" eval 'case "$err" in *busy*) true ;; *) false ;; esac'
+err=$( { echo reset >"$D/control"; } 2>&1) && err=accepted
+check "reset during a run is refused (busy)" eval 'case "$err" in *busy*) true ;; *) false ;; esac'
+check "stats can be read during a run" sh -c "cat $D/stats $D/stats.json $D/histogram >/dev/null"
+t0=$(date +%s)
+blkctl stop
+blkctl wait
+t1=$(date +%s)
+rec=$(blkctl stats | awk '/^run: / { r = "" } { r = r $0 "\n" } END { printf "%s", r }')
+check "stop ends a 10-minute run promptly ($((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
+check "the stopped run is recorded as stopped" [ "$(echo "$rec" | key stopped)" = 1 ]
+check "a stopped run still has violations 0" [ "$(echo "$rec" | key violations)" = 0 ]
+blkctl set duration_ms=300
+
+echo BLK-JSON-BEGIN
+cat "$D/stats.json"
+echo BLK-JSON-END
+
+blkctl reset
+check "reset forgets the results" [ -z "$(cat "$D/stats")" ]
+
+# ---- module parameters and unload -----------------------------------------
+blkctl set duration_ms=600000
+blkctl start
+t0=$(date +%s)
+rmmod blacklock
+rc=$?
+t1=$(date +%s)
+check "rmmod during a run succeeds promptly ($((t1 - t0)) s)" [ "$rc" = 0 -a $((t1 - t0)) -le 5 ]
+check "rmmod removed the debugfs directory" [ ! -e "$D" ]
+check "insmod refuses lock=nonesuch" eval '! insmod /guest/blacklock.ko lock=nonesuch 2>/dev/null'
+check "insmod refuses duration_ms=0" eval '! insmod /guest/blacklock.ko duration_ms=0 2>/dev/null'
+insmod /guest/blacklock.ko lock=ttas_asm duration_ms=300 ncpus=1 run_on_load=1
+rec=$(blkctl stats)
+check "run_on_load=1 ran once at load with the given knobs" \
+	[ "$(echo "$rec" | key lock)" = ttas_asm -a "$(echo "$rec" | key nr_cpus)" = 1 ]
+
+echo "guest: $((n - failed)) passed, $failed failed"
+exit "$failed"

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's kernel in a throwaway qemu (TCG) VM with blacklock.ko, run a
+# guest script, and judge the run: the guest script's exit status, and a
+# kernel log free of Oops, BUG, WARNING, soft lockups and RCU stalls.
+#
+# The guest is a busybox initramfs built here: /guest holds blacklock.ko,
+# blkctl and the script. The module is loaded before the script runs.
+set -euo pipefail
+BLK_TOOL=vm
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 [options] [GUEST_SCRIPT]
+  -c N       vCPUs (default 2)
+  -m MB      guest memory (default 1024)
+  -t SEC     give up after SEC seconds (default 300)
+  -p PARAMS  insmod parameters for blacklock.ko
+  -n         do not load the module before the script
+  -l FILE    console log (default build/vm.log)
+  -q         do not stream the console; print only the verdict
+  -h         this help
+GUEST_SCRIPT runs under busybox sh in /guest; without one the guest only
+loads the module. Exit status: the guest script's, or 1 if the kernel log
+is not clean or the VM did not finish.
+USAGE
+	exit 2
+}
+
+cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0
+while getopts "c:m:t:p:nl:qh" opt; do
+	case "$opt" in
+	c) cpus=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	p) params=$OPTARG ;;
+	n) load=0 ;;
+	l) log=$OPTARG ;;
+	q) quiet=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -le 1 ] || usage
+script=${1:-}
+[ -z "$script" ] || [ -f "$script" ] || blk_die "no such guest script: $script"
+case "$cpus$mem$timeout" in *[!0-9]*) usage ;; esac
+
+kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers: run tools/bootstrap.sh"
+kernel=/boot/vmlinuz-$kver
+ko=$BLK_TOP/blacklock.ko
+busybox=$(command -v busybox || echo /bin/busybox)
+[ -r "$kernel" ] || blk_die "cannot read $kernel"
+[ -f "$ko" ] || blk_die "no $ko: build it first (make)"
+[ -x "$busybox" ] || blk_die "no busybox: run tools/bootstrap.sh"
+command -v qemu-system-x86_64 >/dev/null || blk_die "no qemu: run tools/bootstrap.sh"
+
+mkdir -p "$BLK_BUILD"
+log=${log:-$BLK_BUILD/vm.log}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# ---- the initramfs ----
+root=$work/root
+mkdir -p "$root/bin" "$root/guest" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+cp "$ko" "$BLK_TOP/tools/blkctl" "$root/guest/"
+if [ -n "$script" ]; then
+	cp "$script" "$root/guest/script.sh"
+else
+	echo 'exit 0' >"$root/guest/script.sh"
+fi
+printf '%s\n' "$params" >"$root/guest/params"
+echo "$load" >"$root/guest/load"
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/guest
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+echo "BLK-GUEST-UP kernel=$(uname -r) cpus=$(nproc)"
+cd /guest
+rc=0
+if [ "$(cat load)" = 1 ]; then
+	# shellcheck disable=SC2046
+	insmod /guest/blacklock.ko $(cat params) || rc=$?
+fi
+if [ "$rc" = 0 ]; then
+	sh /guest/script.sh
+	rc=$?
+fi
+echo "BLK-DMESG-BEGIN"
+dmesg
+echo "BLK-DMESG-END"
+echo "BLK-GUEST-EXIT: $rc"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
+
+# ---- the boot ----
+# hypervisor=off: with the CPUID hypervisor bit the guest's spinlock_t
+# would quietly become the virt_spin_lock() test-and-set fallback.
+# No KVM (it hangs at boot here): multi-threaded TCG, one host thread per
+# vCPU. Oopses and soft lockups panic, and a panic ends qemu at once.
+blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max,hypervisor=off -smp "$cpus" -m "$mem" \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1" \
+	-nographic -no-reboot </dev/null 2>&1 |
+	tr -d '\r' | tee "$log" |
+	if [ "$quiet" = 1 ]; then cat >/dev/null; else
+		awk '/^BLK-DMESG-BEGIN/ { skip = 1 } !skip { print; fflush() } /^BLK-DMESG-END/ { skip = 0 }'
+	fi
+qemu_rc=${PIPESTATUS[0]}
+set -e
+
+# ---- the verdict ----
+guest_rc=$(sed -n 's/^BLK-GUEST-EXIT: \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
+kernel_bad=$(grep -E "$bad" "$log" | head -n 5 || true)
+if [ -z "$guest_rc" ]; then
+	blk_say "verdict: FAIL (the guest did not finish: qemu status $qemu_rc, log $log)"
+	[ -z "$kernel_bad" ] || printf '%s\n' "$kernel_bad" >&2
+	exit 1
+fi
+if [ -n "$kernel_bad" ]; then
+	blk_say "verdict: FAIL (kernel log not clean, log $log):"
+	printf '%s\n' "$kernel_bad" >&2
+	exit 1
+fi
+blk_say "verdict: $([ "$guest_rc" = 0 ] && echo PASS || echo FAIL) (guest exit $guest_rc, kernel log clean)"
+exit "$guest_rc"
