@@ -49,6 +49,12 @@ for l in ttas ttas_asm spinlock; do
 		[ "${acq:-0}" -gt 0 -a "$vio" = 0 ]
 done
 
+# ---- a run longer than the soft-lockup (20 s) and RCU-stall (21 s) limits --
+# The verdict on the kernel log (host side) is what judges this one.
+rec=$(blkctl run lock=ttas duration_ms=25000 cs_ns=1000 think_ns=0)
+check "a 25 s run completes with violations 0 (got $(echo "$rec" | key violations))" \
+	[ "$(echo "$rec" | key violations)" = 0 -a "$(echo "$rec" | key stopped)" = 0 ]
+
 # ---- the negative control ------------------------------------------------
 rec=$(blkctl run lock=busted duration_ms="$DUR" cs_ns=0 think_ns=0)
 vio=$(echo "$rec" | key violations)

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo: build blacklock.ko, boot it in a throwaway VM, run every lock
+# kind on all vCPUs one after the other in the same boot, and print them
+# side by side, each figure also as a ratio to the kernel's spinlock_t.
+set -euo pipefail
+BLK_TOOL=demo
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 [-c VCPUS] [-d MS] [-s CS_NS] [-t THINK_NS] [-l "LOCK ..."]
+  -c VCPUS     vCPUs of the VM (default 2)
+  -d MS        run length per lock (default 1000)
+  -s CS_NS     critical-section work, ns (default 0)
+  -t THINK_NS  work between acquisitions, ns (default 0)
+  -l LOCKS     lock kinds, in order (default: ttas ttas_asm tas spinlock raw_spinlock busted)
+USAGE
+	exit 2
+}
+
+vcpus=2 ms=1000 cs=0 think=0
+locks="ttas ttas_asm tas spinlock raw_spinlock busted"
+while getopts "c:d:s:t:l:h" opt; do
+	case "$opt" in
+	c) vcpus=$OPTARG ;;
+	d) ms=$OPTARG ;;
+	s) cs=$OPTARG ;;
+	t) think=$OPTARG ;;
+	l) locks=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || usage
+case "$vcpus$ms$cs$think" in *[!0-9]*) usage ;; esac
+for l in $locks; do
+	case "$l" in ttas | ttas_asm | tas | spinlock | raw_spinlock | busted) ;; *) usage ;; esac
+done
+
+"$BLK_TOP/tools/bootstrap.sh" demo
+blk_build_for_vm
+mkdir -p "$BLK_BUILD"
+guest=$BLK_BUILD/demo-guest.sh
+log=$BLK_BUILD/demo.log
+{
+	echo "set -e"
+	for l in $locks; do
+		echo "echo \"demo: running $l for $ms ms\""
+		echo "blkctl run lock=$l duration_ms=$ms cs_ns=$cs think_ns=$think >/dev/null"
+	done
+	echo "echo BLK-STATS-BEGIN"
+	echo "blkctl stats"
+	echo "echo BLK-STATS-END"
+} >"$guest"
+
+timeout=$((120 + $(echo "$locks" | wc -w) * (ms / 1000 + 5)))
+"$BLK_TOP/tools/vm.sh" -q -c "$vcpus" -t "$timeout" -l "$log" "$guest"
+
+sed -n '/^BLK-STATS-BEGIN$/,/^BLK-STATS-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/demo-stats.txt"
+awk -v want="$(echo "$locks" | wc -w)" '
+function flush() {
+	if (!("lock" in r))
+		return
+	n++
+	name[n] = r["lock"]
+	for (k in r)
+		v[n, k] = r[k]
+	delete r
+}
+function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+/^run: / { flush() }
+/^[a-z_0-9]+: / { k = $1; sub(/:$/, "", k); if (!(k in r)) r[k] = $2 }
+END {
+	flush()
+	if (n == 0) {
+		print "demo: no results" > "/dev/stderr"
+		exit 1
+	}
+	base = 0
+	for (i = 1; i <= n; i++)
+		if (name[i] == "spinlock")
+			base = i
+	printf "\nblacklock demo: kernel %s, %s vCPUs under qemu TCG, spinlock_t: %s, clock %s\n",
+		v[1, "kernel"], v[1, "nr_cpus"], v[1, "spinlock_impl"], v[1, "clock"]
+	printf "each lock %s ms, cs_ns %s, think_ns %s; (x) = ratio to spinlock, same boot.\n",
+		v[1, "duration_ms"], v[1, "cs_ns"], v[1, "think_ns"]
+	printf "TCG emulates the CPUs: read the ratios, not the absolute cycles.\n\n"
+	printf "%-13s %12s %6s %10s %6s %10s %6s %8s %8s %11s\n",
+		"lock", "acq/s", "(x)", "acq p50", "(x)", "acq p99", "(x)",
+		"jain", "max/min", "violations"
+	printf "%-13s %12s %6s %10s %6s %10s %6s %8s %8s %11s\n",
+		"", "", "", "cycles", "", "cycles", "", "", "", ""
+	for (i = 1; i <= n; i++) {
+		t = v[i, "throughput_per_s"]; p50 = v[i, "acquire_cycles_p50"]
+		p99 = v[i, "acquire_cycles_p99"]
+		printf "%-13s %12d %6s %10d %6s %10d %6s %8.4f %8.3f %11d\n",
+			name[i], t, base ? ratio(t, v[base, "throughput_per_s"]) : "-",
+			p50, base ? ratio(p50, v[base, "acquire_cycles_p50"]) : "-",
+			p99, base ? ratio(p99, v[base, "acquire_cycles_p99"]) : "-",
+			v[i, "fairness_jain"], v[i, "fairness_max_min"], v[i, "violations"]
+	}
+	printf "\n"
+	caught = "not run"
+	for (i = 1; i <= n; i++)
+		if (name[i] == "busted")
+			caught = v[i, "violations"] > 0 ? "yes" : "NO"
+	bad = 0
+	for (i = 1; i <= n; i++)
+		if (name[i] != "busted" && v[i, "violations"] != 0)
+			bad++
+	printf "demo: %d of %d locks measured; real locks with violations: %d; busted caught: %s\n",
+		n, want, bad, caught
+	exit (n == want && bad == 0 && caught != "NO") ? 0 : 1
+}' "$BLK_BUILD/demo-stats.txt"
