@@ -107,6 +107,8 @@ chmod +x "$root/init"
 # would quietly become the virt_spin_lock() test-and-set fallback.
 # No KVM (it hangs at boot here): multi-threaded TCG, one host thread per
 # vCPU. Oopses and soft lockups panic, and a panic ends qemu at once.
+# What a clean kernel log must not contain.
+bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
 blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
@@ -116,14 +118,16 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nographic -no-reboot </dev/null 2>&1 |
 	tr -d '\r' | tee "$log" |
 	if [ "$quiet" = 1 ]; then cat >/dev/null; else
-		awk '/^BLK-DMESG-BEGIN/ { skip = 1 } !skip { print; fflush() } /^BLK-DMESG-END/ { skip = 0 }'
+		# from the guest's first word on (no firmware noise), but never
+		# hide a kernel in trouble; the kernel log dump goes to the log only
+		awk -v bad="$bad" '/^BLK-GUEST-UP/ { up = 1 } /^BLK-DMESG-BEGIN/ { skip = 1 }
+			(up && !skip) || $0 ~ bad { print; fflush() } /^BLK-DMESG-END/ { skip = 0 }'
 	fi
 qemu_rc=${PIPESTATUS[0]}
 set -e
 
 # ---- the verdict ----
 guest_rc=$(sed -n 's/^BLK-GUEST-EXIT: \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
 kernel_bad=$(grep -E "$bad" "$log" | head -n 5 || true)
 if [ -z "$guest_rc" ]; then
 	blk_say "verdict: FAIL (the guest did not finish: qemu status $qemu_rc, log $log)"
