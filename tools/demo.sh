@@ -10,25 +10,28 @@ BLK_TOOL=demo
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c VCPUS] [-d MS] [-s CS_NS] [-t THINK_NS] [-l "LOCK ..."]
+usage: $0 [-c VCPUS] [-d MS] [-s CS_NS] [-t THINK_NS] [-l "LOCK ..."] [-H]
   -c VCPUS     vCPUs of the VM (default 2)
   -d MS        run length per lock (default 1000)
   -s CS_NS     critical-section work, ns (default 0)
   -t THINK_NS  work between acquisitions, ns (default 0)
   -l LOCKS     lock kinds, in order (default: ttas ttas_asm tas spinlock raw_spinlock busted)
+  -H           set the guest's CPUID hypervisor bit, so that its spinlock_t
+               is the virt_spin_lock() test-and-set fallback
 USAGE
 	exit 2
 }
 
-vcpus=2 ms=1000 cs=0 think=0
+vcpus=2 ms=1000 cs=0 think=0 hv=
 locks="ttas ttas_asm tas spinlock raw_spinlock busted"
-while getopts "c:d:s:t:l:h" opt; do
+while getopts "c:d:s:t:l:Hh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	s) cs=$OPTARG ;;
 	t) think=$OPTARG ;;
 	l) locks=$OPTARG ;;
+	H) hv=-H ;;
 	*) usage ;;
 	esac
 done
@@ -56,7 +59,7 @@ log=$BLK_BUILD/demo.log
 } >"$guest"
 
 timeout=$((120 + $(echo "$locks" | wc -w) * (ms / 1000 + 5)))
-"$BLK_TOP/tools/vm.sh" -q -c "$vcpus" -t "$timeout" -l "$log" "$guest"
+"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
 
 sed -n '/^BLK-STATS-BEGIN$/,/^BLK-STATS-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/demo-stats.txt"
 awk -v want="$(echo "$locks" | wc -w)" '

@@ -19,6 +19,8 @@ usage: $0 [options] [GUEST_SCRIPT]
   -t SEC     give up after SEC seconds (default 300)
   -p PARAMS  insmod parameters for blacklock.ko
   -n         do not load the module before the script
+  -H         set the CPUID hypervisor bit: the guest's spinlock_t then
+             becomes the virt_spin_lock() test-and-set fallback
   -l FILE    console log (default build/vm.log)
   -q         do not stream the console; print only the verdict
   -h         this help
@@ -29,14 +31,15 @@ USAGE
 	exit 2
 }
 
-cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0
-while getopts "c:m:t:p:nl:qh" opt; do
+cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off
+while getopts "c:m:t:p:nHl:qh" opt; do
 	case "$opt" in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	p) params=$OPTARG ;;
 	n) load=0 ;;
+	H) hv=on ;;
 	l) log=$OPTARG ;;
 	q) quiet=1 ;;
 	*) usage ;;
@@ -103,8 +106,8 @@ chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 
 # ---- the boot ----
-# hypervisor=off: with the CPUID hypervisor bit the guest's spinlock_t
-# would quietly become the virt_spin_lock() test-and-set fallback.
+# hypervisor=off (unless -H): with the CPUID hypervisor bit the guest's
+# spinlock_t quietly becomes the virt_spin_lock() test-and-set fallback.
 # No KVM (it hangs at boot here): multi-threaded TCG, one host thread per
 # vCPU. Oopses and soft lockups panic, and a panic ends qemu at once.
 # What a clean kernel log must not contain.
@@ -112,7 +115,7 @@ bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|gener
 blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max,hypervisor=off -smp "$cpus" -m "$mem" \
+	-accel tcg,thread=multi -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1" \
 	-nographic -no-reboot </dev/null 2>&1 |
@@ -120,7 +123,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	if [ "$quiet" = 1 ]; then cat >/dev/null; else
 		# from the guest's first word on (no firmware noise), but never
 		# hide a kernel in trouble; the kernel log dump goes to the log only
-		awk -v bad="$bad" '/^BLK-GUEST-UP/ { up = 1 } /^BLK-DMESG-BEGIN/ { skip = 1 }
+		awk -v bad="$bad" '/BLK-GUEST-UP/ { up = 1 } /^BLK-DMESG-BEGIN/ { skip = 1 }
 			(up && !skip) || $0 ~ bad { print; fflush() } /^BLK-DMESG-END/ { skip = 0 }'
 	fi
 qemu_rc=${PIPESTATUS[0]}
