@@ -39,6 +39,8 @@ struct blk_lock {
  * @is_locked: peek; true if held.
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
+ * @kernel: the kernel's own lock; on a uniprocessor kernel without
+ *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
  *
  * The engine never knows which lock it drives: everything goes through this
@@ -53,6 +55,7 @@ struct blk_lock_ops {
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
 	bool counted;
+	bool kernel;
 	bool broken;
 };
 

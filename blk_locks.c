@@ -202,6 +202,7 @@ static const struct blk_lock_ops blk_spinlock_ops = {
 	.unlock		= blk_spinlock_unlock,
 	.trylock	= blk_spinlock_trylock,
 	.is_locked	= blk_spinlock_is_locked,
+	.kernel		= true,
 };
 
 static const struct blk_lock_ops blk_raw_ops = {
@@ -212,6 +213,7 @@ static const struct blk_lock_ops blk_raw_ops = {
 	.unlock		= blk_raw_unlock,
 	.trylock	= blk_raw_trylock,
 	.is_locked	= blk_raw_is_locked,
+	.kernel		= true,
 };
 
 static const struct blk_lock_ops blk_busted_ops = {
@@ -325,6 +327,10 @@ void blk_spinlock_flavour_probe(void)
 	int here, there;
 	long seen;
 
+	if (!IS_ENABLED(CONFIG_SMP)) {
+		blk_flavour = "uniprocessor (spinlocks only disable preemption)";
+		return;
+	}
 	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
 		blk_flavour = "rt_mutex (PREEMPT_RT)";
 		return;

@@ -3,10 +3,13 @@
  * blacklock: the contended paths of the TTAS and TAS locks.
  *
  * Everything here runs only after the inline fast path's CAS has failed,
- * which is why it is allowed to count. The counters are per CPU, written
- * with this_cpu_add() (one instruction on x86, safe against interrupts) and
- * summed only when somebody reads them, the way lock_events.c does it: the
+ * which is why it is allowed to count. The counters are per CPU and summed
+ * only when somebody reads them, the way lock_events.c does it: the
  * contended path never shares a counter cache line with another CPU.
+ * Preemption is already off here, so __this_cpu_add() is enough (on x86 it
+ * is one instruction; elsewhere an interrupt handler contending for a
+ * blk_spin lock between its load and store could lose a count, never a
+ * lock).
  *
  * The spin loops count into locals and add once per acquisition, so the
  * inner loop itself stays a load, a compare and a cpu_relax().
@@ -21,9 +24,9 @@ static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
 
 static void blk_spin_account(u64 cas_failures, u64 spins)
 {
-	this_cpu_inc(blk_spin_counters.contended);
-	this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
-	this_cpu_add(blk_spin_counters.spins, spins);
+	__this_cpu_inc(blk_spin_counters.contended);
+	__this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
+	__this_cpu_add(blk_spin_counters.spins, spins);
 }
 
 /*

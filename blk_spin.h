@@ -52,6 +52,11 @@
  * Like spin_lock(), taking the lock disables preemption and releasing it
  * enables it again, so a holder is never scheduled out while others spin.
  *
+ * Under CONFIG_DEBUG_LOCK_ALLOC the lock carries a lockdep map and tells
+ * lockdep about every acquire and release, exactly where spin_lock() does
+ * (spin_acquire() before trying, spin_release() before the store), so a
+ * PROVE_LOCKING kernel checks its users like any spinlock's.
+ *
  * Instrumentation: the uncontended path (one successful CAS) is inline and
  * counts nothing. Only when that CAS fails does the code go out of line to
  * blk_spin_lock_slowpath(), which counts the contended acquisition, every
@@ -62,22 +67,34 @@
 #define _BLK_SPIN_H
 
 #include <linux/compiler.h>
+#include <linux/lockdep.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
 
 /**
  * struct blk_spinlock - a TTAS spinlock: one word, 0 free, 1 held.
  * @val: the lock word. Touch it only through the blk_spin_*() functions.
+ * @dep_map: lockdep's view of the lock (CONFIG_DEBUG_LOCK_ALLOC only).
  */
 struct blk_spinlock {
 	u32 val;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
 };
 
-/** BLK_SPIN_LOCK_UNLOCKED - static initializer of a free &struct blk_spinlock. */
-#define BLK_SPIN_LOCK_UNLOCKED	{ .val = 0 }
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define BLK_SPIN_DEP_MAP_INIT(x) \
+	, .dep_map = { .name = #x, .wait_type_inner = LD_WAIT_SPIN }
+#else
+#define BLK_SPIN_DEP_MAP_INIT(x)
+#endif
+
+/** BLK_SPIN_LOCK_UNLOCKED - static initializer of a free lock named @x. */
+#define BLK_SPIN_LOCK_UNLOCKED(x)	{ .val = 0 BLK_SPIN_DEP_MAP_INIT(x) }
 
 /** DEFINE_BLK_SPINLOCK - define and initialize a free &struct blk_spinlock. */
-#define DEFINE_BLK_SPINLOCK(x)	struct blk_spinlock x = BLK_SPIN_LOCK_UNLOCKED
+#define DEFINE_BLK_SPINLOCK(x)	struct blk_spinlock x = BLK_SPIN_LOCK_UNLOCKED(x)
 
 /**
  * struct blk_spin_counters - contention counters of the blk_spin locks.
@@ -176,13 +193,28 @@ void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
 void blk_spin_counters_reset(void);
 
 /**
- * blk_spin_init() - initialize a lock to the free state.
+ * __blk_spin_init() - initialize a lock to the free state.
  * @lock: the lock.
+ * @name: its name for lockdep.
+ * @key: its lockdep class.
+ *
+ * Use blk_spin_init(), which gives each call site a class of its own.
  */
-static inline void blk_spin_init(struct blk_spinlock *lock)
+static inline void __blk_spin_init(struct blk_spinlock *lock, const char *name,
+				   struct lock_class_key *key)
 {
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
+#endif
 	__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);
 }
+
+#define blk_spin_init(lock)					\
+do {								\
+	static struct lock_class_key __key;			\
+								\
+	__blk_spin_init((lock), #lock, &__key);			\
+} while (0)
 
 /**
  * blk_spin_is_locked() - peek at a lock.
@@ -203,8 +235,10 @@ static __always_inline bool __blk_spin_trylock(struct blk_spinlock *lock,
 	u32 old = 0;
 
 	preempt_disable();
-	if (likely(blk_cas(be, &lock->val, &old, 1)))
+	if (likely(blk_cas(be, &lock->val, &old, 1))) {
+		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 		return true;
+	}
 	preempt_enable();
 	return false;
 }
@@ -258,6 +292,7 @@ static inline void blk_spin_lock(struct blk_spinlock *lock)
 	u32 old = 0;
 
 	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
 		blk_spin_lock_slowpath(lock);
 	__acquire(lock);
@@ -273,6 +308,7 @@ static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
 	u32 old = 0;
 
 	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	if (unlikely(!blk_cas_asm(&lock->val, &old, 1)))
 		blk_spin_lock_asm_slowpath(lock);
 	__acquire(lock);
@@ -293,6 +329,7 @@ static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
 	u32 old = 0;
 
 	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
 		blk_spin_tas_slowpath(lock);
 	__acquire(lock);
@@ -309,6 +346,7 @@ static inline void blk_spin_unlock(struct blk_spinlock *lock)
 	__releases(lock)
 {
 	__release(lock);
+	spin_release(&lock->dep_map, _RET_IP_);
 	__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);
 	preempt_enable();
 }

@@ -9,10 +9,11 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|check]
+usage: $0 [demo|kunit|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
-  check  that, plus sparse, the kernel source (for checkpatch.pl), python3
+  kunit  compiler, qemu, the kernel source and what kunit.py needs
+  check  all of the above, and sparse
 USAGE
 	exit 2
 }
@@ -20,9 +21,11 @@ USAGE
 what=${1:-demo}
 [ $# -le 1 ] || usage
 demo_pkgs="make gcc linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio gzip"
+kunit_pkgs="make gcc qemu-system-x86 linux-source-6.1 xz-utils python3 bc bison flex libelf-dev libssl-dev"
 case "$what" in
 demo) pkgs=$demo_pkgs ;;
-check) pkgs="$demo_pkgs sparse linux-source-6.1 xz-utils perl python3" ;;
+kunit) pkgs=$kunit_pkgs ;;
+check) pkgs="$demo_pkgs $kunit_pkgs sparse perl" ;;
 -h|--help) usage ;;
 *) usage ;;
 esac

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for blacklock.
+ *
+ *   blacklock_lock     semantics of every lock kind, through the same ops
+ *                      table the engine uses (parameterized)
+ *   blacklock_cas      the two CAS back-ends agree, input by input
+ *   blacklock_smp      message passing and mutual exclusion under real
+ *                      concurrency, and the negative control; skipped, with
+ *                      the reason, on a uniprocessor kernel (UML)
+ *   blacklock_stats    histogram edges, merging, percentiles, Jain's index
+ *   blacklock_parse    the knob parsers behind debugfs and the parameters
+ *
+ * Workers never assert: they count, and the test thread checks the counts.
+ * Run with tools/kunit.sh (see kunit/.kunitconfig).
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../blacklock.h"
+
+/* ---- parameters: the lock menu ---------------------------------------- */
+
+static const void *blk_menu_next(const void *prev, char *desc, bool real_only)
+{
+	const struct blk_lock_ops *const *p = prev;
+
+	for (p = p ? p + 1 : blk_lock_menu;
+	     p < blk_lock_menu + blk_lock_menu_len; p++) {
+		if (real_only && (*p)->broken)
+			continue;
+		strscpy(desc, (*p)->name, KUNIT_PARAM_DESC_SIZE);
+		return p;
+	}
+	return NULL;
+}
+
+/* Every kind on the menu, busted included. */
+static const void *blk_all_kinds(const void *prev, char *desc)
+{
+	return blk_menu_next(prev, desc, false);
+}
+
+/* Every kind that claims to be a lock. */
+static const void *blk_real_kinds(const void *prev, char *desc)
+{
+	return blk_menu_next(prev, desc, true);
+}
+
+static const struct blk_lock_ops *blk_param(struct kunit *test)
+{
+	return *(const struct blk_lock_ops *const *)test->param_value;
+}
+
+/* Skip what a stateless (uniprocessor) kernel lock cannot show. */
+static void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
+{
+	if (ops->kernel && !IS_ENABLED(CONFIG_SMP) &&
+	    !IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		kunit_skip(test, "%s on a uniprocessor kernel only disables preemption: no lock state to check",
+			   ops->name);
+}
+
+static struct blk_lock *blk_new_lock(struct kunit *test,
+				     const struct blk_lock_ops *ops)
+{
+	struct blk_lock *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	ops->init(l);
+	return l;
+}
+
+/* ---- blacklock_lock ------------------------------------------------------- */
+
+static void blk_test_lock_unlock(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l = blk_new_lock(test, ops);
+
+	blk_need_state(test, ops);
+
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+	ops->lock(l);
+	KUNIT_EXPECT_TRUE(test, ops->is_locked(l));
+	ops->unlock(l);
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+	ops->lock(l);
+	ops->unlock(l);
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+}
+
+static void blk_test_trylock_free(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l = blk_new_lock(test, ops);
+
+	blk_need_state(test, ops);
+
+	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
+	KUNIT_EXPECT_TRUE(test, ops->is_locked(l));
+	ops->unlock(l);
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+}
+
+static void blk_test_trylock_held(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l = blk_new_lock(test, ops);
+	bool got;
+
+	blk_need_state(test, ops);
+
+	ops->lock(l);
+	got = ops->trylock(l);
+	if (got)		/* do not leave preemption off for the next test */
+		ops->unlock(l);
+	KUNIT_EXPECT_FALSE_MSG(test, got, "trylock took a held %s", ops->name);
+	KUNIT_EXPECT_TRUE(test, ops->is_locked(l));
+	ops->unlock(l);
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+}
+
+static void blk_test_preemption(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l = blk_new_lock(test, ops);
+	int before, held, after;
+
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		kunit_skip(test, "no CONFIG_PREEMPT_COUNT: preemption is not counted");
+	before = preempt_count();
+	ops->lock(l);
+	held = preempt_count();
+	ops->unlock(l);
+	after = preempt_count();
+	KUNIT_EXPECT_EQ_MSG(test, held, before + 1,
+			    "%s must disable preemption while held", ops->name);
+	KUNIT_EXPECT_EQ(test, after, before);
+
+	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
+	held = preempt_count();
+	ops->unlock(l);
+	KUNIT_EXPECT_EQ(test, held, before + 1);
+	KUNIT_EXPECT_EQ(test, preempt_count(), before);
+}
+
+static void blk_test_reinit(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l = blk_new_lock(test, ops);
+
+	blk_need_state(test, ops);
+
+	ops->lock(l);
+	ops->unlock(l);
+	ops->init(l);
+	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
+	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
+	ops->unlock(l);
+}
+
+static DEFINE_BLK_SPINLOCK(blk_static_lock);
+
+static void blk_test_static_init(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, blk_spin_is_locked(&blk_static_lock));
+	blk_spin_lock(&blk_static_lock);
+	KUNIT_EXPECT_TRUE(test, blk_spin_is_locked(&blk_static_lock));
+	KUNIT_EXPECT_FALSE(test, blk_spin_trylock_asm(&blk_static_lock));
+	blk_spin_unlock(&blk_static_lock);
+	KUNIT_EXPECT_FALSE(test, blk_spin_is_locked(&blk_static_lock));
+	KUNIT_ASSERT_TRUE(test, blk_spin_trylock(&blk_static_lock));
+	blk_spin_unlock(&blk_static_lock);
+}
+
+static void blk_test_menu(struct kunit *test)
+{
+	unsigned int i, broken = 0;
+
+	KUNIT_EXPECT_EQ(test, blk_lock_menu_len, 6U);
+	for (i = 0; i < blk_lock_menu_len; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, blk_lock_find(blk_lock_menu[i]->name),
+				    blk_lock_menu[i]);
+		broken += blk_lock_menu[i]->broken;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, broken, 1U, "exactly one negative control");
+	KUNIT_EXPECT_TRUE(test, blk_lock_find("busted")->broken);
+	KUNIT_EXPECT_NULL(test, blk_lock_find("nonesuch"));
+}
+
+static struct kunit_case blk_lock_cases[] = {
+	KUNIT_CASE_PARAM(blk_test_lock_unlock, blk_all_kinds),
+	KUNIT_CASE_PARAM(blk_test_trylock_free, blk_all_kinds),
+	KUNIT_CASE_PARAM(blk_test_trylock_held, blk_all_kinds),
+	KUNIT_CASE_PARAM(blk_test_preemption, blk_all_kinds),
+	KUNIT_CASE_PARAM(blk_test_reinit, blk_all_kinds),
+	KUNIT_CASE(blk_test_static_init),
+	KUNIT_CASE(blk_test_menu),
+	{}
+};
+
+static struct kunit_suite blk_lock_suite = {
+	.name = "blacklock_lock",
+	.test_cases = blk_lock_cases,
+};
+
+/* ---- blacklock_cas -------------------------------------------------------- */
+
+static void blk_test_cas_agree(struct kunit *test)
+{
+	static const struct {
+		u32 word, expected, new;
+	} in[] = {
+		{ 0, 0, 1 }, { 1, 0, 1 }, { 0, 1, 0 }, { 1, 1, 0 },
+		{ 5, 5, 7 }, { 5, 4, 7 }, { U32_MAX, U32_MAX, 0 },
+		{ 0xdeadbeef, 0, 1 }, { 0, 0xdeadbeef, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		u32 wb = in[i].word, wa = in[i].word;
+		u32 ob = in[i].expected, oa = in[i].expected;
+		bool want = in[i].word == in[i].expected;
+		bool sb = blk_cas_builtin(&wb, &ob, in[i].new);
+		bool sa = blk_cas_asm(&wa, &oa, in[i].new);
+
+		KUNIT_EXPECT_EQ_MSG(test, sb, want, "builtin, input %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, sa, want, "asm, input %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, wb, want ? in[i].new : in[i].word,
+				    "builtin word, input %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, wa, wb, "asm word, input %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ob, in[i].word,
+				    "builtin observed, input %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, oa, ob, "asm observed, input %u", i);
+	}
+}
+
+static struct kunit_case blk_cas_cases[] = {
+	KUNIT_CASE(blk_test_cas_agree),
+	{}
+};
+
+static struct kunit_suite blk_cas_suite = {
+	.name = "blacklock_cas",
+	.test_cases = blk_cas_cases,
+};
+
+/* ---- blacklock_smp -------------------------------------------------------- */
+
+static void blk_need_smp(struct kunit *test)
+{
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs; this kernel has %u (UML is uniprocessor)",
+			   num_online_cpus());
+}
+
+/*
+ * Message passing. The writer fills a four-word payload with its round
+ * number inside the critical section; the reader, inside its own, must
+ * find the four words equal (no half-written payload) and never older than
+ * what it saw before (each acquire sees every release before it). A lock
+ * without exclusion, or one whose release could let the payload stores
+ * slip past it (a missing "memory" clobber, a relaxed unlock on a weakly
+ * ordered CPU), shows up as a mismatch.
+ */
+#define BLK_MP_ROUNDS	200000
+
+struct blk_mp {
+	const struct blk_lock_ops *ops;
+	struct blk_lock lock;
+	u64 payload[4];
+	atomic_t ready;
+	bool writer_done;
+	u64 mismatches;
+	u64 seen;		/* distinct rounds the reader observed */
+	struct completion done[2];
+};
+
+static void blk_mp_barrier(struct blk_mp *mp)
+{
+	atomic_inc(&mp->ready);
+	while (atomic_read(&mp->ready) < 2)
+		cond_resched();
+}
+
+static int blk_mp_writer(void *arg)
+{
+	struct blk_mp *mp = arg;
+	u64 i;
+
+	blk_mp_barrier(mp);
+	for (i = 1; i <= BLK_MP_ROUNDS; i++) {
+		mp->ops->lock(&mp->lock);
+		mp->payload[0] = i;
+		mp->payload[1] = i;
+		mp->payload[2] = i;
+		mp->payload[3] = i;
+		mp->ops->unlock(&mp->lock);
+		if (!(i % 256))
+			cond_resched();
+	}
+	WRITE_ONCE(mp->writer_done, true);
+	complete(&mp->done[0]);
+	return 0;
+}
+
+static int blk_mp_reader(void *arg)
+{
+	struct blk_mp *mp = arg;
+	u64 last = 0, p[4], n = 0;
+
+	blk_mp_barrier(mp);
+	while (!READ_ONCE(mp->writer_done)) {
+		mp->ops->lock(&mp->lock);
+		p[0] = mp->payload[0];
+		p[1] = mp->payload[1];
+		p[2] = mp->payload[2];
+		p[3] = mp->payload[3];
+		mp->ops->unlock(&mp->lock);
+		if (p[0] != p[1] || p[1] != p[2] || p[2] != p[3] || p[0] < last)
+			mp->mismatches++;
+		if (p[0] != last)
+			mp->seen++;
+		last = p[0];
+		if (!(++n % 256))
+			cond_resched();
+	}
+	complete(&mp->done[1]);
+	return 0;
+}
+
+static void blk_test_message_passing(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct task_struct *t[2];
+	struct blk_mp *mp;
+	int cpu0, cpu1;
+
+	blk_need_smp(test);
+	mp = kunit_kzalloc(test, sizeof(*mp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mp);
+	mp->ops = ops;
+	ops->init(&mp->lock);
+	init_completion(&mp->done[0]);
+	init_completion(&mp->done[1]);
+	cpu0 = cpumask_first(cpu_online_mask);
+	cpu1 = cpumask_next(cpu0, cpu_online_mask);
+
+	t[0] = kthread_create_on_cpu(blk_mp_writer, mp, cpu0, "blk-mp-w/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t[0]));
+	t[1] = kthread_create_on_cpu(blk_mp_reader, mp, cpu1, "blk-mp-r/%u");
+	if (IS_ERR(t[1])) {
+		kthread_stop(t[0]);
+		KUNIT_FAIL(test, "cannot create the reader");
+		return;
+	}
+	wake_up_process(t[0]);
+	wake_up_process(t[1]);
+	wait_for_completion(&mp->done[0]);
+	wait_for_completion(&mp->done[1]);
+
+	KUNIT_EXPECT_EQ_MSG(test, mp->mismatches, 0ULL,
+			    "%s: reader saw torn or stale payloads", ops->name);
+	KUNIT_EXPECT_GT_MSG(test, mp->seen, 1ULL,
+			    "the reader never saw the writer: no concurrency");
+	kunit_info(test, "%s: reader observed %llu distinct rounds of %u",
+		   ops->name, mp->seen, BLK_MP_ROUNDS);
+}
+
+/* The newest engine result, copied out from under the engine's mutex. */
+static int blk_copy_newest(const struct blk_result *r, void *arg)
+{
+	struct blk_result *out = arg;
+
+	memcpy(out, r, sizeof(*out));	/* the fixed part; no per-CPU lines */
+	return 0;
+}
+
+/* One engine run of @ops on every online CPU; the result in @res. */
+static void blk_engine_run(struct kunit *test, const struct blk_lock_ops *ops,
+			   const char *ncpus, const char *ms,
+			   struct blk_result *res)
+{
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_LOCK, ops->name), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_CPUS, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_NCPUS, ncpus), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_DURATION_MS, ms), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_CS_NS, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_THINK_NS, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_ASSERT_PTR_EQ(test, res->cfg.ops, ops);
+}
+
+/*
+ * Mutual exclusion: the engine's workers, one per CPU, increment a plain
+ * counter under the lock; the counter must equal the sum of their
+ * acquisitions and no critical section may see another owner.
+ */
+static void blk_test_exclusion(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_result *res;
+
+	blk_need_smp(test);
+	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run(test, ops, "0", "300", res);
+	KUNIT_EXPECT_EQ(test, res->nr_cpus, num_online_cpus());
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->counter, res->acquisitions);
+	KUNIT_EXPECT_EQ_MSG(test, res->violations, 0ULL,
+			    "%s let CPUs in together: %llu overlaps, %llu lost updates",
+			    ops->name, res->overlaps, res->lost_updates);
+	kunit_info(test, "%s: %llu acquisitions on %u CPUs", ops->name,
+		   res->acquisitions, res->nr_cpus);
+}
+
+/*
+ * The negative control: the same run on busted must be caught. Up to five
+ * runs of 1 s, since a race can take a while to land on an emulated CPU;
+ * a check that never sees one is blind, and this test then fails.
+ */
+static void blk_test_busted_caught(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("busted");
+	struct blk_result *res;
+	int tries;
+
+	blk_need_smp(test);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	for (tries = 1; tries <= 5; tries++) {
+		blk_engine_run(test, ops, "0", "1000", res);
+		if (res->violations)
+			break;
+	}
+	KUNIT_EXPECT_GT_MSG(test, res->violations, 0ULL,
+			    "busted ran %llu acquisitions on %u CPUs unseen: the exclusion check is blind",
+			    res->acquisitions, res->nr_cpus);
+	kunit_info(test, "busted caught on try %d: %llu overlaps, %llu lost updates",
+		   tries, res->overlaps, res->lost_updates);
+}
+
+/* One CPU, every kind: the engine counts exactly, whatever the lock. */
+static void blk_test_engine_one_cpu(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_result *res;
+
+	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run(test, ops, "1", "50", res);
+	KUNIT_EXPECT_EQ(test, res->nr_cpus, 1U);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->contended, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->hold.count, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->jain_micro, 1000000ULL);
+}
+
+static struct kunit_case blk_smp_cases[] = {
+	KUNIT_CASE_PARAM(blk_test_message_passing, blk_real_kinds),
+	KUNIT_CASE_PARAM(blk_test_exclusion, blk_real_kinds),
+	KUNIT_CASE(blk_test_busted_caught),
+	KUNIT_CASE_PARAM(blk_test_engine_one_cpu, blk_all_kinds),
+	{}
+};
+
+static struct kunit_suite blk_smp_suite = {
+	.name = "blacklock_smp",
+	.test_cases = blk_smp_cases,
+};
+
+/* ---- blacklock_stats ------------------------------------------------------ */
+
+static void blk_test_hist_edges(struct kunit *test)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, blk_hist_index(0), 0U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(1), 1U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(15), 15U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(16), 16U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(31), 31U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(32), 32U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(33), 32U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(34), 33U);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(1ULL << 40), (40U - 3) * 16);
+	KUNIT_EXPECT_EQ(test, blk_hist_index(U64_MAX), BLK_HIST_BUCKETS - 1);
+	KUNIT_EXPECT_EQ(test, blk_hist_bucket_high(BLK_HIST_BUCKETS - 1), U64_MAX);
+
+	/* The buckets tile the u64 range: no gap, no overlap. */
+	KUNIT_EXPECT_EQ(test, blk_hist_bucket_low(0), 0ULL);
+	for (i = 0; i < BLK_HIST_BUCKETS; i++) {
+		u64 lo = blk_hist_bucket_low(i), hi = blk_hist_bucket_high(i);
+
+		KUNIT_EXPECT_EQ(test, blk_hist_index(lo), i);
+		KUNIT_EXPECT_EQ(test, blk_hist_index(hi), i);
+		/* never wider than 1/16 of its lower bound */
+		if (lo >= BLK_HIST_SUB)
+			KUNIT_EXPECT_LE(test, hi - lo + 1, lo / BLK_HIST_SUB);
+		if (i + 1 < BLK_HIST_BUCKETS)
+			KUNIT_EXPECT_EQ(test, hi + 1, blk_hist_bucket_low(i + 1));
+	}
+}
+
+static void blk_test_hist_percentiles(struct kunit *test)
+{
+	struct blk_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	u64 v;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	blk_hist_init(h);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 500000), 0ULL);
+
+	for (v = 1; v <= 100; v++)
+		blk_hist_add(h, v);
+	/*
+	 * By hand: rank ceil(100 * p); 50 sits in bucket [50, 51] (width 2
+	 * from 32 up), 90 in [88, 91], 99 in [96, 99]; the upper bound is
+	 * reported, never above the maximum.
+	 */
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 500000), 51ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 900000), 91ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 990000), 99ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 999000), 100ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 1000000), 100ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 10000), 1ULL);
+	KUNIT_EXPECT_EQ(test, h->count, 100ULL);
+	KUNIT_EXPECT_EQ(test, h->sum, 5050ULL);
+	KUNIT_EXPECT_EQ(test, h->min, 1ULL);
+	KUNIT_EXPECT_EQ(test, h->max, 100ULL);
+
+	/* One sample: every percentile is that sample, exactly. */
+	blk_hist_init(h);
+	blk_hist_add(h, 1000);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 500000), 1000ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 1), 1000ULL);
+
+	/*
+	 * The largest value lands in the last bucket and is reported whole;
+	 * the median is now 1000's bucket, [992, 1023], by its upper bound.
+	 */
+	blk_hist_add(h, U64_MAX);
+	KUNIT_EXPECT_EQ(test, h->buckets[BLK_HIST_BUCKETS - 1], 1ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 1000000), U64_MAX);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(h, 500000), 1023ULL);
+}
+
+static void blk_test_hist_merge(struct kunit *test)
+{
+	struct blk_hist *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct blk_hist *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct blk_hist *empty = kunit_kzalloc(test, sizeof(*empty), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, empty);
+	blk_hist_init(a);
+	blk_hist_init(b);
+	blk_hist_init(empty);
+	blk_hist_add(a, 3);
+	blk_hist_add(a, 3);
+	blk_hist_add(b, 7);
+	blk_hist_add(b, 5000);
+
+	blk_hist_merge(a, empty);
+	KUNIT_EXPECT_EQ(test, a->min, 3ULL);
+	blk_hist_merge(a, b);
+	KUNIT_EXPECT_EQ(test, a->count, 4ULL);
+	KUNIT_EXPECT_EQ(test, a->sum, 5013ULL);
+	KUNIT_EXPECT_EQ(test, a->min, 3ULL);
+	KUNIT_EXPECT_EQ(test, a->max, 5000ULL);
+	KUNIT_EXPECT_EQ(test, a->buckets[3], 2ULL);
+	KUNIT_EXPECT_EQ(test, a->buckets[7], 1ULL);
+	KUNIT_EXPECT_EQ(test, a->buckets[blk_hist_index(5000)], 1ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(a, 500000), 3ULL);
+	KUNIT_EXPECT_EQ(test, blk_hist_percentile(a, 750000), 7ULL);
+
+	blk_hist_merge(empty, a);
+	KUNIT_EXPECT_EQ(test, empty->min, 3ULL);
+	KUNIT_EXPECT_EQ(test, empty->count, 4ULL);
+}
+
+static void blk_test_jain(struct kunit *test)
+{
+	const u64 equal[4] = { 1000, 1000, 1000, 1000 };
+	const u64 one[4] = { 0, 0, 4000, 0 };
+	const u64 skew[2] = { 1, 3 };
+	const u64 big[2] = { 1ULL << 40, 1ULL << 40 };
+	const u64 zero[2] = { 0, 0 };
+
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(equal, 4), 1000000ULL);
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(one, 4), 250000ULL);
+	/* (1 + 3)^2 / (2 * (1 + 9)) = 0.8 */
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(skew, 2), 800000ULL);
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(big, 2), 1000000ULL);
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(zero, 2), 0ULL);
+	KUNIT_EXPECT_EQ(test, blk_jain_micro(equal, 0), 0ULL);
+}
+
+static void blk_test_ratio(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(1, 3), 333333ULL);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(2, 1), 2000000ULL);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(0, 7), 0ULL);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(1234567, 1000000), 1234567ULL);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro((1ULL << 59) - 1, (1ULL << 59) - 1),
+			1000000ULL);
+	/* overflow and division by zero say so, they do not wrap */
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(1, 0), U64_MAX);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(U64_MAX, 1), U64_MAX);
+	KUNIT_EXPECT_EQ(test, blk_ratio_micro(1, 1ULL << 62), U64_MAX);
+}
+
+static struct kunit_case blk_stats_cases[] = {
+	KUNIT_CASE(blk_test_hist_edges),
+	KUNIT_CASE(blk_test_hist_percentiles),
+	KUNIT_CASE(blk_test_hist_merge),
+	KUNIT_CASE(blk_test_jain),
+	KUNIT_CASE(blk_test_ratio),
+	{}
+};
+
+static struct kunit_suite blk_stats_suite = {
+	.name = "blacklock_stats",
+	.test_cases = blk_stats_cases,
+};
+
+/* ---- blacklock_parse ------------------------------------------------------ */
+
+static void blk_test_parse_u32(struct kunit *test)
+{
+	u32 v = 42;
+
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("5", 0, 10, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 5U);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("7\n", 0, 10, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 7U);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("10", 0, 10, &v), 0);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("0", 0, 10, &v), 0);
+
+	v = 42;
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("11", 0, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("0", 1, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("", 0, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("abc", 0, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("-1", 0, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("5x", 0, 10, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_u32("4294967296", 0, U32_MAX, &v), -EINVAL);
+	KUNIT_EXPECT_EQ_MSG(test, v, 42U, "a refused value must change nothing");
+}
+
+static void blk_test_parse_lock(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = NULL;
+	unsigned int i;
+
+	for (i = 0; i < blk_lock_menu_len; i++) {
+		KUNIT_EXPECT_EQ(test, blk_parse_lock(blk_lock_menu[i]->name, &ops), 0);
+		KUNIT_EXPECT_PTR_EQ(test, ops, blk_lock_menu[i]);
+	}
+	KUNIT_EXPECT_EQ(test, blk_parse_lock("tas\n", &ops), 0);
+	KUNIT_EXPECT_STREQ(test, ops->name, "tas");
+	KUNIT_EXPECT_EQ(test, blk_parse_lock("nonesuch", &ops), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_lock("", &ops), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_lock("ttas_", &ops), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_lock("TTAS", &ops), -EINVAL);
+	KUNIT_EXPECT_STREQ_MSG(test, ops->name, "tas",
+			       "a refused name must change nothing");
+}
+
+static void blk_test_parse_cpus(struct kunit *test)
+{
+	struct cpumask *m = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
+	char buf[32];
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("all", m), 0);
+	KUNIT_EXPECT_TRUE(test, cpumask_equal(m, cpu_possible_mask));
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("all\n", m), 0);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("0", m), 0);
+	KUNIT_EXPECT_EQ(test, cpumask_weight(m), 1U);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(0, m));
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("0\n", m), 0);
+	snprintf(buf, sizeof(buf), "0-%u", nr_cpu_ids - 1);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus(buf, m), 0);
+	KUNIT_EXPECT_EQ(test, cpumask_weight(m), nr_cpu_ids);
+
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("", m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("\n", m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("abc", m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("0-", m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("3-1", m), -EINVAL);
+	snprintf(buf, sizeof(buf), "%u", nr_cpu_ids);
+	KUNIT_EXPECT_EQ_MSG(test, blk_parse_cpus(buf, m), -EINVAL,
+			    "CPU %s is not possible", buf);
+	KUNIT_EXPECT_EQ(test, blk_parse_cpus("99999", m), -EINVAL);
+}
+
+static struct kunit_case blk_parse_cases[] = {
+	KUNIT_CASE(blk_test_parse_u32),
+	KUNIT_CASE(blk_test_parse_lock),
+	KUNIT_CASE(blk_test_parse_cpus),
+	{}
+};
+
+static struct kunit_suite blk_parse_suite = {
+	.name = "blacklock_parse",
+	.test_cases = blk_parse_cases,
+};
+
+kunit_test_suites(&blk_lock_suite, &blk_cas_suite, &blk_smp_suite,
+		  &blk_stats_suite, &blk_parse_suite);
