@@ -4,7 +4,8 @@
 #
 #   make              build blacklock.ko against KERNELDIR
 #   make demo         build, boot a throwaway VM, compare every lock kind
-#   make check        W=1 build, sparse, checkpatch, VM integration test
+#   make check        W=1 build, sparse, checkpatch, VM test, KUnit
+#   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -36,4 +37,7 @@ check:
 demo:
 	tools/demo.sh
 
-.PHONY: all module clean sparse style check demo
+kunit:
+	tools/kunit.sh
+
+.PHONY: all module clean sparse style check demo kunit

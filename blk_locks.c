@@ -323,10 +323,11 @@ static long blk_probe_holder(void *arg)
  */
 void blk_spinlock_flavour_probe(void)
 {
-	struct blk_probe p = { .lock = __RAW_SPIN_LOCK_UNLOCKED(p.lock) };
+	struct blk_probe p = {};
 	int here, there;
 	long seen;
 
+	raw_spin_lock_init(&p.lock);	/* on the stack: lockdep needs a key */
 	if (!IS_ENABLED(CONFIG_SMP)) {
 		blk_flavour = "uniprocessor (spinlocks only disable preemption)";
 		return;

@@ -9,6 +9,8 @@
 #   vm      the integration test in a VM (tools/guest/check.sh): exclusion
 #           for every real lock over >= 1e6 acquisitions, busted caught, bad
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
+#   kunit   the blacklock_* KUnit suites (tools/kunit.sh): UML, x86_64 SMP,
+#           and x86_64 SMP under lockdep and KCSAN; every KUnit case counts
 #
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 set -euo pipefail
@@ -16,7 +18,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|sparse|style|vm]" >&2
+	echo "usage: $0 [--only build|sparse|style|vm|kunit]" >&2
 	exit 2
 }
 
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | sparse | style | vm) ;; *) usage ;; esac
+case "$only" in "" | build | sparse | style | vm | kunit) ;; *) usage ;; esac
 
 passed=0 failed=0
 result() { # result STATUS DESCRIPTION
@@ -119,6 +121,19 @@ for r in runs:
     assert sum(c["acquisitions"] for c in r["per_cpu"]) == r["acquisitions"]
 PY
 	result $json_rc "vm: stats.json is valid JSON and agrees with itself"
+fi
+
+if want kunit; then
+	"$BLK_TOP/tools/kunit.sh" >"$BLK_BUILD/kunit.out" 2>&1 || true
+	grep -vE '^kunit [a-z0-9]+: ran ' "$BLK_BUILD/kunit.out" | grep -E 'FAILED|CRASHED|SKIPPED|not clean|BUG|WARNING|KCSAN|verdict|skipped' || true
+	ways=0
+	while read -r _ way _ ran _ p _ f _ s _ st; do
+		ways=$((ways + 1))
+		passed=$((passed + p))
+		failed=$((failed + f))
+		result "$st" "kunit ${way%:}: $ran cases ($p passed, $f failed, $s skipped), kernel log clean, no SMP skips"
+	done < <(grep -E '^kunit [a-z0-9]+: ran ' "$BLK_BUILD/kunit.out")
+	[ "$ways" -gt 0 ] || result 1 "kunit: no results (see $BLK_BUILD/kunit.out)"
 fi
 
 echo "$passed passed, $failed failed"
