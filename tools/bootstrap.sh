@@ -9,10 +9,11 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|check]
+usage: $0 [demo|kunit|cross|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
+  cross  an arm64 cross compiler (for tools/kunit.sh arm64)
   check  all of the above, and sparse
 USAGE
 	exit 2
@@ -25,7 +26,8 @@ kunit_pkgs="make gcc qemu-system-x86 linux-source-6.1 xz-utils python3 bc bison 
 case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
-check) pkgs="$demo_pkgs $kunit_pkgs sparse perl" ;;
+cross) pkgs="gcc-aarch64-linux-gnu" ;;
+check) pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl" ;;
 -h|--help) usage ;;
 *) usage ;;
 esac

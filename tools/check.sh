@@ -11,6 +11,7 @@
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
 #   kunit   the blacklock_* KUnit suites (tools/kunit.sh): UML, x86_64 SMP,
 #           and x86_64 SMP under lockdep and KCSAN; every KUnit case counts
+#   cross   blacklock (and its tests) compile for arm64
 #
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 set -euo pipefail
@@ -18,7 +19,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|sparse|style|vm|kunit]" >&2
+	echo "usage: $0 [--only build|sparse|style|vm|kunit|cross]" >&2
 	exit 2
 }
 
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | sparse | style | vm | kunit) ;; *) usage ;; esac
+case "$only" in "" | build | sparse | style | vm | kunit | cross) ;; *) usage ;; esac
 
 passed=0 failed=0
 result() { # result STATUS DESCRIPTION
@@ -134,6 +135,13 @@ if want kunit; then
 		result "$st" "kunit ${way%:}: $ran cases ($p passed, $f failed, $s skipped), kernel log clean, no SMP skips"
 	done < <(grep -E '^kunit [a-z0-9]+: ran ' "$BLK_BUILD/kunit.out")
 	[ "$ways" -gt 0 ] || result 1 "kunit: no results (see $BLK_BUILD/kunit.out)"
+fi
+
+if want cross; then
+	rc=0
+	"$BLK_TOP/tools/kunit.sh" arm64 >"$BLK_BUILD/cross.out" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || tail -n 20 "$BLK_BUILD/cross.out"
+	result $rc "arm64: blacklock and its tests compile (builtins stand in for the asm CAS)"
 fi
 
 echo "$passed passed, $failed failed"
