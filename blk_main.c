@@ -28,8 +28,8 @@
  * on entry and still hold our CPU number on exit; each miss is an overlap.
  * And the shared counter is incremented with a non-atomic read-modify-write
  * (a plain one for real locks, which KCSAN watches), so two CPUs inside at
- * once lose updates: at the end it must equal the sum of all acquisitions. violations = overlaps + lost
- * updates, and it is 0 for every real lock.
+ * once lose updates: at the end it must equal the sum of all acquisitions.
+ * violations = overlaps + lost updates, and it is 0 for every real lock.
  *
  * The run ends when the stop timer (or "stop", or module unload) sets the
  * stop flag. The last worker out queues the finish work, which reaps the

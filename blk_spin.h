@@ -84,17 +84,18 @@ struct blk_spinlock {
 };
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
-#define BLK_SPIN_DEP_MAP_INIT(x) \
-	, .dep_map = { .name = #x, .wait_type_inner = LD_WAIT_SPIN }
+#define BLK_SPIN_DEP_MAP_INIT(lockname) \
+	, .dep_map = { .name = (lockname), .wait_type_inner = LD_WAIT_SPIN }
 #else
-#define BLK_SPIN_DEP_MAP_INIT(x)
+#define BLK_SPIN_DEP_MAP_INIT(lockname)
 #endif
 
 /** BLK_SPIN_LOCK_UNLOCKED - static initializer of a free lock named @x. */
-#define BLK_SPIN_LOCK_UNLOCKED(x)	{ .val = 0 BLK_SPIN_DEP_MAP_INIT(x) }
+#define BLK_SPIN_LOCK_UNLOCKED(x)	{ .val = 0 BLK_SPIN_DEP_MAP_INIT(#x) }
 
 /** DEFINE_BLK_SPINLOCK - define and initialize a free &struct blk_spinlock. */
-#define DEFINE_BLK_SPINLOCK(x)	struct blk_spinlock x = BLK_SPIN_LOCK_UNLOCKED(x)
+#define DEFINE_BLK_SPINLOCK(x) \
+	struct blk_spinlock x = { .val = 0 BLK_SPIN_DEP_MAP_INIT(#x) }
 
 /**
  * struct blk_spin_counters - contention counters of the blk_spin locks.

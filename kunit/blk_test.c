@@ -63,7 +63,7 @@ static void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
 {
 	if (ops->kernel && !IS_ENABLED(CONFIG_SMP) &&
 	    !IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
-		kunit_skip(test, "%s on a uniprocessor kernel only disables preemption: no lock state to check",
+		kunit_skip(test, "a UP %s only disables preemption: no state",
 			   ops->name);
 }
 

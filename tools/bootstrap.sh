@@ -32,6 +32,7 @@ check) pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl" ;;
 *) usage ;;
 esac
 
+pkgs=$(printf '%s\n' $pkgs | sort -u | tr '\n' ' ')
 missing=
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

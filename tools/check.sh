@@ -96,8 +96,10 @@ if want vm; then
 	blk_build_for_vm
 	log=$BLK_BUILD/check-vm.log
 	rc=0
-	verdict=$("$BLK_TOP/tools/vm.sh" -t 600 -l "$log" "$BLK_TOP/tools/guest/check.sh" 2>&1 >/dev/null |
-		tee /dev/stderr | grep 'verdict:') || rc=$?
+	"$BLK_TOP/tools/vm.sh" -q -t 600 -l "$log" "$BLK_TOP/tools/guest/check.sh" \
+		2>"$BLK_BUILD/check-vm.verdict" || rc=$?
+	cat "$BLK_BUILD/check-vm.verdict"
+	verdict=$(grep 'verdict:' "$BLK_BUILD/check-vm.verdict" || true)
 	tap=$(grep -E '^(not )?ok [0-9]+ - ' "$log" || true)
 	[ -n "$tap" ] || result 1 "the VM integration test produced no results (see $log)"
 	while IFS= read -r line; do
