@@ -195,6 +195,24 @@ struct blk_clock_info {
 
 extern struct blk_clock_info blk_clock_info;
 
+/**
+ * struct blk_pingpong - the core-to-core floor (control "pingpong").
+ * @cpu: the two CPUs.
+ * @rounds: round trips measured; 0 if never measured.
+ * @roundtrip_p50: median round trip (two handoffs), cycles.
+ * @roundtrip_p99: 99th percentile round trip, cycles.
+ * @roundtrip_min: fastest round trip, cycles.
+ */
+struct blk_pingpong {
+	int cpu[2];
+	u64 rounds;
+	u64 roundtrip_p50;
+	u64 roundtrip_p99;
+	u64 roundtrip_min;
+};
+
+bool blk_pingpong_get(struct blk_pingpong *pp);
+
 u64 blk_cycles_to_ns(u64 cycles);
 
 /* The engine, blk_main.c. */

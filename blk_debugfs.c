@@ -10,6 +10,7 @@
  *                between records
  *   stats.json   the same results as a JSON array
  *   histogram    the newest result's latency histograms, one bucket a line
+ *   pingpong     the core-to-core handoff floor, after "pingpong" in control
  *
  * A knob write that cannot be honoured changes nothing and fails with
  * -EINVAL (bad value) or -EBUSY (a run is going). Every key is documented in
@@ -279,6 +280,24 @@ static int blk_histogram_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(blk_histogram);
 
+static int blk_pingpong_show(struct seq_file *m, void *v)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_TEXT };
+	struct blk_pingpong pp;
+
+	if (!blk_pingpong_get(&pp))
+		return 0;
+	seq_printf(m, "pingpong_cpus: %d,%d\n", pp.cpu[0], pp.cpu[1]);
+	blk_put_u64(&e, "pingpong_rounds", pp.rounds);
+	blk_put_u64(&e, "roundtrip_cycles_p50", pp.roundtrip_p50);
+	blk_put_u64(&e, "roundtrip_cycles_p99", pp.roundtrip_p99);
+	blk_put_u64(&e, "roundtrip_cycles_min", pp.roundtrip_min);
+	blk_put_u64(&e, "handoff_cycles_p50", pp.roundtrip_p50 / 2);
+	blk_put_u64(&e, "handoff_ns_p50", blk_cycles_to_ns(pp.roundtrip_p50 / 2));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_pingpong);
+
 static int blk_status_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "state: %s\nruns: %llu\n",
@@ -384,6 +403,7 @@ int blk_debugfs_init(void)
 			    &blk_stats_json_fops);
 	debugfs_create_file("histogram", 0444, blk_dir, NULL,
 			    &blk_histogram_fops);
+	debugfs_create_file("pingpong", 0444, blk_dir, NULL, &blk_pingpong_fops);
 	return 0;
 }
 

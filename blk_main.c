@@ -59,6 +59,7 @@
 #include <linux/workqueue.h>
 
 #include "blacklock.h"
+#include "blk_trace.h"
 
 #define BLK_NOBODY		U32_MAX
 #define BLK_MAX_RESULTS		8
@@ -479,6 +480,8 @@ static void blk_finish_fn(struct work_struct *work)
 	mutex_lock(&blk_mutex);
 	if (r) {
 		blk_result_add(r);
+		trace_blk_run_stop(r->id, r->cfg.ops->name, r->acquisitions,
+				   r->violations, r->duration_ns);
 		blk_result_print(r);
 	} else {
 		pr_err("run finished but its result could not be allocated\n");
@@ -486,6 +489,142 @@ static void blk_finish_fn(struct work_struct *work)
 	WRITE_ONCE(blk_busy, false);
 	mutex_unlock(&blk_mutex);
 	wake_up_all(&blk_idle_wq);
+}
+
+/* ---- the core-to-core floor ------------------------------------------ */
+
+/*
+ * Ping-pong: two kthreads on two CPUs pass one cache line back and forth,
+ * each waiting for the other's store before making its own. A round trip
+ * is two handoffs of a line between cores with nothing else in the way: no
+ * lock can hand over faster, so it is the floor that lock handoff latencies
+ * are compared with. Measured with the same clock and overhead correction
+ * as the runs.
+ */
+#define BLK_PP_ROUNDS		20000
+#define BLK_PP_TIMEOUT		(10 * HZ)
+
+static struct {
+	u32 flag ____cacheline_aligned;
+	bool abort;
+	atomic_t ready;
+	struct completion done[2];
+	struct blk_hist roundtrip;
+	struct blk_pingpong result;
+} blk_pp;
+
+/* Spin until the flag reads @want; false if aborted. */
+static bool blk_pp_wait(u32 want)
+{
+	unsigned int spins = 0;
+
+	while (READ_ONCE(blk_pp.flag) != want) {
+		if (READ_ONCE(blk_pp.abort))
+			return false;
+		cpu_relax();
+		if (!(++spins % 1024))
+			cond_resched();
+	}
+	return true;
+}
+
+static void blk_pp_barrier(void)
+{
+	atomic_inc(&blk_pp.ready);
+	while (atomic_read(&blk_pp.ready) < 2 && !READ_ONCE(blk_pp.abort))
+		cond_resched();
+}
+
+static int blk_pp_ping(void *arg)
+{
+	u64 t0;
+	u32 i;
+
+	blk_pp_barrier();
+	for (i = 0; i < BLK_PP_ROUNDS; i++) {
+		t0 = blk_clock();
+		WRITE_ONCE(blk_pp.flag, 2 * i + 1);
+		if (!blk_pp_wait(2 * i + 2))
+			break;
+		blk_hist_add(&blk_pp.roundtrip, blk_sub_overhead(blk_clock() - t0));
+		if (!(i % 256))
+			cond_resched();
+	}
+	complete(&blk_pp.done[0]);
+	return 0;
+}
+
+static int blk_pp_pong(void *arg)
+{
+	u32 i;
+
+	blk_pp_barrier();
+	for (i = 0; i < BLK_PP_ROUNDS; i++) {
+		if (!blk_pp_wait(2 * i + 1))
+			break;
+		WRITE_ONCE(blk_pp.flag, 2 * i + 2);
+	}
+	complete(&blk_pp.done[1]);
+	return 0;
+}
+
+/* Ping-pong between the first two online CPUs of the cpus knob. */
+static int blk_pingpong_run(void)
+{
+	struct task_struct *t[2];
+	int cpu[2], i;
+
+	if (blk_busy)
+		return -EBUSY;
+	cpu[0] = cpumask_first_and(&blk_cfg.cpus, cpu_online_mask);
+	cpu[1] = cpumask_next_and(cpu[0], &blk_cfg.cpus, cpu_online_mask);
+	if (cpu[1] >= nr_cpu_ids)
+		return -EINVAL;
+
+	blk_pp.flag = 0;
+	blk_pp.abort = false;
+	atomic_set(&blk_pp.ready, 0);
+	blk_hist_init(&blk_pp.roundtrip);
+	for (i = 0; i < 2; i++) {
+		init_completion(&blk_pp.done[i]);
+		t[i] = kthread_create_on_cpu(i ? blk_pp_pong : blk_pp_ping, NULL,
+					     cpu[i], "blacklock-pp/%u");
+		if (IS_ERR(t[i])) {
+			if (i)
+				kthread_stop(t[0]);
+			return PTR_ERR(t[i]);
+		}
+	}
+	wake_up_process(t[0]);
+	wake_up_process(t[1]);
+	for (i = 0; i < 2; i++) {
+		if (!wait_for_completion_timeout(&blk_pp.done[i], BLK_PP_TIMEOUT)) {
+			WRITE_ONCE(blk_pp.abort, true);
+			wait_for_completion(&blk_pp.done[i]);
+		}
+	}
+	blk_pp.result = (struct blk_pingpong) {
+		.cpu = { cpu[0], cpu[1] },
+		.rounds = blk_pp.roundtrip.count,
+		.roundtrip_p50 = blk_hist_percentile(&blk_pp.roundtrip, 500000),
+		.roundtrip_p99 = blk_hist_percentile(&blk_pp.roundtrip, 990000),
+		.roundtrip_min = blk_pp.roundtrip.min,
+	};
+	return blk_pp.roundtrip.count == BLK_PP_ROUNDS ? 0 : -ETIMEDOUT;
+}
+
+/**
+ * blk_pingpong_get() - the last ping-pong measurement.
+ * @pp: where to copy it.
+ *
+ * Return: true if there is one.
+ */
+bool blk_pingpong_get(struct blk_pingpong *pp)
+{
+	mutex_lock(&blk_mutex);
+	*pp = blk_pp.result;
+	mutex_unlock(&blk_mutex);
+	return pp->rounds;
 }
 
 /* ---- control --------------------------------------------------------- */
@@ -551,6 +690,8 @@ static int blk_start(void)
 	}
 
 	blk_busy = true;
+	trace_blk_run_start(blk_cfg.ops->name, n, blk_cfg.duration_ms,
+			    blk_cfg.cs_ns, blk_cfg.think_ns);
 	for_each_cpu(cpu, mask)
 		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
 	return 0;
@@ -584,6 +725,8 @@ static void blk_stop(void)
  *        stopped); nothing to do when idle.
  * reset: forget all kept results; -EBUSY during a run.
  * wait:  sleep until no run is in progress; interruptible.
+ * pingpong: measure the core-to-core handoff floor between the first two
+ *        CPUs of the cpus knob (about a second; -EBUSY during a run).
  *
  * Return: 0, or a negative errno; -EINVAL for an unknown command.
  */
@@ -600,6 +743,8 @@ int blk_control(const char *buf)
 		ret = blk_start();
 	else if (sysfs_streq(buf, "stop"))
 		blk_stop();
+	else if (sysfs_streq(buf, "pingpong"))
+		ret = blk_pingpong_run();
 	else if (sysfs_streq(buf, "reset"))
 		if (blk_busy)
 			ret = -EBUSY;

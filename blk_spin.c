@@ -13,20 +13,47 @@
  *
  * The spin loops count into locals and add once per acquisition, so the
  * inner loop itself stays a load, a compare and a cpu_relax().
+ *
+ * The blacklock:blk_contended_begin/end tracepoints live here too, and only
+ * here: a disabled tracepoint is a static-key NOP, and the fast path has
+ * none at all.
  */
 #include <linux/percpu.h>
 #include <linux/processor.h>
 #include <linux/string.h>
+#include <linux/timex.h>
 
 #include "blk_spin.h"
 
+#define CREATE_TRACE_POINTS
+#include "blk_trace.h"
+
 static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
 
-static void blk_spin_account(u64 cas_failures, u64 spins)
+/* t0: from blk_spin_wait_begin(), 0 if the end of the wait is not traced */
+static void blk_spin_account(struct blk_spinlock *lock, u64 t0,
+			     u64 cas_failures, u64 spins)
 {
+	u64 now;
+
+	if (t0) {
+		now = get_cycles();
+		trace_blk_contended_end(lock, now > t0 ? now - t0 : 0,
+					cas_failures, spins);
+	}
 	__this_cpu_inc(blk_spin_counters.contended);
 	__this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
 	__this_cpu_add(blk_spin_counters.spins, spins);
+}
+
+/*
+ * Trace the start of a wait. Returns its start in cycles (made odd, so
+ * never 0) if the end will be traced, else 0.
+ */
+static u64 blk_spin_wait_begin(struct blk_spinlock *lock)
+{
+	trace_blk_contended_begin(lock);
+	return trace_blk_contended_end_enabled() ? get_cycles() | 1 : 0;
 }
 
 /*
@@ -39,7 +66,7 @@ static void blk_spin_account(u64 cas_failures, u64 spins)
 static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
 					  enum blk_cas_backend be)
 {
-	u64 failures = 1, spins = 0;
+	u64 t0 = blk_spin_wait_begin(lock), failures = 1, spins = 0;
 	u32 old;
 
 	for (;;) {
@@ -52,7 +79,7 @@ static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
 			break;
 		failures++;
 	}
-	blk_spin_account(failures, spins);
+	blk_spin_account(lock, t0, failures, spins);
 }
 
 /**
@@ -88,7 +115,7 @@ void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock)
  */
 void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 {
-	u64 failures = 1;
+	u64 t0 = blk_spin_wait_begin(lock), failures = 1;
 	u32 old;
 
 	for (;;) {
@@ -98,7 +125,7 @@ void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 			break;
 		failures++;
 	}
-	blk_spin_account(failures, failures);
+	blk_spin_account(lock, t0, failures, failures);
 }
 
 /**

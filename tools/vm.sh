@@ -19,6 +19,10 @@ usage: $0 [options] [GUEST_SCRIPT]
   -t SEC     give up after SEC seconds (default 300)
   -p PARAMS  insmod parameters for blacklock.ko
   -n         do not load the module before the script
+  -9         share this machine's root read-only over 9p at /host, with
+             /proc, /sys, /dev, debugfs, tracefs and a tmpfs /tmp mounted
+             in it and /guest copied to /host/tmp/guest, so the script
+             can run the host's programs (perf) with chroot /host
   -H         set the CPUID hypervisor bit: the guest's spinlock_t then
              becomes the virt_spin_lock() test-and-set fallback
   -l FILE    console log (default build/vm.log)
@@ -31,8 +35,8 @@ USAGE
 	exit 2
 }
 
-cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off
-while getopts "c:m:t:p:nHl:qh" opt; do
+cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0
+while getopts "c:m:t:p:n9Hl:qh" opt; do
 	case "$opt" in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -40,6 +44,7 @@ while getopts "c:m:t:p:nHl:qh" opt; do
 	p) params=$OPTARG ;;
 	n) load=0 ;;
 	H) hv=on ;;
+	9) share=1 ;;
 	l) log=$OPTARG ;;
 	q) quiet=1 ;;
 	*) usage ;;
@@ -77,6 +82,23 @@ else
 fi
 printf '%s\n' "$params" >"$root/guest/params"
 echo "$load" >"$root/guest/load"
+qemu_share=()
+if [ "$share" = 1 ]; then
+	# Debian's kernel has 9p and virtio as modules: carry them, in order.
+	mkdir -p "$root/guest/mod"
+	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev \
+		virtio_pci netfs fscache 9pnet 9pnet_virtio 9p; do
+		f=$(find "/lib/modules/$kver/kernel" -name "$m.ko*" | head -n 1)
+		[ -n "$f" ] || blk_die "no module $m for $kver"
+		case "$f" in
+		*.ko) cp "$f" "$root/guest/mod/$m.ko" ;;
+		*.ko.xz) xz -dc "$f" >"$root/guest/mod/$m.ko" ;;
+		*) blk_die "cannot unpack $f" ;;
+		esac
+		echo "$m" >>"$root/guest/mod/order"
+	done
+	qemu_share=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on")
+fi
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -85,6 +107,20 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
+if [ -f /guest/mod/order ]; then
+	for m in $(cat /guest/mod/order); do
+		insmod "/guest/mod/$m.ko" || echo "BLK-GUEST: insmod $m failed"
+	done
+	mkdir -p /host
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host
+	mount -t tmpfs tmpfs /host/tmp
+	mount --bind /proc /host/proc
+	mount --bind /sys /host/sys
+	mount --bind /dev /host/dev
+	mount -t debugfs debugfs /host/sys/kernel/debug
+	mount -t tracefs tracefs /host/sys/kernel/tracing
+	cp -r /guest /host/tmp/guest
+fi
 echo "BLK-GUEST-UP kernel=$(uname -r) cpus=$(nproc)"
 cd /guest
 rc=0
@@ -116,7 +152,7 @@ blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
-	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1" \
 	-nographic -no-reboot </dev/null 2>&1 |
 	tr -d '\r' | tee "$log" |
