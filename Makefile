@@ -6,6 +6,7 @@
 #   make demo         build, boot a throwaway VM, compare every lock kind
 #   make check        W=1 build, sparse, checkpatch, VM test, KUnit
 #   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN
+#   make compare      sweep every lock in the VM under perf stat -> results/
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -40,4 +41,7 @@ demo:
 kunit:
 	tools/kunit.sh
 
-.PHONY: all module clean sparse style check demo kunit
+compare:
+	tools/compare.sh
+
+.PHONY: all module clean sparse style check demo kunit compare

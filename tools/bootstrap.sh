@@ -9,11 +9,12 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|cross|check]
+usage: $0 [demo|kunit|cross|compare|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
   cross  an arm64 cross compiler (for tools/kunit.sh arm64)
+  compare  demo's, plus perf, gnuplot and python3 (make compare)
   check  all of the above, and sparse
 USAGE
 	exit 2
@@ -27,6 +28,7 @@ case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
 cross) pkgs="gcc-aarch64-linux-gnu" ;;
+compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 check) pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl" ;;
 -h|--help) usage ;;
 *) usage ;;

@@ -74,7 +74,7 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root/bin" "$root/guest" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
-cp "$ko" "$BLK_TOP/tools/blkctl" "$root/guest/"
+cp "$ko" "$BLK_TOP/tools/blkctl" "$BLK_TOP/tools/sweep.sh" "$root/guest/"
 if [ -n "$script" ]; then
 	cp "$script" "$root/guest/script.sh"
 else
@@ -97,7 +97,7 @@ if [ "$share" = 1 ]; then
 		esac
 		echo "$m" >>"$root/guest/mod/order"
 	done
-	qemu_share=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on")
+	qemu_share=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 fi
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
@@ -112,7 +112,7 @@ if [ -f /guest/mod/order ]; then
 		insmod "/guest/mod/$m.ko" || echo "BLK-GUEST: insmod $m failed"
 	done
 	mkdir -p /host
-	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host
 	mount -t tmpfs tmpfs /host/tmp
 	mount --bind /proc /host/proc
 	mount --bind /sys /host/sys

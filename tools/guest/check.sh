@@ -83,6 +83,39 @@ check "ncpus=1: one worker, nothing contended" \
 	[ "$(echo "$rec" | key nr_cpus)" = 1 -a "$(echo "$rec" | key contended)" = 0 ]
 blkctl set ncpus=0 >/dev/null
 
+# ---- tracepoints and the ping-pong floor ---------------------------------
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+check "the blacklock tracepoints exist" \
+	[ -d $T/events/blacklock/blk_contended_begin -a -d $T/events/blacklock/blk_contended_end \
+	  -a -d $T/events/blacklock/blk_run_start -a -d $T/events/blacklock/blk_run_stop ]
+# trace EVENTS... -- KNOBS: run once with those events on; the trace is in $T/trace
+trace() {
+	echo 0 >$T/tracing_on
+	echo >$T/trace
+	while [ "$1" != -- ]; do echo 1 >"$T/events/blacklock/$1/enable"; shift; done
+	shift
+	echo 1 >$T/tracing_on
+	rec=$(blkctl run "$@")
+	echo 0 >$T/tracing_on
+	echo 0 >$T/events/blacklock/enable
+}
+trace blk_contended_end -- lock=ttas duration_ms=300 ncpus=0 cs_ns=0 think_ns=0
+ends=$(grep -c 'blk_contended_end:' $T/trace)
+check "contended ttas fires blk_contended_end ($ends in the buffer, $(echo "$rec" | key contended) contended)" \
+	[ "$ends" -gt 0 ]
+trace blk_contended_begin blk_contended_end -- lock=spinlock duration_ms=300
+check "spinlock_t fires no blk_contended_* (they are in blk_spin only)" \
+	[ "$(grep -c 'blk_contended' $T/trace)" = 0 ]
+trace blk_run_start blk_run_stop -- lock=ttas duration_ms=100
+check "blk_run_start and blk_run_stop fire once each per run" \
+	[ "$(grep -c 'blk_run_start:' $T/trace)" = 1 -a "$(grep -c 'blk_run_stop:' $T/trace)" = 1 ]
+echo >$T/trace
+check "control pingpong measures a core-to-core floor" sh -c "echo pingpong >$D/control"
+check "the floor is 20000 round trips, handoff > 0 cycles ($(awk '$1 == "handoff_cycles_p50:" { print $2 }' $D/pingpong))" \
+	[ "$(awk '$1 == "pingpong_rounds:" { print $2 }' $D/pingpong)" = 20000 -a \
+	  "$(awk '$1 == "handoff_cycles_p50:" { print $2 }' $D/pingpong)" -gt 0 ]
+
 # ---- bad input changes nothing --------------------------------------------
 blkctl set lock=ttas duration_ms=300 cs_ns=0 think_ns=0 cpus=all ncpus=0
 refused lock nonesuch "Invalid argument"

@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a tools/sweep.sh record stream into a comparison report.
+
+usage: report.py RAW [-o DIR] [--commit SHA] [--host-cpu MODEL] [--note TEXT]
+
+Appends every run to DIR/runs.csv and DIR/runs.jsonl (one line per run,
+with the kernel, the spinlock_t flavour, the CPU model and the module's git
+commit), and writes, for this sweep alone, DIR/summary.md and two plots,
+DIR/throughput.png and DIR/acquire_cdf.png (gnuplot).
+
+Every comparison is a ratio to the kernel's spinlock_t measured in the same
+sweep: per repeat (the same pass over the configurations), then the median
+and the spread (min..max) of those ratios.
+"""
+import argparse
+import csv
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+BASE = "spinlock"
+RECORD_KEYS = [
+    "lock", "nr_cpus", "cs_ns", "think_ns", "duration_ms", "duration_ns",
+    "acquisitions", "throughput_per_s", "violations", "contended",
+    "cas_failures", "spins", "acquire_cycles_p50", "acquire_cycles_p90",
+    "acquire_cycles_p99", "acquire_cycles_p999", "acquire_cycles_max",
+    "acquire_ns_p50", "acquire_ns_p99", "hold_cycles_p50", "fairness_jain",
+    "fairness_max_min", "spinlock_impl", "clock", "clock_khz",
+    "timer_overhead_cycles", "kernel",
+]
+
+
+def die(msg):
+    print("report: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def num(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return v
+
+
+def parse(path):
+    """The sweep stream: meta, ping-pong, runs, histograms."""
+    meta, pingpong, runs, hists = {}, {}, [], {}
+    run = hist = None
+    in_pp = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith("BLK-META "):
+                k, _, v = line[9:].partition("=")
+                meta[k] = v
+            elif line == "BLK-PINGPONG-BEGIN":
+                in_pp = True
+            elif line == "BLK-PINGPONG-END":
+                in_pp = False
+            elif in_pp and ": " in line:
+                k, _, v = line.partition(": ")
+                pingpong[k] = num(v)
+            elif line.startswith("BLK-RUN-BEGIN "):
+                run = {"traced": int(line.split()[1].split("=")[1]), "perf": {}}
+            elif line.startswith("BLK-RUN-END"):
+                if run is not None and "lock" in run:
+                    run["rc"] = int(line.split("rc=")[1]) if "rc=" in line else 0
+                    runs.append(run)
+                run = None
+            elif line.startswith("BLK-HIST-BEGIN "):
+                kv = dict(x.split("=") for x in line.split()[1:])
+                hist = hists.setdefault(kv["lock"], [])
+            elif line == "BLK-HIST-END":
+                hist = None
+            elif hist is not None:
+                p = line.split()
+                if len(p) == 4 and p[0] == "acquire":
+                    hist.append((int(p[1]), int(p[2]), int(p[3])))
+            elif run is not None:
+                if line.startswith("perf,"):
+                    p = line.split(",")
+                    # perf,value,unit,event,run time,percent,...
+                    if len(p) >= 4:
+                        v = p[1]
+                        run["perf"][p[3]] = None if v.startswith("<") else num(v)
+                elif ": " in line and not line.startswith("cpu"):
+                    k, _, v = line.partition(": ")
+                    run.setdefault(k, num(v))
+    return meta, pingpong, runs, hists
+
+
+def rep_numbers(runs):
+    """Number the repeats: the n-th run of a (lock, config) is repeat n."""
+    seen = {}
+    for r in runs:
+        if r["traced"]:
+            continue
+        k = (r["lock"], r["nr_cpus"], r["cs_ns"], r["think_ns"])
+        seen[k] = seen.get(k, 0) + 1
+        r["rep"] = seen[k]
+
+
+def med(xs):
+    xs = [x for x in xs if isinstance(x, (int, float))]
+    return statistics.median(xs) if xs else None
+
+
+def spread(xs, fmt):
+    xs = [x for x in xs if isinstance(x, (int, float))]
+    if not xs:
+        return "-"
+    m = statistics.median(xs)
+    if len(xs) == 1:
+        return fmt(m)
+    return "%s [%s..%s]" % (fmt(m), fmt(min(xs)), fmt(max(xs)))
+
+
+def f_ratio(x):
+    return "%.2f" % x
+
+
+def f_big(x):
+    return "%.3g M" % (x / 1e6) if x >= 1e5 else "%d" % x
+
+
+def f_int(x):
+    return "%d" % round(x)
+
+
+def ratios(runs, lock, cfg, key):
+    """Per-repeat ratios of lock to spinlock in one configuration."""
+    by = {}
+    for r in runs:
+        if r["traced"] or (r["nr_cpus"], r["cs_ns"], r["think_ns"]) != cfg:
+            continue
+        by.setdefault(r["rep"], {})[r["lock"]] = r.get(key)
+    out = []
+    for rep in sorted(by):
+        a, b = by[rep].get(lock), by[rep].get(BASE)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
+            out.append(a / b)
+    return out
+
+
+def values(runs, lock, cfg, key):
+    return [r.get(key) for r in runs if not r["traced"] and r["lock"] == lock
+            and (r["nr_cpus"], r["cs_ns"], r["think_ns"]) == cfg]
+
+
+def gnuplot(script, cwd):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, cwd=cwd,
+                       check=True, capture_output=True)
+        return True
+    except (OSError, subprocess.CalledProcessError) as e:
+        err = getattr(e, "stderr", "") or str(e)
+        print("report: gnuplot failed: %s" % err, file=sys.stderr)
+        return False
+
+
+def plot_throughput(runs, locks, cfgs, outdir):
+    """Throughput vs CPUs, one line per lock, a panel per cs_ns (think 0)."""
+    think0 = sorted({c[2] for c in cfgs})[0]
+    css = sorted({c[1] for c in cfgs})
+    cpus = sorted({c[0] for c in cfgs})
+    data = os.path.join(outdir, "throughput.dat")
+    with open(data, "w") as f:
+        for cs in css:
+            for lock in locks:
+                f.write("# cs_ns=%d lock=%s\n" % (cs, lock))
+                for n in cpus:
+                    xs = [x / 1e6 for x in values(runs, lock, (n, cs, think0),
+                                                  "throughput_per_s")]
+                    if xs:
+                        f.write("%d %g %g %g\n" % (n, statistics.median(xs),
+                                                   min(xs), max(xs)))
+                f.write("\n\n")
+    plots = []
+    idx = 0
+    for i, cs in enumerate(css):
+        series = []
+        for j, lock in enumerate(locks):
+            series.append("'throughput.dat' index %d using ($1+%g):2:3:4 "
+                          "with yerrorlines lw 2 pt 7 title '%s'"
+                          % (idx, (j - len(locks) / 2) * 0.03, lock))
+            idx += 1
+        plots.append("set title 'critical section %d ns, think %d ns'\n"
+                     "plot %s\n" % (cs, think0, ", ".join(series)))
+    script = ("set terminal pngcairo noenhanced size %d,520 font 'sans,10'\n"
+              "set output 'throughput.png'\n"
+              "set multiplot layout 1,%d title 'blacklock: throughput vs CPUs "
+              "(median, bars: min..max of repeats)'\n"
+              "set xlabel 'CPUs (workers)'\nset ylabel 'acquisitions/s (millions)'\n"
+              "set xtics 1\nset xrange [%g:%g]\nset yrange [0:*]\nset grid\n"
+              "set key top right\n"
+              % (480 * len(css), len(css), cpus[0] - 0.5, cpus[-1] + 0.5)
+              + "".join(plots) + "unset multiplot\n")
+    return gnuplot(script, outdir)
+
+
+def plot_cdf(hists, locks, ncpus, outdir):
+    """Acquire-latency CDF per lock from the merged histograms."""
+    data = os.path.join(outdir, "acquire_cdf.dat")
+    series, idx = [], 0
+    with open(data, "w") as f:
+        for lock in locks:
+            h = hists.get(lock)
+            if not h:
+                continue
+            total = sum(c for _, _, c in h)
+            seen = 0
+            f.write("# lock=%s\n" % lock)
+            for lo, hi, c in h:
+                seen += c
+                f.write("%d %.6f\n" % (max(hi, 1), seen / total))
+            f.write("\n\n")
+            series.append("'acquire_cdf.dat' index %d using 1:2 with steps "
+                          "lw 2 title '%s'" % (idx, lock))
+            idx += 1
+    if not series:
+        return False
+    script = ("set terminal pngcairo noenhanced size 900,560 font 'sans,10'\n"
+              "set output 'acquire_cdf.png'\n"
+              "set title 'blacklock: acquire latency CDF, %d CPUs, cs 0 ns, "
+              "think 0 ns (repeat 1)'\n"
+              "set xlabel 'acquire latency, request to grant (cycles, log scale)'\n"
+              "set ylabel 'fraction of acquisitions at or below'\n"
+              "set logscale x\nset format x '%%.0s%%c'\nset yrange [0:1.01]\nset grid\n"
+              "set key bottom right\nplot %s\n" % (ncpus, ", ".join(series)))
+    return gnuplot(script, outdir)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("raw")
+    ap.add_argument("-o", "--outdir", default="results")
+    ap.add_argument("--commit", default="unknown")
+    ap.add_argument("--host-cpu", default="")
+    ap.add_argument("--note", default="")
+    a = ap.parse_args()
+
+    meta, pp, runs, hists = parse(a.raw)
+    if not runs:
+        die("no runs in %s" % a.raw)
+    rep_numbers(runs)
+    os.makedirs(a.outdir, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    flavour = runs[0].get("spinlock_impl", "?")
+    common = {"sweep": stamp, "commit": a.commit, "kernel": meta.get("kernel"),
+              "spinlock_impl": flavour, "cpu_model": meta.get("cpu_model"),
+              "host_cpu_model": a.host_cpu, "note": a.note}
+
+    perf_keys = sorted({k for r in runs for k in r["perf"]})
+    csv_path = os.path.join(a.outdir, "runs.csv")
+    fields = (["sweep", "commit", "kernel", "spinlock_impl", "cpu_model",
+               "host_cpu_model", "traced", "rep"]
+              + [k for k in RECORD_KEYS if k not in ("kernel", "spinlock_impl")]
+              + ["perf:" + k for k in perf_keys])
+    new = not os.path.exists(csv_path)
+    if not new:
+        with open(csv_path) as f:
+            old = next(csv.reader(f), [])
+        if old != fields:   # a different set of columns: start a new file
+            os.rename(csv_path, csv_path + "." + stamp.replace(":", ""))
+            new = True
+    with open(csv_path, "a", newline="") as f, \
+            open(os.path.join(a.outdir, "runs.jsonl"), "a") as j:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        if new:
+            w.writeheader()
+        for r in runs:
+            row = dict(common, traced=r["traced"], rep=r.get("rep", ""))
+            row.update({k: r.get(k, "") for k in RECORD_KEYS
+                        if k not in ("kernel", "spinlock_impl")})
+            row.update({"perf:" + k: ("" if r["perf"].get(k) is None else
+                                      r["perf"][k]) for k in perf_keys})
+            w.writerow(row)
+            rec = dict(common, **{k: v for k, v in r.items() if k != "perf"})
+            rec["perf"] = r["perf"]
+            j.write(json.dumps(rec, sort_keys=True) + "\n")
+
+    plain = [r for r in runs if not r["traced"]]
+    locks = []
+    for r in plain:
+        if r["lock"] not in locks:
+            locks.append(r["lock"])
+    cfgs = sorted({(r["nr_cpus"], r["cs_ns"], r["think_ns"]) for r in plain})
+    top = max(c[0] for c in cfgs)
+    reps = max(r["rep"] for r in plain)
+    has_base = BASE in locks
+
+    md = []
+    md.append("# blacklock comparison, %s\n" % stamp)
+    md.append("- module commit: `%s`" % a.commit)
+    md.append("- kernel: %s; spinlock_t in effect: **%s**" % (meta.get("kernel"), flavour))
+    md.append("- CPU model seen by the kernel: %s; online CPUs: %s"
+              % (meta.get("cpu_model"), meta.get("online_cpus")))
+    if a.host_cpu:
+        md.append("- host CPU: %s" % a.host_cpu)
+    if a.note:
+        md.append("- %s" % a.note)
+    md.append("- sweep: %s" % meta.get("sweep", "").replace(";", "; "))
+    md.append("- perf events counted: %s" % meta.get("perf_events"))
+    if meta.get("perf_missing"):
+        md.append("- perf events **not available**: %s" % meta.get("perf_missing"))
+    violations = sum(r.get("violations", 0) for r in plain)
+    md.append("- mutual-exclusion violations over all %d runs: **%d**" % (len(plain), violations))
+    if pp:
+        md.append("- core-to-core floor (ping-pong, CPUs %s): handoff p50 %s cycles "
+                  "(%s ns), round trip p50 %s, p99 %s, min %s cycles"
+                  % (pp.get("pingpong_cpus"), pp.get("handoff_cycles_p50"),
+                     pp.get("handoff_ns_p50"), pp.get("roundtrip_cycles_p50"),
+                     pp.get("roundtrip_cycles_p99"), pp.get("roundtrip_cycles_min")))
+    md.append("\nRatios are to `%s` in the same repeat (same pass), then the median "
+              "and [min..max] over %d repeats. Absolute figures are medians [min..max]. "
+              "Under TCG emulation only the ratios mean anything.\n" % (BASE, reps))
+
+    md.append("## Throughput and acquire latency\n")
+    md.append("| CPUs | cs ns | think ns | lock | acq/s | x spinlock | acquire p50 cyc | "
+              "x spinlock | acquire p99 cyc | x spinlock | Jain | violations |")
+    md.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for cfg in cfgs:
+        for lock in locks:
+            v = lambda k: values(plain, lock, cfg, k)
+            rt = lambda k: (spread(ratios(plain, lock, cfg, k), f_ratio)
+                            if has_base else "-")
+            md.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
+                cfg[0], cfg[1], cfg[2], lock,
+                spread(v("throughput_per_s"), f_big), rt("throughput_per_s"),
+                spread(v("acquire_cycles_p50"), f_int), rt("acquire_cycles_p50"),
+                spread(v("acquire_cycles_p99"), f_int), rt("acquire_cycles_p99"),
+                spread(v("fairness_jain"), lambda x: "%.3f" % x),
+                sum(x for x in v("violations") if isinstance(x, int))))
+
+    md.append("\n## Derived\n")
+    md.append("Uncontended cost is one CPU, cs 0, think 0: the time of one engine "
+              "iteration (acquire, the exclusion check, release, the timestamps) = "
+              "1 / throughput. Handoff compares the acquire latency with the "
+              "ping-pong handoff floor at %d CPUs, cs 0, think 0.\n" % top)
+    md.append("| lock | 1-CPU ns/iteration | x spinlock | 1-CPU acquire p50 cyc | "
+              "%d-CPU acquire p50 / floor | %d-CPU acquire p99 / floor | Jain at %d CPUs |"
+              % (top, top, top))
+    md.append("|---|---:|---:|---:|---:|---:|---:|")
+    floor = pp.get("handoff_cycles_p50") if pp else None
+    one = min(c[0] for c in cfgs)
+    ucfg = (one, min(c[1] for c in cfgs), min(c[2] for c in cfgs))
+    hcfg = (top, ucfg[1], ucfg[2])
+    for lock in locks:
+        it = [1e9 / x for x in values(plain, lock, ucfg, "throughput_per_s") if x]
+        base_it = ratios(plain, lock, ucfg, "throughput_per_s")
+        inv = [1 / x for x in base_it if x]
+        hp50 = values(plain, lock, hcfg, "acquire_cycles_p50")
+        hp99 = values(plain, lock, hcfg, "acquire_cycles_p99")
+        md.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            lock, spread(it, lambda x: "%.1f" % x),
+            spread(inv, f_ratio) if has_base else "-",
+            spread(values(plain, lock, ucfg, "acquire_cycles_p50"), f_int),
+            spread([x / floor for x in hp50], f_ratio) if floor else "-",
+            spread([x / floor for x in hp99], f_ratio) if floor else "-",
+            spread(values(plain, lock, hcfg, "fairness_jain"), lambda x: "%.3f" % x)))
+
+    md.append("\n## perf stat, %d CPUs, cs 0, think 0 (system wide, medians)\n" % top)
+    keys = [k for k in perf_keys if not k.startswith("blacklock:")]
+    md.append("| lock | " + " | ".join(keys) + " |")
+    md.append("|---|" + "---:|" * len(keys))
+    for lock in locks:
+        cells = []
+        for k in keys:
+            xs = [r["perf"].get(k) for r in plain if r["lock"] == lock
+                  and (r["nr_cpus"], r["cs_ns"], r["think_ns"]) == hcfg]
+            m = med(xs)
+            cells.append("not supported" if m is None else "%.4g" % m)
+        md.append("| %s | %s |" % (lock, " | ".join(cells)))
+
+    traced = [r for r in runs if r["traced"]]
+    if traced:
+        tps = sorted({k for r in traced for k in r["perf"]})
+        md.append("\n## Tracepoints: one traced run per lock, %d CPUs, cs 0, think 0\n" % top)
+        md.append("Counted in a separate run, because enabling them slows the blk_spin "
+                  "slow path (the kernel's locks have none).\n")
+        md.append("| lock | acquisitions | contended (counter) | " + " | ".join(tps) + " |")
+        md.append("|---|---:|---:|" + "---:|" * len(tps))
+        for r in traced:
+            md.append("| %s | %s | %s | %s |" % (
+                r["lock"], r.get("acquisitions"), r.get("contended"),
+                " | ".join("-" if r["perf"].get(k) is None else str(r["perf"][k])
+                           for k in tps)))
+
+    ok_t = plot_throughput(plain, locks, cfgs, a.outdir)
+    ok_c = plot_cdf(hists, locks, top, a.outdir)
+    md.append("\n## Plots\n")
+    if ok_t:
+        md.append("![throughput vs CPUs](throughput.png)\n")
+    if ok_c:
+        md.append("![acquire latency CDF](acquire_cdf.png)\n")
+    with open(os.path.join(a.outdir, "summary.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    print("report: %d runs (%d traced), %d locks, %d configurations, %d repeats -> %s"
+          % (len(runs), len(traced), len(locks), len(cfgs), reps, a.outdir))
+    if not (ok_t and ok_c):
+        die("a plot could not be made")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sweep lock kinds x CPU counts x critical-section lengths x think times,
+# repeated, each run under perf stat. Runs wherever blacklock is loaded: on
+# a real machine, or in the VM (tools/compare.sh runs it there with the
+# host's userland). Prints a raw record stream on stdout for
+# tools/report.py: one BLK-RUN block per run (the stats record and perf's
+# CSV lines), the ping-pong floor, the acquire histograms of the most
+# contended configuration, and a traced run per lock with the blacklock:*
+# tracepoints counted (kept apart: tracing slows the blk_spin slow path,
+# which the kernel's own locks do not have).
+set -euo pipefail
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-d MS]
+  -l  lock kinds (default: ttas ttas_asm tas spinlock raw_spinlock)
+  -c  CPU counts (default: 1 .. number of online CPUs)
+  -s  critical-section lengths, ns (default: 0 100 1000)
+  -t  think times, ns (default: 0 1000)
+  -r  repeats of every configuration (default: 3)
+  -d  run length, ms (default: 300)
+USAGE
+	exit 2
+}
+
+here=$(cd "$(dirname "$0")" && pwd)
+blkctl=$here/blkctl
+D=${BLK_DEBUGFS:-/sys/kernel/debug/blacklock}
+locks="ttas ttas_asm tas spinlock raw_spinlock"
+ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300
+while getopts "l:c:s:t:r:d:h" opt; do
+	case "$opt" in
+	l) locks=$OPTARG ;;
+	c) ncpus=$OPTARG ;;
+	s) cs=$OPTARG ;;
+	t) think=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	d) ms=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || usage
+case "$reps$ms$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
+[ -d "$D" ] || { echo "$0: no $D: load blacklock first" >&2; exit 1; }
+online=$(grep -c '^processor' /proc/cpuinfo)
+[ -n "$ncpus" ] || ncpus=$(seq 1 "$online" | tr '\n' ' ')
+
+# What perf can count here. Software events always; the PMU's only if the
+# kernel has one, and then bus-lock and memory-load events where they exist.
+perf=$(command -v perf || true)
+events="task-clock,context-switches,cpu-migrations,page-faults"
+missing=""
+if [ -z "$perf" ]; then
+	missing="perf (not installed)"
+elif [ -d /sys/bus/event_source/devices/cpu ] || [ -d /sys/bus/event_source/devices/cpu_core ]; then
+	events="$events,cycles,instructions,cache-misses"
+	extra=$("$perf" list --raw-dump 2>/dev/null | tr ' ' '\n' |
+		grep -iE '^(bus[-_]lock|split[-_]lock|ls_locks\.bus_lock|mem_load_retired\.l3_miss|sq_misc\.bus_lock)' | head -n 3 | paste -sd, - || true)
+	[ -z "$extra" ] && missing="bus-lock/mem_load events (not offered by this PMU)"
+	[ -z "$extra" ] || events="$events,$extra"
+else
+	missing="cycles instructions cache-misses bus-lock mem_load (no PMU: $(dmesg 2>/dev/null | grep -m1 -o 'PMU not available[^,]*' || echo 'none found'))"
+fi
+
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "BLK-META kernel=$(uname -r)"
+echo "BLK-META cpu_model=$model"
+echo "BLK-META online_cpus=$online"
+echo "BLK-META perf_events=$events"
+echo "BLK-META perf_missing=$missing"
+echo "BLK-META sweep=locks:$locks;ncpus:$ncpus;cs_ns:$cs;think_ns:$think;repeats:$reps;duration_ms:$ms"
+
+if [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev/null; then
+	echo "BLK-PINGPONG-BEGIN"
+	cat "$D/pingpong"
+	echo "BLK-PINGPONG-END"
+fi
+
+# run TRACED KNOB=VALUE...: one run, its record, perf's counts.
+run() {
+	local traced=$1 ev=$events out rc=0
+	shift
+	[ "$traced" = 0 ] || ev="blacklock:blk_contended_begin,blacklock:blk_contended_end,blacklock:blk_run_start,blacklock:blk_run_stop"
+	out=$(mktemp)
+	echo "BLK-RUN-BEGIN traced=$traced $*"
+	if [ -n "$perf" ]; then
+		"$perf" stat -x, -o "$out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
+		grep -v '^#' "$out" | grep . | sed 's/^/perf,/' || true
+	else
+		"$blkctl" run "$@" || rc=$?
+	fi
+	rm -f "$out"
+	echo "BLK-RUN-END rc=$rc"
+	return "$rc"
+}
+
+top=$(echo $ncpus | tr ' ' '\n' | sort -n | tail -n 1)
+for r in $(seq 1 "$reps"); do
+	for n in $ncpus; do
+		for c in $cs; do
+			for t in $think; do
+				for l in $locks; do
+					echo "BLK-PROGRESS rep $r/$reps ncpus=$n cs_ns=$c think_ns=$t $l" >&2
+					run 0 lock="$l" ncpus="$n" cs_ns="$c" think_ns="$t" duration_ms="$ms" cpus=all
+					if [ "$r" = 1 ] && [ "$n" = "$top" ] && [ "$c" = 0 ] && [ "$t" = 0 ]; then
+						echo "BLK-HIST-BEGIN lock=$l ncpus=$n"
+						cat "$D/histogram"
+						echo "BLK-HIST-END"
+					fi
+				done
+			done
+		done
+	done
+done
+for l in $locks; do
+	echo "BLK-PROGRESS traced $l" >&2
+	run 1 lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all
+done
+echo "BLK-SWEEP-DONE"
