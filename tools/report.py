@@ -383,8 +383,10 @@ def main():
     if traced:
         tps = sorted({k for r in traced for k in r["perf"]})
         md.append("\n## Tracepoints: one traced run per lock, %d CPUs, cs 0, think 0\n" % top)
-        md.append("Counted in a separate run, because enabling them slows the blk_spin "
-                  "slow path (the kernel's locks have none).\n")
+        md.append("Counted in a separate run, because enabled tracepoints slow the slow "
+                  "paths they sit in. `blacklock:blk_contended_*` fire in the blk_spin "
+                  "locks' slow path, `lock:contention_*` in the kernel's "
+                  "queued_spin_lock_slowpath(); both are system wide.\n")
         md.append("| lock | acquisitions | contended (counter) | " + " | ".join(tps) + " |")
         md.append("|---|---:|---:|" + "---:|" * len(tps))
         for r in traced:

@@ -8,8 +8,8 @@
 # tools/report.py: one BLK-RUN block per run (the stats record and perf's
 # CSV lines), the ping-pong floor, the acquire histograms of the most
 # contended configuration, and a traced run per lock with the blacklock:*
-# tracepoints counted (kept apart: tracing slows the blk_spin slow path,
-# which the kernel's own locks do not have).
+# tracepoints (and the queued spinlock's lock:contention_*) counted, kept
+# apart because enabled tracepoints slow the slow paths they sit in.
 set -euo pipefail
 
 usage() {
@@ -65,6 +65,15 @@ else
 	missing="cycles instructions cache-misses bus-lock mem_load (no PMU: $(dmesg 2>/dev/null | grep -m1 -o 'PMU not available[^,]*' || echo 'none found'))"
 fi
 
+# The traced runs: ours, and the queued spinlock's own contention events.
+trace_events="blacklock:blk_contended_begin,blacklock:blk_contended_end,blacklock:blk_run_start,blacklock:blk_run_stop"
+for t in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	if [ -d $t/events/lock/contention_begin ]; then
+		trace_events="$trace_events,lock:contention_begin,lock:contention_end"
+		break
+	fi
+done
+
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "BLK-META kernel=$(uname -r)"
 echo "BLK-META cpu_model=$model"
@@ -83,7 +92,7 @@ fi
 run() {
 	local traced=$1 ev=$events out rc=0
 	shift
-	[ "$traced" = 0 ] || ev="blacklock:blk_contended_begin,blacklock:blk_contended_end,blacklock:blk_run_start,blacklock:blk_run_stop"
+	[ "$traced" = 0 ] || ev=$trace_events
 	out=$(mktemp)
 	echo "BLK-RUN-BEGIN traced=$traced $*"
 	if [ -n "$perf" ]; then
