@@ -42,9 +42,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 case "$vcpus$reps$ms$(echo $cs $think | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
-for l in $locks; do
-	case "$l" in ttas | ttas_asm | tas | spinlock | raw_spinlock | busted) ;; *) usage ;; esac
-done
+blk_known_locks "$locks" || usage
 case " $locks " in *" spinlock "*) ;; *) blk_die "-l must include spinlock: every ratio is to it" ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" compare

@@ -23,7 +23,7 @@ USAGE
 }
 
 vcpus=2 ms=1000 cs=0 think=0 hv=
-locks="ttas ttas_asm tas spinlock raw_spinlock busted"
+locks=$BLK_LOCKS
 while getopts "c:d:s:t:l:Hh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
@@ -38,9 +38,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 case "$vcpus$ms$cs$think" in *[!0-9]*) usage ;; esac
-for l in $locks; do
-	case "$l" in ttas | ttas_asm | tas | spinlock | raw_spinlock | busted) ;; *) usage ;; esac
-done
+blk_known_locks "$locks" || usage
 
 "$BLK_TOP/tools/bootstrap.sh" demo
 blk_build_for_vm

@@ -8,6 +8,18 @@ BLK_CACHE=${BLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/blacklock}
 blk_say() { printf '%s: %s\n' "${BLK_TOOL:-blacklock}" "$*" >&2; }
 blk_die() { blk_say "error: $*"; exit 1; }
 
+# The lock menu (blk_locks.c); blk_known_locks "LIST" fails on a name not on it.
+BLK_LOCKS="ttas ttas_asm tas spinlock raw_spinlock busted"
+blk_known_locks() {
+	local l
+	for l in $1; do
+		case " $BLK_LOCKS " in
+		*" $l "*) ;;
+		*) blk_say "unknown lock kind '$l' (known: $BLK_LOCKS)"; return 1 ;;
+		esac
+	done
+}
+
 # The Debian kernel the VM boots: the newest 6.1 version for which both the
 # image and the headers are installed (override with BLK_KVER).
 blk_vm_kver() {
