@@ -52,6 +52,7 @@ def num(v):
 def parse(path):
     """The sweep stream: meta, ping-pong, runs, histograms."""
     meta, pingpong, runs, hists = {}, {}, [], {}
+    meta["failed_runs"] = 0
     run = hist = None
     in_pp = False
     with open(path, errors="replace") as f:
@@ -70,9 +71,11 @@ def parse(path):
             elif line.startswith("BLK-RUN-BEGIN "):
                 run = {"traced": int(line.split()[1].split("=")[1]), "perf": {}}
             elif line.startswith("BLK-RUN-END"):
-                if run is not None and "lock" in run:
-                    run["rc"] = int(line.split("rc=")[1]) if "rc=" in line else 0
+                rc = int(line.split("rc=")[1]) if "rc=" in line else 0
+                if run is not None and "lock" in run and rc == 0:
                     runs.append(run)
+                else:
+                    meta["failed_runs"] += 1
                 run = None
             elif line.startswith("BLK-HIST-BEGIN "):
                 kv = dict(x.split("=") for x in line.split()[1:])
@@ -199,7 +202,7 @@ def plot_throughput(runs, locks, cfgs, outdir):
               "(median, bars: min..max of repeats)'\n"
               "set xlabel 'CPUs (workers)'\nset ylabel 'acquisitions/s (millions)'\n"
               "set xtics 1\nset xrange [%g:%g]\nset yrange [0:*]\nset grid\n"
-              "set key top right\n"
+              "set key bottom left\n"
               % (480 * len(css), len(css), cpus[0] - 0.5, cpus[-1] + 0.5)
               + "".join(plots) + "unset multiplot\n")
     return gnuplot(script, outdir)
@@ -310,6 +313,10 @@ def main():
     md.append("- perf events counted: %s" % meta.get("perf_events"))
     if meta.get("perf_missing"):
         md.append("- perf events **not available**: %s" % meta.get("perf_missing"))
+    if meta["failed_runs"]:
+        md.append("- **%d runs did not finish** and are left out (BLK-STUCK lines in "
+                  "the raw log say what the module and the kernel reported)"
+                  % meta["failed_runs"])
     violations = sum(r.get("violations", 0) for r in plain)
     md.append("- mutual-exclusion violations over all %d runs: **%d**" % (len(plain), violations))
     if pp:
@@ -367,7 +374,7 @@ def main():
             spread(values(plain, lock, hcfg, "fairness_jain"), lambda x: "%.3f" % x)))
 
     md.append("\n## perf stat, %d CPUs, cs 0, think 0 (system wide, medians)\n" % top)
-    keys = [k for k in perf_keys if not k.startswith("blacklock:")]
+    keys = sorted({k for r in plain for k in r["perf"]})
     md.append("| lock | " + " | ".join(keys) + " |")
     md.append("|---|" + "---:|" * len(keys))
     for lock in locks:
@@ -408,6 +415,8 @@ def main():
           % (len(runs), len(traced), len(locks), len(cfgs), reps, a.outdir))
     if not (ok_t and ok_c):
         die("a plot could not be made")
+    if meta["failed_runs"]:
+        die("%d runs did not finish" % meta["failed_runs"])
 
 
 if __name__ == "__main__":

@@ -88,22 +88,30 @@ if [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev/null; then
 	echo "BLK-PINGPONG-END"
 fi
 
-# run TRACED KNOB=VALUE...: one run, its record, perf's counts.
+# run TRACED KNOB=VALUE...: one run, its record, perf's counts. A run that
+# has not ended long after its duration is stopped, reported with what the
+# module and the kernel say, and the sweep goes on.
 run() {
-	local traced=$1 ev=$events out rc=0
+	local traced=$1 ev=$events out rc=0 limit=$((ms / 1000 + 60))
 	shift
 	[ "$traced" = 0 ] || ev=$trace_events
 	out=$(mktemp)
 	echo "BLK-RUN-BEGIN traced=$traced $*"
 	if [ -n "$perf" ]; then
-		"$perf" stat -x, -o "$out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
+		timeout "$limit" "$perf" stat -x, -o "$out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
 		grep -v '^#' "$out" | grep . | sed 's/^/perf,/' || true
 	else
-		"$blkctl" run "$@" || rc=$?
+		timeout "$limit" "$blkctl" run "$@" || rc=$?
 	fi
 	rm -f "$out"
+	if [ "$rc" = 124 ]; then
+		echo "BLK-STUCK after ${limit}s: $(tr '\n' ' ' <"$D/status")"
+		ps -eo pid,stat,wchan:32,comm | grep -vE ' (kworker|ksoftirq|migration|rcu_|cpuhp|idle_inject)' | sed 's/^/BLK-STUCK ps: /'
+		dmesg | tail -n 20 | sed 's/^/BLK-STUCK dmesg: /'
+		"$blkctl" stop || true
+		timeout 30 "$blkctl" wait || true
+	fi
 	echo "BLK-RUN-END rc=$rc"
-	return "$rc"
 }
 
 top=$(echo $ncpus | tr ' ' '\n' | sort -n | tail -n 1)
