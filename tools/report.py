@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn a tools/sweep.sh record stream into a comparison report.
 
-usage: report.py RAW [-o DIR] [--commit SHA] [--host-cpu MODEL] [--note TEXT]
+usage: report.py RAW... [-o DIR] [--commit SHA] [--host-cpu MODEL] [--note TEXT]
+
+Several RAW files (the parts of one split sweep, in order) make one report.
 
 Appends every run to DIR/runs.csv and DIR/runs.jsonl (one line per run,
 with the kernel, the spinlock_t flavour, the CPU model and the module's git
@@ -49,53 +51,58 @@ def num(v):
             return v
 
 
-def parse(path):
+def lines_of(paths):
+    for path in paths:
+        with open(path, errors="replace") as f:
+            yield from f
+
+
+def parse(paths):
     """The sweep stream: meta, ping-pong, runs, histograms."""
     meta, pingpong, runs, hists = {}, {}, [], {}
     meta["failed_runs"] = 0
     run = hist = None
     in_pp = False
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\r\n")
-            if line.startswith("BLK-META "):
-                k, _, v = line[9:].partition("=")
-                meta[k] = v
-            elif line == "BLK-PINGPONG-BEGIN":
-                in_pp = True
-            elif line == "BLK-PINGPONG-END":
-                in_pp = False
-            elif in_pp and ": " in line:
+    for line in lines_of(paths):
+        line = line.rstrip("\r\n")
+        if line.startswith("BLK-META "):
+            k, _, v = line[9:].partition("=")
+            meta[k] = v
+        elif line == "BLK-PINGPONG-BEGIN":
+            in_pp = True
+        elif line == "BLK-PINGPONG-END":
+            in_pp = False
+        elif in_pp and ": " in line:
+            k, _, v = line.partition(": ")
+            pingpong[k] = num(v)
+        elif line.startswith("BLK-RUN-BEGIN "):
+            run = {"traced": int(line.split()[1].split("=")[1]), "perf": {}}
+        elif line.startswith("BLK-RUN-END"):
+            rc = int(line.split("rc=")[1]) if "rc=" in line else 0
+            if run is not None and "lock" in run and rc == 0:
+                runs.append(run)
+            else:
+                meta["failed_runs"] += 1
+            run = None
+        elif line.startswith("BLK-HIST-BEGIN "):
+            kv = dict(x.split("=") for x in line.split()[1:])
+            hist = hists.setdefault(kv["lock"], [])
+        elif line == "BLK-HIST-END":
+            hist = None
+        elif hist is not None:
+            p = line.split()
+            if len(p) == 4 and p[0] == "acquire":
+                hist.append((int(p[1]), int(p[2]), int(p[3])))
+        elif run is not None:
+            if line.startswith("perf,"):
+                p = line.split(",")
+                # perf,value,unit,event,run time,percent,...
+                if len(p) >= 4:
+                    v = p[1]
+                    run["perf"][p[3]] = None if v.startswith("<") else num(v)
+            elif ": " in line and not line.startswith("cpu"):
                 k, _, v = line.partition(": ")
-                pingpong[k] = num(v)
-            elif line.startswith("BLK-RUN-BEGIN "):
-                run = {"traced": int(line.split()[1].split("=")[1]), "perf": {}}
-            elif line.startswith("BLK-RUN-END"):
-                rc = int(line.split("rc=")[1]) if "rc=" in line else 0
-                if run is not None and "lock" in run and rc == 0:
-                    runs.append(run)
-                else:
-                    meta["failed_runs"] += 1
-                run = None
-            elif line.startswith("BLK-HIST-BEGIN "):
-                kv = dict(x.split("=") for x in line.split()[1:])
-                hist = hists.setdefault(kv["lock"], [])
-            elif line == "BLK-HIST-END":
-                hist = None
-            elif hist is not None:
-                p = line.split()
-                if len(p) == 4 and p[0] == "acquire":
-                    hist.append((int(p[1]), int(p[2]), int(p[3])))
-            elif run is not None:
-                if line.startswith("perf,"):
-                    p = line.split(",")
-                    # perf,value,unit,event,run time,percent,...
-                    if len(p) >= 4:
-                        v = p[1]
-                        run["perf"][p[3]] = None if v.startswith("<") else num(v)
-                elif ": " in line and not line.startswith("cpu"):
-                    k, _, v = line.partition(": ")
-                    run.setdefault(k, num(v))
+                run.setdefault(k, num(v))
     return meta, pingpong, runs, hists
 
 
@@ -242,7 +249,7 @@ def plot_cdf(hists, locks, ncpus, outdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("raw")
+    ap.add_argument("raw", nargs="+")
     ap.add_argument("-o", "--outdir", default="results")
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--host-cpu", default="")
@@ -251,7 +258,7 @@ def main():
 
     meta, pp, runs, hists = parse(a.raw)
     if not runs:
-        die("no runs in %s" % a.raw)
+        die("no runs in %s" % " ".join(a.raw))
     rep_numbers(runs)
     os.makedirs(a.outdir, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

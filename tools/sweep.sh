@@ -14,12 +14,14 @@ set -euo pipefail
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-d MS]
+usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-k K] [-d MS]
   -l  lock kinds (default: ttas ttas_asm tas spinlock raw_spinlock)
   -c  CPU counts (default: 1 .. number of online CPUs)
   -s  critical-section lengths, ns (default: 0 100 1000)
   -t  think times, ns (default: 0 1000)
   -r  repeats of every configuration (default: 3)
+  -k  run repeat K of the R only (the ping-pong and histograms come with
+      repeat 1, the traced runs with repeat R), so a sweep can be split
   -d  run length, ms (default: 300)
 USAGE
 	exit 2
@@ -29,21 +31,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 blkctl=$here/blkctl
 D=${BLK_DEBUGFS:-/sys/kernel/debug/blacklock}
 locks="ttas ttas_asm tas spinlock raw_spinlock"
-ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300
-while getopts "l:c:s:t:r:d:h" opt; do
+ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300 only=""
+while getopts "l:c:s:t:r:k:d:h" opt; do
 	case "$opt" in
 	l) locks=$OPTARG ;;
 	c) ncpus=$OPTARG ;;
 	s) cs=$OPTARG ;;
 	t) think=$OPTARG ;;
 	r) reps=$OPTARG ;;
+	k) only=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$reps$ms$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
+case "$reps$ms$only$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
+[ -z "$only" ] || [ "$only" -ge 1 -a "$only" -le "$reps" ] || usage
+first=${only:-1} last=${only:-$reps}
 [ -d "$D" ] || { echo "$0: no $D: load blacklock first" >&2; exit 1; }
 online=$(grep -c '^processor' /proc/cpuinfo)
 [ -n "$ncpus" ] || ncpus=$(seq 1 "$online" | tr '\n' ' ')
@@ -82,7 +87,7 @@ echo "BLK-META perf_events=$events"
 echo "BLK-META perf_missing=$missing"
 echo "BLK-META sweep=locks:$locks;ncpus:$ncpus;cs_ns:$cs;think_ns:$think;repeats:$reps;duration_ms:$ms"
 
-if [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev/null; then
+if [ "$first" = 1 ] && [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev/null; then
 	echo "BLK-PINGPONG-BEGIN"
 	cat "$D/pingpong"
 	echo "BLK-PINGPONG-END"
@@ -115,7 +120,7 @@ run() {
 }
 
 top=$(echo $ncpus | tr ' ' '\n' | sort -n | tail -n 1)
-for r in $(seq 1 "$reps"); do
+for r in $(seq "$first" "$last"); do
 	for n in $ncpus; do
 		for c in $cs; do
 			for t in $think; do
@@ -132,8 +137,10 @@ for r in $(seq 1 "$reps"); do
 		done
 	done
 done
-for l in $locks; do
-	echo "BLK-PROGRESS traced $l" >&2
-	run 1 lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all
-done
+if [ "$last" = "$reps" ]; then
+	for l in $locks; do
+		echo "BLK-PROGRESS traced $l" >&2
+		run 1 lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all
+	done
+fi
 echo "BLK-SWEEP-DONE"
