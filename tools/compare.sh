@@ -85,5 +85,6 @@ note="qemu TCG, $vcpus vCPUs, -cpu max,hypervisor=$([ -n "$hv" ] && echo on || e
 [ "$retried" = 0 ] || note="$note; $retried boot(s) froze and were repeated"
 python3 "$BLK_TOP/tools/report.py" "${logs[@]}" -o "$out" --commit "$commit" \
 	--host-cpu "$host_cpu" --note "$note"
-sed -n '/^## Throughput/,/^## Derived/p' "$out/summary.md" | head -n 40
+# (awk reads all of it: a reader that quits early would SIGPIPE the writer)
+awk '/^## Derived/ { exit } /^## Throughput/ { on = 1 } on && n++ < 40' "$out/summary.md"
 blk_say "verdict: report written to $out (summary.md, runs.csv, runs.jsonl, throughput.png, acquire_cdf.png)"
