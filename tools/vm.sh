@@ -150,10 +150,32 @@ chmod +x "$root/init"
 bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
 blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
 set +e
+# Shortly before the timeout, ask qemu's monitor where every vCPU is: a
+# guest that froze with no kernel message then still says something.
+mon=$work/monitor.sock
+(
+	sleep $((timeout > 20 ? timeout - 10 : timeout))
+	python3 - "$mon" >"$log.cpus" 2>&1 <<'PY' || true
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(2)
+s.sendall(b"info registers -a\n")
+out, end = b"", time.time() + 3
+while time.time() < end:
+    try:
+        out += s.recv(65536)
+    except socket.timeout:
+        break
+print(out.decode(errors="replace"))
+PY
+) &
+watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
 	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
-	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr" \
+	-monitor "unix:$mon,server=on,wait=off" \
 	-nographic -no-reboot </dev/null 2>&1 |
 	tr -d '\r' | tee "$log" |
 	if [ "$quiet" = 1 ]; then cat >/dev/null; else
@@ -163,12 +185,41 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 			(up && !skip) || $0 ~ bad { print; fflush() } /^BLK-DMESG-END/ { skip = 0 }'
 	fi
 qemu_rc=${PIPESTATUS[0]}
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 set -e
 
 # ---- the verdict ----
 guest_rc=$(sed -n 's/^BLK-GUEST-EXIT: \([0-9]*\)$/\1/p' "$log" | tail -n 1)
 kernel_bad=$(grep -E "$bad" "$log" | head -n 5 || true)
 if [ -z "$guest_rc" ]; then
+	# Where the vCPUs were. Debian ships no real System.map, so the
+	# guest's own text symbols (fixed under nokaslr) are fetched once by a
+	# short boot and cached.
+	ksyms=$BLK_CACHE/kallsyms-$kver
+	if [ -s "$log.cpus" ] && [ ! -s "$ksyms" ] && [ -z "${BLK_NO_KSYMS:-}" ]; then
+		mkdir -p "$BLK_CACHE"
+		echo "grep ' [tT] ' /proc/kallsyms | sed 's/^/KSYM /'" >"$work/ksyms.sh"
+		BLK_NO_KSYMS=1 "$0" -n -q -t 180 -l "$work/ksyms.log" "$work/ksyms.sh" 2>/dev/null || true
+		sed -n 's/^KSYM //p' "$work/ksyms.log" >"$ksyms" 2>/dev/null || true
+	fi
+	if [ -s "$log.cpus" ] && [ -s "$ksyms" ]; then
+		python3 - "$ksyms" "$log.cpus" <<'PY' >&2 || true
+import bisect, re, sys
+syms = []
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) >= 3 and p[1] in "tTwW":
+        syms.append((int(p[0], 16), p[2]))
+syms.sort()
+addrs = [a for a, _ in syms]
+for n, rip in enumerate(re.findall(r"RIP=([0-9a-f]+)", open(sys.argv[2]).read())):
+    r = int(rip, 16)
+    i = bisect.bisect_right(addrs, r) - 1
+    where = "%s+0x%x" % (syms[i][1], r - syms[i][0]) if i >= 0 else "?"
+    print("vm: vCPU %d was at %s (%s)" % (n, rip, where))
+PY
+	fi
 	blk_say "verdict: FAIL (the guest did not finish: qemu status $qemu_rc, log $log)"
 	[ -z "$kernel_bad" ] || printf '%s\n' "$kernel_bad" >&2
 	exit 1
