@@ -6,10 +6,10 @@
 # throughput.png and acquire_cdf.png. The guest runs the host's own
 # userland (perf, bash) read-only over 9p.
 #
-# One VM boot per repeat. A boot whose guest stops responding (seen twice
-# in about a thousand runs here, under TCG with perf and 9p, cause not
-# found: the whole guest froze with no kernel message) is retried once,
-# and the report says so.
+# One VM boot per repeat. A boot whose guest stops responding (seen three
+# times in about a thousand runs here, under TCG with perf and 9p, cause
+# not found: the whole guest froze with no kernel message; vm.sh then
+# prints where the vCPUs were) is retried once, and the report says so.
 set -euo pipefail
 BLK_TOOL=compare
 . "$(dirname "$0")/lib.sh"
