@@ -327,7 +327,6 @@ void blk_spinlock_flavour_probe(void)
 	int here, there;
 	long seen;
 
-	raw_spin_lock_init(&p.lock);	/* on the stack: lockdep needs a key */
 	if (!IS_ENABLED(CONFIG_SMP)) {
 		blk_flavour = "uniprocessor (spinlocks only disable preemption)";
 		return;
@@ -342,6 +341,7 @@ void blk_spinlock_flavour_probe(void)
 		blk_flavour = "unknown (one CPU)";
 		return;
 	}
+	raw_spin_lock_init(&p.lock);	/* on the stack: lockdep needs a key */
 	p.waiter = kthread_create_on_cpu(blk_probe_waiter, &p, there,
 					 "blacklock-probe/%u");
 	if (IS_ERR(p.waiter))

@@ -550,8 +550,8 @@ static int blk_pp_ping(void *arg)
 		if (!(i % 256))
 			cond_resched();
 	}
-	complete(&blk_pp.done[0]);
-	return 0;
+	/* exits without returning into module text that may be unloaded */
+	kthread_complete_and_exit(&blk_pp.done[0], 0);
 }
 
 static int blk_pp_pong(void *arg)
@@ -564,8 +564,7 @@ static int blk_pp_pong(void *arg)
 			break;
 		WRITE_ONCE(blk_pp.flag, 2 * i + 2);
 	}
-	complete(&blk_pp.done[1]);
-	return 0;
+	kthread_complete_and_exit(&blk_pp.done[1], 0);
 }
 
 /* Ping-pong between the first two online CPUs of the cpus knob. */

@@ -281,6 +281,23 @@ static inline bool __blk_spin_trylock_asm(struct blk_spinlock *lock)
 	__cond_lock(__l, __blk_spin_trylock_asm(__l));			\
 })
 
+/*
+ * The three locking variants differ only in the CAS back-end of the fast
+ * path and in the out-of-line slow path it falls back to; @be and @slowpath
+ * are constants in each caller, so each inlines to one CAS and one call.
+ */
+static __always_inline void
+__blk_spin_lock(struct blk_spinlock *lock, enum blk_cas_backend be,
+		void (*slowpath)(struct blk_spinlock *lock))
+{
+	u32 old = 0;
+
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	if (unlikely(!blk_cas(be, &lock->val, &old, 1)))
+		slowpath(lock);
+}
+
 /**
  * blk_spin_lock() - take a lock, spinning until it is free.
  * @lock: the lock.
@@ -290,12 +307,7 @@ static inline bool __blk_spin_trylock_asm(struct blk_spinlock *lock)
 static inline void blk_spin_lock(struct blk_spinlock *lock)
 	__acquires(lock)
 {
-	u32 old = 0;
-
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
-		blk_spin_lock_slowpath(lock);
+	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_lock_slowpath);
 	__acquire(lock);
 }
 
@@ -306,12 +318,7 @@ static inline void blk_spin_lock(struct blk_spinlock *lock)
 static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
 	__acquires(lock)
 {
-	u32 old = 0;
-
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	if (unlikely(!blk_cas_asm(&lock->val, &old, 1)))
-		blk_spin_lock_asm_slowpath(lock);
+	__blk_spin_lock(lock, BLK_CAS_ASM, blk_spin_lock_asm_slowpath);
 	__acquire(lock);
 }
 
@@ -327,12 +334,7 @@ static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
 static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
 	__acquires(lock)
 {
-	u32 old = 0;
-
-	preempt_disable();
-	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	if (unlikely(!blk_cas_builtin(&lock->val, &old, 1)))
-		blk_spin_tas_slowpath(lock);
+	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_tas_slowpath);
 	__acquire(lock);
 }
 

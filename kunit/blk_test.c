@@ -307,8 +307,8 @@ static int blk_mp_writer(void *arg)
 			cond_resched();
 	}
 	WRITE_ONCE(mp->writer_done, true);
-	complete(&mp->done[0]);
-	return 0;
+	/* never returns into module text after the test thread moves on */
+	kthread_complete_and_exit(&mp->done[0], 0);
 }
 
 static int blk_mp_reader(void *arg)
@@ -332,8 +332,7 @@ static int blk_mp_reader(void *arg)
 		if (!(++n % 256))
 			cond_resched();
 	}
-	complete(&mp->done[1]);
-	return 0;
+	kthread_complete_and_exit(&mp->done[1], 0);
 }
 
 static void blk_test_message_passing(struct kunit *test)
