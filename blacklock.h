@@ -1,62 +1,113 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * blacklock: what the module's files share. The lock itself is in
- * blk_spin.h; this is the lock menu, the engine's configuration and results,
- * and the statistics the results are made of.
+ * blk_spin.h, the lock kinds in blk_kinds.h; this is the menu, the engine's
+ * configuration, its hot loops and results, and the clock they all use.
  */
 #ifndef _BLACKLOCK_H
 #define _BLACKLOCK_H
 
+#include <linux/cache.h>
 #include <linux/cpumask.h>
-#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/sched/clock.h>
+#include <linux/timex.h>
 #include <linux/types.h>
 
-#include "blk_spin.h"
+#include "blk_kinds.h"
 #include "blk_stats.h"
 
-/**
- * struct blk_lock - storage for any lock kind on the menu.
- * @blk: the blk_spin locks (ttas, ttas_asm, tas) and busted.
- * @spin: the kernel's spinlock_t.
- * @raw: the kernel's raw_spinlock_t.
+struct seq_file;
+
+/*
+ * The run's shared data. The lock lives alone in its cache line; the data
+ * it protects is in the next one, so the lock word's line carries only lock
+ * traffic.
  */
-struct blk_lock {
-	union {
-		struct blk_spinlock blk;
-		spinlock_t spin;	/* the "spinlock" kind */
-		raw_spinlock_t raw;
-	};
+struct blk_shared {
+	struct blk_lock lock ____cacheline_aligned;
+	u32 owner ____cacheline_aligned;
+	u64 counter;
+	u64 data[4];
 };
+
+#define BLK_NOBODY	U32_MAX
+
+/**
+ * struct blk_loop - one worker's hot loop: what it is given, what it counts.
+ * @sh: the shared data and lock.
+ * @cpu: the CPU it runs on (the owner word's value while inside).
+ * @cs_loops: blk_cs_work() loops inside the critical section.
+ * @think_loops: blk_think_work() loops after it.
+ * @sample_every: time one acquisition in this many; 0: none.
+ * @batch: iterations between two looks at the stop flag and the deadline.
+ * @deadline_ns: ktime_get_ns() at which the loop ends by itself.
+ * @stop: ends the loop early when it reads true.
+ * @acquisitions: out: critical sections completed.
+ * @overlaps: out: critical sections in which another owner was seen.
+ * @acquire: out: the sampled acquire latencies (request to grant).
+ * @hold: out: the sampled hold times (grant to release).
+ */
+struct blk_loop {
+	struct blk_shared *sh;
+	u32 cpu;
+	u64 cs_loops;
+	u64 think_loops;
+	u64 sample_every;
+	u32 batch;
+	u64 deadline_ns;
+	const bool *stop;
+	u64 acquisitions;
+	u64 overlaps;
+	struct blk_hist *acquire;
+	struct blk_hist *hold;
+};
+
+/* A hot loop: runs @w until its deadline or its stop flag. */
+typedef void blk_loop_fn(struct blk_loop *w);
+/* @pairs back-to-back lock/unlock pairs, timed as a block: cycles. */
+typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 
 /**
  * struct blk_lock_ops - one lock kind, as the engine and the tests see it.
  * @name: the name written to the "lock" knob.
  * @desc: one line for the "locks" file.
+ * @kind: its place in blk_kinds_list.h.
  * @init: put the lock in its free state.
- * @lock: take it (disables preemption, like spin_lock()).
+ * @lock: take it (disables preemption, like spin_lock(); empty does not).
  * @unlock: release it.
  * @trylock: take it if free; true on success.
  * @is_locked: peek; true if held.
+ * @hammer: the engine's loop for this kind, the lock inlined.
+ * @reference: lock, counter++, unlock and nothing else, the lock inlined.
+ * @cost: the uncontended pair cost batch, the lock inlined.
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
  * @kernel: the kernel's own lock; on a uniprocessor kernel without
  *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
+ * @floor: not a lock at all: the harness floor, no exclusion expected.
  *
- * The engine never knows which lock it drives: everything goes through this
- * table, the way kernel/locking/locktorture.c does it.
+ * The engine never knows which lock it drives: it calls the kind's loops
+ * through this table, once per run, and the loops call the lock directly
+ * (kernel/locking/locktorture.c keeps its engine blind the same way).
  */
 struct blk_lock_ops {
 	const char *name;
 	const char *desc;
+	enum blk_kind kind;
 	void (*init)(struct blk_lock *l);
 	void (*lock)(struct blk_lock *l);
 	void (*unlock)(struct blk_lock *l);
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
+	blk_loop_fn *hammer;
+	blk_loop_fn *reference;
+	blk_cost_fn *cost;
 	bool counted;
 	bool kernel;
 	bool broken;
+	bool floor;
 };
 
 extern const struct blk_lock_ops *const blk_lock_menu[];
@@ -65,47 +116,87 @@ const struct blk_lock_ops *blk_lock_find(const char *name);
 const char *blk_spinlock_flavour(void);
 void blk_spinlock_flavour_probe(void);
 
-/* Knob limits: what the debugfs files and module parameters accept. */
-#define BLK_DURATION_MS_MIN	1
-#define BLK_DURATION_MS_MAX	3600000	/* one hour */
-#define BLK_WORK_NS_MAX		1000000	/* 1 ms of critical section or think */
+/* The loops, blk_loop.c, declared here for the ops table. */
+#define BLK_KIND(id, desc, flags)				\
+	blk_loop_fn blk_hammer_##id, blk_reference_##id;	\
+	blk_cost_fn blk_cost_##id;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
+
+void blk_cs_work(struct blk_shared *sh, u64 loops);
+u64 blk_think_work(u64 loops);
+
+/* ---- the knobs (blk_knobs.c) ---------------------------------------------- */
 
 /**
- * struct blk_config - what one run does.
- * @ops: the lock kind.
+ * enum blk_timing - what the engine times.
+ * @BLK_TIMING_OFF: nothing: it only counts.
+ * @BLK_TIMING_SAMPLE: one acquisition in every sample_every.
+ * @BLK_TIMING_EVERY: every acquisition (three timestamps an iteration).
+ */
+enum blk_timing {
+	BLK_TIMING_OFF,
+	BLK_TIMING_SAMPLE,
+	BLK_TIMING_EVERY,
+};
+
+/**
+ * enum blk_loop_kind - which loop a run uses.
+ * @BLK_LOOP_ENGINE: the checked and timed loop.
+ * @BLK_LOOP_REFERENCE: the simplest loop there is, the benchmark's yardstick.
+ */
+enum blk_loop_kind {
+	BLK_LOOP_ENGINE,
+	BLK_LOOP_REFERENCE,
+};
+
+extern const char *const blk_timing_names[];
+extern const char *const blk_loop_names[];
+
+/**
+ * struct blk_config - what one run does; one field per knob.
+ * @lock: the lock kind.
  * @cpus: the CPUs that may run a worker.
  * @ncpus: use only the first @ncpus CPUs of @cpus; 0 means all of them.
  * @duration_ms: how long the workers hammer the lock.
  * @cs_ns: work inside the critical section, on shared data.
  * @think_ns: work outside it, on local data.
+ * @timing: an enum blk_timing.
+ * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many.
+ * @loop: an enum blk_loop_kind.
  */
 struct blk_config {
-	const struct blk_lock_ops *ops;
+	const struct blk_lock_ops *lock;
 	struct cpumask cpus;
 	u32 ncpus;
 	u32 duration_ms;
 	u32 cs_ns;
 	u32 think_ns;
+	u32 timing;
+	u32 sample_every;
+	u32 loop;
 };
+
+#define BLK_KNOB(id, type, min, max, choices, dflt, help)	BLK_KNOB_##id,
+enum blk_knob {
+#include "blk_knobs_list.h"
+	BLK_NR_KNOBS
+};
+
+#undef BLK_KNOB
+
+const char *blk_knob_name(enum blk_knob knob);
 
 int blk_parse_lock(const char *buf, const struct blk_lock_ops **ops);
 int blk_parse_u32(const char *buf, u32 min, u32 max, u32 *val);
 int blk_parse_cpus(const char *buf, struct cpumask *mask);
+int blk_knob_write(enum blk_knob knob, const char *buf);
+void blk_knob_show(enum blk_knob knob, struct seq_file *m);
+void blk_knobs_describe(struct seq_file *m);
+int blk_knobs_init(char *const *params);
+void blk_config_get(struct blk_config *cfg);
 
-/**
- * enum blk_knob - the engine's settings, by name in blk_knob_names[].
- */
-enum blk_knob {
-	BLK_KNOB_LOCK,
-	BLK_KNOB_CPUS,
-	BLK_KNOB_NCPUS,
-	BLK_KNOB_DURATION_MS,
-	BLK_KNOB_CS_NS,
-	BLK_KNOB_THINK_NS,
-	BLK_NR_KNOBS,
-};
-
-extern const char *const blk_knob_names[BLK_NR_KNOBS];
+/* ---- results ---------------------------------------------------------------- */
 
 /**
  * struct blk_cpu_result - one worker's share of a run.
@@ -116,9 +207,10 @@ extern const char *const blk_knob_names[BLK_NR_KNOBS];
  * @cas_failures: failed CAS attempts (counted locks).
  * @spins: inner-loop iterations (counted locks).
  * @overlaps: critical sections in which it saw another owner.
- * @acquire_p50: median acquire latency, cycles.
- * @acquire_p99: 99th percentile acquire latency, cycles.
- * @acquire_max: worst acquire latency, cycles.
+ * @samples: acquisitions it timed.
+ * @acquire_p50: median sampled acquire latency, cycles.
+ * @acquire_p99: 99th percentile sampled acquire latency, cycles.
+ * @acquire_max: worst sampled acquire latency, cycles.
  */
 struct blk_cpu_result {
 	unsigned int cpu;
@@ -128,6 +220,7 @@ struct blk_cpu_result {
 	u64 cas_failures;
 	u64 spins;
 	u64 overlaps;
+	u64 samples;
 	u64 acquire_p50;
 	u64 acquire_p99;
 	u64 acquire_max;
@@ -137,7 +230,10 @@ struct blk_cpu_result {
  * struct blk_result - the record of one finished run.
  * @id: run number since load (1, 2, ...).
  * @cfg: the configuration it ran with (@cfg.cpus: the CPUs actually used).
- * @duration_ns: measured, from the start barrier to the last worker's end.
+ * @cs_loops: the calibrated blk_cs_work() loops behind cfg.cs_ns.
+ * @think_loops: the calibrated blk_think_work() loops behind cfg.think_ns.
+ * @duration_ns: measured with ktime_get_ns(), from the start barrier to the
+ *	last worker's end.
  * @acquisitions: sum over workers.
  * @contended: sum over workers.
  * @cas_failures: sum over workers.
@@ -149,15 +245,21 @@ struct blk_cpu_result {
  * @jain_micro: Jain's fairness index of the per-CPU acquisitions, x 1e6.
  * @max_min_micro: max / min per-CPU acquisitions, x 1e6; U64_MAX if a CPU
  *	got none.
+ * @harness_cycles: cycles one iteration of the same loop costs with the
+ *	empty lock, one CPU, measured by the workers before this run.
+ * @iter_cycles: cycles one worker spent per acquisition in this run.
  * @stopped: the run was cut short by "stop" or module unload.
- * @acquire: merged acquire-latency histogram (request to grant), cycles.
- * @hold: merged hold-time histogram (grant to release), cycles.
+ * @aborted: the workers never all met at the start barrier; nothing ran.
+ * @acquire: merged sampled acquire-latency histogram, cycles.
+ * @hold: merged sampled hold-time histogram, cycles.
  * @nr_cpus: entries in @cpu.
  * @cpu: per-worker results, in CPU order.
  */
 struct blk_result {
 	u64 id;
 	struct blk_config cfg;
+	u64 cs_loops;
+	u64 think_loops;
 	u64 duration_ns;
 	u64 acquisitions;
 	u64 contended;
@@ -169,7 +271,10 @@ struct blk_result {
 	u64 violations;
 	u64 jain_micro;
 	u64 max_min_micro;
+	u64 harness_cycles;
+	u64 iter_cycles;
 	bool stopped;
+	bool aborted;
 	struct blk_hist acquire;
 	struct blk_hist hold;
 	unsigned int nr_cpus;
@@ -177,11 +282,46 @@ struct blk_result {
 };
 
 /**
+ * struct blk_cost_kind - the uncontended cost of one kind's lock/unlock pair.
+ * @ops: the kind.
+ * @min: the cheapest batch, less the cheapest empty batch, per pair, in
+ *	millicycles.
+ * @median: the median batch, less the median empty batch, per pair, in
+ *	millicycles.
+ */
+struct blk_cost_kind {
+	const struct blk_lock_ops *ops;
+	u64 min;
+	u64 median;
+};
+
+/**
+ * struct blk_cost - the result of "cost": every kind, one CPU, same boot.
+ * @id: measurement number since load.
+ * @cpu: the CPU it ran on.
+ * @pairs: lock/unlock pairs per batch.
+ * @batches: batches per kind.
+ * @nr: entries in @kind.
+ * @kind: per kind, in menu order.
+ */
+struct blk_cost {
+	u64 id;
+	unsigned int cpu;
+	u32 pairs;
+	u32 batches;
+	unsigned int nr;
+	struct blk_cost_kind kind[BLK_NR_KINDS];
+};
+
+/* ---- time (blk_clock.c) ------------------------------------------------ */
+
+/**
  * struct blk_clock_info - how the engine measures time.
  * @name: "tsc", "get_cycles" or "local_clock" (cycles are then ns).
  * @khz: cycles per millisecond, calibrated against local_clock() at load.
  * @overhead: cycles one timestamp pair costs (the minimum of many back to
  *	back reads); subtracted from every sample.
+ * @is_ns: the clock is local_clock(): "cycles" are nanoseconds.
  * @cs_loops_per_ms: calibrated critical-section work loops per ms.
  * @think_loops_per_ms: calibrated think work loops per ms.
  */
@@ -189,11 +329,56 @@ struct blk_clock_info {
 	const char *name;
 	u32 khz;
 	u64 overhead;
+	bool is_ns;
 	u64 cs_loops_per_ms;
 	u64 think_loops_per_ms;
 };
 
 extern struct blk_clock_info blk_clock_info;
+
+/*
+ * On x86 the TSC, read with rdtsc_ordered() so the read cannot drift before
+ * the lock operation it times. Elsewhere get_cycles(), and where that is 0
+ * (UML) local_clock(), so "cycles" are then nanoseconds.
+ */
+static __always_inline u64 blk_clock(void)
+{
+#ifdef CONFIG_X86
+	return rdtsc_ordered();
+#else
+	if (blk_clock_info.is_ns)
+		return local_clock();
+	return get_cycles();
+#endif
+}
+
+static inline u64 blk_sub_overhead(u64 d)
+{
+	return d > blk_clock_info.overhead ? d - blk_clock_info.overhead : 0;
+}
+
+void blk_calibrate(void);
+u64 blk_cycles_to_ns(u64 cycles);
+u64 blk_ns_to_loops(u32 ns, u64 loops_per_ms);
+
+/* ---- the engine (blk_engine.c) and its neighbours ------------------------ */
+
+/*
+ * blk_mutex serialises every configuration change and every command; a run
+ * owns the run state from "start" until its finish work clears blk_busy.
+ */
+extern struct mutex blk_mutex;
+extern bool blk_busy;
+
+int blk_control(const char *buf);
+bool blk_running(void);
+u64 blk_runs_done(void);
+typedef int blk_result_fn(const struct blk_result *r, void *arg);
+int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only);
+u64 blk_throughput(const struct blk_result *r);
+int blk_engine_init(void);
+void blk_engine_exit(void);
+int blk_run_and_wait(void);
 
 /**
  * struct blk_pingpong - the core-to-core floor (control "pingpong").
@@ -211,19 +396,12 @@ struct blk_pingpong {
 	u64 roundtrip_min;
 };
 
+int blk_pingpong_run(const struct cpumask *cpus);
 bool blk_pingpong_get(struct blk_pingpong *pp);
 
-u64 blk_cycles_to_ns(u64 cycles);
-
-/* The engine, blk_main.c. */
-int blk_knob_write(enum blk_knob knob, const char *buf);
-void blk_knob_show(enum blk_knob knob, struct seq_file *m);
-int blk_control(const char *buf);
-bool blk_running(void);
-u64 blk_runs_done(void);
-typedef int blk_result_fn(const struct blk_result *r, void *arg);
-int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only);
-u64 blk_throughput(const struct blk_result *r);
+int blk_cost_run(const struct cpumask *cpus);
+bool blk_cost_get(struct blk_cost *c);
+void blk_cost_forget(void);
 
 /* The interface, blk_debugfs.c. */
 int blk_debugfs_init(void);

@@ -2,13 +2,15 @@
 /*
  * blacklock: the debugfs interface, /sys/kernel/debug/blacklock/.
  *
- *   lock duration_ms cs_ns think_ns cpus ncpus   knobs (read/write)
- *   control      write start, stop, reset or wait
+ *   lock cpus ncpus duration_ms cs_ns think_ns timing sample_every loop
+ *                knobs (read/write), one file each
+ *   knobs        every knob: name, value, default, accepted values, help
+ *   control      write start, stop, reset, wait, pingpong or cost
  *   status       state and runs finished
  *   locks        the lock menu
  *   stats        the kept results, "key: value" lines, a blank line
- *                between records
- *   stats.json   the same results as a JSON array
+ *                between records; then the last "cost" measurement
+ *   stats.json   the same records as a JSON array
  *   histogram    the newest result's latency histograms, one bucket a line
  *   pingpong     the core-to-core handoff floor, after "pingpong" in control
  *
@@ -83,15 +85,49 @@ static void blk_put_str(struct blk_emit *e, const char *key, const char *s)
 	blk_end(e);
 }
 
-/* A ratio in millionths as a decimal; U64_MAX means infinite/undefined. */
-static void blk_put_micro(struct blk_emit *e, const char *key, u64 v)
+/* A fixed-point decimal, v / 10^digits; U64_MAX is infinite/undefined. */
+static void blk_put_fixed(struct blk_emit *e, const char *key, u64 v,
+			  unsigned int digits, u32 unit)
 {
 	blk_key(e, key);
 	if (v == U64_MAX)
 		seq_puts(e->m, e->syntax == BLK_JSON ? "null" : "inf");
 	else
-		seq_printf(e->m, "%llu.%06llu", v / 1000000, v % 1000000);
+		seq_printf(e->m, "%llu.%0*llu", v / unit, digits, v % unit);
 	blk_end(e);
+}
+
+/* A ratio in millionths as a decimal. */
+static void blk_put_micro(struct blk_emit *e, const char *key, u64 v)
+{
+	blk_put_fixed(e, key, v, 6, 1000000);
+}
+
+/* A value in thousandths (millicycles) as a decimal. */
+static void blk_put_milli(struct blk_emit *e, const char *key, u64 v)
+{
+	blk_put_fixed(e, key, v, 3, 1000);
+}
+
+/* A CPU list, however long. */
+static void blk_put_cpus(struct blk_emit *e, const char *key,
+			 const struct cpumask *mask)
+{
+	const char *q = e->syntax == BLK_JSON ? "\"" : "";
+
+	blk_key(e, key);
+	seq_printf(e->m, "%s%*pbl%s", q, cpumask_pr_args(mask), q);
+	blk_end(e);
+}
+
+/* What every record says about the machine and the clock. */
+static void blk_put_machine(struct blk_emit *e)
+{
+	blk_put_str(e, "kernel", init_utsname()->release);
+	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
+	blk_put_str(e, "clock", blk_clock_info.name);
+	blk_put_u64(e, "clock_khz", blk_clock_info.khz);
+	blk_put_u64(e, "timer_overhead_cycles", blk_clock_info.overhead);
 }
 
 static const struct {
@@ -135,6 +171,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
 	blk_put_u64(e, "cas_failures", c->cas_failures);
 	blk_put_u64(e, "spins", c->spins);
 	blk_put_u64(e, "overlaps", c->overlaps);
+	blk_put_u64(e, "samples", c->samples);
 	blk_put_u64(e, "acquire_cycles_p50", c->acquire_p50);
 	blk_put_u64(e, "acquire_cycles_p99", c->acquire_p99);
 	blk_put_u64(e, "acquire_cycles_max", c->acquire_max);
@@ -144,31 +181,40 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
 static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 {
 	const bool json = e->syntax == BLK_JSON;
-	char cpus[64];
 	unsigned int i;
 
-	snprintf(cpus, sizeof(cpus), "%*pbl", cpumask_pr_args(&r->cfg.cpus));
 	blk_put_u64(e, "run", r->id);
-	blk_put_str(e, "lock", r->cfg.ops->name);
-	blk_put_u64(e, "lock_broken", r->cfg.ops->broken);
-	blk_put_str(e, "kernel", init_utsname()->release);
-	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
-	blk_put_str(e, "clock", blk_clock_info.name);
-	blk_put_u64(e, "clock_khz", blk_clock_info.khz);
-	blk_put_u64(e, "timer_overhead_cycles", blk_clock_info.overhead);
-	blk_put_str(e, "cpus", cpus);
+	if (json)
+		blk_put_str(e, "record", "run");
+	blk_put_str(e, "lock", r->cfg.lock->name);
+	blk_put_u64(e, "lock_broken", r->cfg.lock->broken);
+	blk_put_u64(e, "lock_floor", r->cfg.lock->floor);
+	blk_put_machine(e);
+	blk_put_cpus(e, "cpus", &r->cfg.cpus);
 	blk_put_u64(e, "nr_cpus", r->nr_cpus);
 	blk_put_u64(e, "duration_ms", r->cfg.duration_ms);
 	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
 	blk_put_u64(e, "think_ns", r->cfg.think_ns);
+	blk_put_u64(e, "cs_loops", r->cs_loops);
+	blk_put_u64(e, "think_loops", r->think_loops);
+	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);
+	blk_put_str(e, "timing", blk_timing_names[r->cfg.timing]);
+	blk_put_u64(e, "sample_every", r->cfg.timing == BLK_TIMING_OFF ? 0 :
+		    r->cfg.timing == BLK_TIMING_EVERY ? 1 : r->cfg.sample_every);
+	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
+	blk_put_u64(e, "aborted", r->aborted);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 	blk_put_u64(e, "acquisitions", r->acquisitions);
 	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
+	blk_put_milli(e, "iter_cycles_per_acq", r->iter_cycles);
+	blk_put_milli(e, "harness_cycles_per_iter", r->harness_cycles);
+	blk_put_milli(e, "lock_cycles_per_acq", r->iter_cycles > r->harness_cycles ?
+		      r->iter_cycles - r->harness_cycles : 0);
 	blk_put_u64(e, "violations", r->violations);
 	blk_put_u64(e, "overlaps", r->overlaps);
 	blk_put_u64(e, "lost_updates", r->lost_updates);
-	blk_put_u64(e, "contention_counted", r->cfg.ops->counted);
+	blk_put_u64(e, "contention_counted", r->cfg.lock->counted);
 	blk_put_u64(e, "contended", r->contended);
 	blk_put_u64(e, "cas_failures", r->cas_failures);
 	blk_put_u64(e, "spins", r->spins);
@@ -205,11 +251,12 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
  */
 void blk_result_print(const struct blk_result *r)
 {
-	pr_info("blacklock: run %llu: %s on %u CPUs, %llu ms: %llu acquisitions (%llu/s), %llu violations%s\n",
-		r->id, r->cfg.ops->name, r->nr_cpus,
+	pr_info("blacklock: run %llu: %s on %u CPUs, %llu ms: %llu acquisitions (%llu/s), %llu violations%s%s\n",
+		r->id, r->cfg.lock->name, r->nr_cpus,
 		div_u64(r->duration_ns, NSEC_PER_MSEC), r->acquisitions,
 		blk_throughput(r), r->violations,
-		r->stopped ? " (stopped early)" : "");
+		r->stopped ? " (stopped early)" : "",
+		r->aborted ? " (aborted at the start barrier)" : "");
 }
 
 /* ---- read-only files -------------------------------------------------- */
@@ -230,11 +277,85 @@ static int blk_stats_one(const struct blk_result *r, void *arg)
 	return 0;
 }
 
+/* The cost record: one line (text) or object (JSON) per kind. */
+static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
+{
+	const bool json = e->syntax == BLK_JSON;
+	const struct blk_cost_kind *base = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nr; i++)
+		if (!strcmp(c->kind[i].ops->name, "spinlock"))
+			base = &c->kind[i];
+	blk_put_u64(e, "cost", c->id);
+	if (json)
+		blk_put_str(e, "record", "cost");
+	blk_put_machine(e);
+	blk_put_u64(e, "cost_cpu", c->cpu);
+	blk_put_u64(e, "cost_pairs_per_batch", c->pairs);
+	blk_put_u64(e, "cost_batches", c->batches);
+	if (json) {
+		blk_key(e, "locks");
+		seq_putc(e->m, '[');
+	}
+	for (i = 0; i < c->nr; i++) {
+		const struct blk_cost_kind *k = &c->kind[i];
+		struct blk_emit l = {
+			.m = e->m,
+			.syntax = json ? BLK_JSON : BLK_TEXT_CPU,
+			.first = true,
+		};
+
+		if (json) {
+			seq_printf(e->m, "%s{", i ? ", " : "");
+			blk_put_str(&l, "lock", k->ops->name);
+		} else {
+			seq_printf(e->m, "cost_%s:", k->ops->name);
+		}
+		blk_put_milli(&l, "cycles_per_pair_min", k->min);
+		blk_put_milli(&l, "cycles_per_pair_median", k->median);
+		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min));
+		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median));
+		blk_put_micro(&l, "ratio_to_spinlock_min", base ?
+			      blk_ratio_micro(k->min, base->min) : U64_MAX);
+		blk_put_micro(&l, "ratio_to_spinlock_median", base ?
+			      blk_ratio_micro(k->median, base->median) : U64_MAX);
+		seq_puts(e->m, json ? "}" : "\n");
+	}
+	if (json)
+		seq_putc(e->m, ']');
+}
+
+/* Every kept run, then the last cost measurement, if any. */
+static void blk_stats_all(struct blk_emit *e)
+{
+	struct blk_cost *c = kmalloc(sizeof(*c), GFP_KERNEL);
+	bool have;
+
+	blk_results_walk(blk_stats_one, e, false);
+	if (!c)
+		return;
+	mutex_lock(&blk_mutex);
+	have = blk_cost_get(c);
+	mutex_unlock(&blk_mutex);
+	if (have) {
+		if (e->syntax == BLK_JSON)
+			seq_puts(e->m, e->first ? "\n{" : ",\n{");
+		else if (!e->first)
+			seq_putc(e->m, '\n');
+		e->first = true;
+		blk_emit_cost(e, c);
+		if (e->syntax == BLK_JSON)
+			seq_putc(e->m, '}');
+	}
+	kfree(c);
+}
+
 static int blk_stats_show(struct seq_file *m, void *v)
 {
 	struct blk_emit e = { .m = m, .syntax = BLK_TEXT, .first = true };
 
-	blk_results_walk(blk_stats_one, &e, false);
+	blk_stats_all(&e);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(blk_stats);
@@ -244,11 +365,18 @@ static int blk_stats_json_show(struct seq_file *m, void *v)
 	struct blk_emit e = { .m = m, .syntax = BLK_JSON, .first = true };
 
 	seq_putc(m, '[');
-	blk_results_walk(blk_stats_one, &e, false);
+	blk_stats_all(&e);
 	seq_puts(m, "\n]\n");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(blk_stats_json);
+
+static int blk_knobs_show(struct seq_file *m, void *v)
+{
+	blk_knobs_describe(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_knobs);
 
 static void blk_hist_lines(struct seq_file *m, const char *what,
 			   const struct blk_hist *h)
@@ -267,7 +395,7 @@ static int blk_histogram_one(const struct blk_result *r, void *arg)
 	struct seq_file *m = arg;
 
 	seq_printf(m, "# run %llu lock %s: <histogram> <low> <high> <count>, cycles\n",
-		   r->id, r->cfg.ops->name);
+		   r->id, r->cfg.lock->name);
 	blk_hist_lines(m, "acquire", &r->acquire);
 	blk_hist_lines(m, "hold", &r->hold);
 	return 0;
@@ -393,11 +521,12 @@ int blk_debugfs_init(void)
 	if (IS_ERR(blk_dir))
 		return PTR_ERR(blk_dir);
 	for (knob = 0; knob < BLK_NR_KNOBS; knob++)
-		debugfs_create_file(blk_knob_names[knob], 0644, blk_dir,
+		debugfs_create_file(blk_knob_name(knob), 0644, blk_dir,
 				    (void *)knob, &blk_knob_fops);
 	debugfs_create_file("control", 0200, blk_dir, NULL, &blk_control_fops);
 	debugfs_create_file("status", 0444, blk_dir, NULL, &blk_status_fops);
 	debugfs_create_file("locks", 0444, blk_dir, NULL, &blk_locks_fops);
+	debugfs_create_file("knobs", 0444, blk_dir, NULL, &blk_knobs_fops);
 	debugfs_create_file("stats", 0444, blk_dir, NULL, &blk_stats_fops);
 	debugfs_create_file("stats.json", 0444, blk_dir, NULL,
 			    &blk_stats_json_fops);

@@ -2,15 +2,20 @@
 /*
  * blacklock: the lock menu.
  *
- * Every lock kind is one struct blk_lock_ops; the engine and the tests look
- * a kind up by name and drive it through the table, never knowing which it
- * has (kernel/locking/locktorture.c does the same with lock_torture_ops).
+ * Every lock kind is one struct blk_lock_ops, generated from
+ * blk_kinds_list.h; the engine and the tests look a kind up by name and
+ * drive it through the table, never knowing which it has
+ * (kernel/locking/locktorture.c does the same with lock_torture_ops). The
+ * table's lock and unlock are out-of-line copies of blk_kind_lock() and
+ * blk_kind_unlock(), for the tests; the engine calls the kind's own loops,
+ * in which the same functions are inlined.
  *
  *   ttas          the TTAS lock, GCC __atomic builtins
  *   ttas_asm      the TTAS lock, inline "lock cmpxchg" (builtins off x86)
  *   tas           CAS in a loop, no read-only inner spin: the bus storm
  *   spinlock      the kernel's spinlock_t
  *   raw_spinlock  the kernel's raw_spinlock_t
+ *   empty         nothing at all: the harness floor
  *   busted        a read followed by a separate write: not a lock at all,
  *                 the negative control that the exclusion check must catch
  */
@@ -22,65 +27,19 @@
 
 #include "blacklock.h"
 
-static void blk_ttas_init(struct blk_lock *l)
+static __always_inline void blk_kind_init(enum blk_kind k, struct blk_lock *l)
 {
-	blk_spin_init(&l->blk);
-}
-
-static bool blk_ttas_is_locked(struct blk_lock *l)
-{
-	return blk_spin_is_locked(&l->blk);
-}
-
-static void blk_ttas_unlock(struct blk_lock *l)
-	__releases(l)
-{
-	blk_spin_unlock(&l->blk);
-}
-
-static void blk_ttas_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	blk_spin_lock(&l->blk);
-}
-
-static bool blk_ttas_trylock(struct blk_lock *l)
-{
-	return __blk_spin_trylock_builtin(&l->blk);
-}
-
-static void blk_ttas_asm_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	blk_spin_lock_asm(&l->blk);
-}
-
-static bool blk_ttas_asm_trylock(struct blk_lock *l)
-{
-	return __blk_spin_trylock_asm(&l->blk);
-}
-
-static void blk_tas_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	blk_spin_lock_tas(&l->blk);
-}
-
-static void blk_spinlock_init(struct blk_lock *l)
-{
-	spin_lock_init(&l->spin);
-}
-
-static void blk_spinlock_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	spin_lock(&l->spin);
-}
-
-static void blk_spinlock_unlock(struct blk_lock *l)
-	__releases(l)
-{
-	spin_unlock(&l->spin);
+	switch (k) {
+	case BLK_KIND_spinlock:
+		spin_lock_init(&l->spin);
+		break;
+	case BLK_KIND_raw_spinlock:
+		raw_spin_lock_init(&l->raw);
+		break;
+	default:
+		blk_spin_init(&l->blk);
+		break;
+	}
 }
 
 /*
@@ -88,153 +47,101 @@ static void blk_spinlock_unlock(struct blk_lock *l)
  * not through a bool returned by a function pointer: once taken, hand the
  * context back so that the table's trylock is balanced as sparse sees it.
  */
-static bool blk_spinlock_trylock(struct blk_lock *l)
+static __always_inline bool blk_kind_trylock(enum blk_kind k,
+					     struct blk_lock *l)
 {
-	return spin_trylock(&l->spin) ? ({ __release(&l->spin); true; }) : false;
-}
-
-static bool blk_spinlock_is_locked(struct blk_lock *l)
-{
-	return spin_is_locked(&l->spin);
-}
-
-static void blk_raw_init(struct blk_lock *l)
-{
-	raw_spin_lock_init(&l->raw);
-}
-
-static void blk_raw_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	raw_spin_lock(&l->raw);
-}
-
-static void blk_raw_unlock(struct blk_lock *l)
-	__releases(l)
-{
-	raw_spin_unlock(&l->raw);
-}
-
-static bool blk_raw_trylock(struct blk_lock *l)
-{
-	return raw_spin_trylock(&l->raw) ? ({ __release(&l->raw); true; }) : false;
-}
-
-static bool blk_raw_is_locked(struct blk_lock *l)
-{
-	return raw_spin_is_locked(&l->raw);
-}
-
-/*
- * busted: wait until the word reads 0, then write 1, as two separate
- * accesses. Two CPUs that both read 0 before either writes 1 are both
- * "inside". The accesses are marked (READ_ONCE/WRITE_ONCE) so the compiler
- * keeps them, and so the data-race detector sees an intentional race here
- * rather than a bug; the engine's exclusion check is what must catch it.
- */
-static void blk_busted_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	preempt_disable();
-	while (READ_ONCE(l->blk.val))
-		cpu_relax();
-	WRITE_ONCE(l->blk.val, 1);
-	__acquire(l);
-}
-
-static bool blk_busted_trylock(struct blk_lock *l)
-{
-	preempt_disable();
-	if (READ_ONCE(l->blk.val)) {
-		preempt_enable();
-		return false;
+	switch (k) {
+	case BLK_KIND_ttas:
+	case BLK_KIND_tas:
+		return __blk_spin_trylock_builtin(&l->blk);
+	case BLK_KIND_ttas_asm:
+		return __blk_spin_trylock_asm(&l->blk);
+	case BLK_KIND_spinlock:
+		return spin_trylock(&l->spin) ?
+		       ({ __release(&l->spin); true; }) : false;
+	case BLK_KIND_raw_spinlock:
+		return raw_spin_trylock(&l->raw) ?
+		       ({ __release(&l->raw); true; }) : false;
+	case BLK_KIND_empty:
+		barrier();
+		return true;
+	default:	/* busted */
+		preempt_disable();
+		if (READ_ONCE(l->blk.val)) {
+			preempt_enable();
+			return false;
+		}
+		WRITE_ONCE(l->blk.val, 1);
+		return true;
 	}
-	WRITE_ONCE(l->blk.val, 1);
-	return true;
 }
 
-static void blk_busted_unlock(struct blk_lock *l)
-	__releases(l)
+static __always_inline bool blk_kind_is_locked(enum blk_kind k,
+					       struct blk_lock *l)
 {
-	__release(l);
-	WRITE_ONCE(l->blk.val, 0);
-	preempt_enable();
+	switch (k) {
+	case BLK_KIND_spinlock:
+		return spin_is_locked(&l->spin);
+	case BLK_KIND_raw_spinlock:
+		return raw_spin_is_locked(&l->raw);
+	case BLK_KIND_empty:
+		return false;
+	default:
+		return blk_spin_is_locked(&l->blk);
+	}
 }
 
-static const struct blk_lock_ops blk_ttas_ops = {
-	.name		= "ttas",
-	.desc		= "TTAS, GCC __atomic builtins",
-	.init		= blk_ttas_init,
-	.lock		= blk_ttas_lock,
-	.unlock		= blk_ttas_unlock,
-	.trylock	= blk_ttas_trylock,
-	.is_locked	= blk_ttas_is_locked,
-	.counted	= true,
+#define BLK_KIND(id, description, flags)				\
+static void blk_init_##id(struct blk_lock *l)				\
+{									\
+	blk_kind_init(BLK_KIND_##id, l);				\
+}									\
+static void blk_lock_##id(struct blk_lock *l)				\
+	__acquires(l)							\
+{									\
+	blk_kind_lock(BLK_KIND_##id, l);				\
+}									\
+static void blk_unlock_##id(struct blk_lock *l)				\
+	__releases(l)							\
+{									\
+	blk_kind_unlock(BLK_KIND_##id, l);				\
+}									\
+static bool blk_trylock_##id(struct blk_lock *l)			\
+{									\
+	return blk_kind_trylock(BLK_KIND_##id, l);			\
+}									\
+static bool blk_is_locked_##id(struct blk_lock *l)			\
+{									\
+	return blk_kind_is_locked(BLK_KIND_##id, l);			\
+}									\
+static const struct blk_lock_ops blk_ops_##id = {			\
+	.name		= #id,						\
+	.desc		= description,					\
+	.kind		= BLK_KIND_##id,				\
+	.init		= blk_init_##id,				\
+	.lock		= blk_lock_##id,				\
+	.unlock		= blk_unlock_##id,				\
+	.trylock	= blk_trylock_##id,				\
+	.is_locked	= blk_is_locked_##id,				\
+	.hammer		= blk_hammer_##id,				\
+	.reference	= blk_reference_##id,				\
+	.cost		= blk_cost_##id,				\
+	.counted	= !!((flags) & BLK_KF_COUNTED),			\
+	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
+	.broken		= !!((flags) & BLK_KF_BROKEN),			\
+	.floor		= !!((flags) & BLK_KF_FLOOR),			\
 };
 
-static const struct blk_lock_ops blk_ttas_asm_ops = {
-	.name		= "ttas_asm",
-	.desc		= "TTAS, inline lock cmpxchg",
-	.init		= blk_ttas_init,
-	.lock		= blk_ttas_asm_lock,
-	.unlock		= blk_ttas_unlock,
-	.trylock	= blk_ttas_asm_trylock,
-	.is_locked	= blk_ttas_is_locked,
-	.counted	= true,
-};
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 
-static const struct blk_lock_ops blk_tas_ops = {
-	.name		= "tas",
-	.desc		= "test-and-set: CAS retried with no read-only spin",
-	.init		= blk_ttas_init,
-	.lock		= blk_tas_lock,
-	.unlock		= blk_ttas_unlock,
-	.trylock	= blk_ttas_trylock,
-	.is_locked	= blk_ttas_is_locked,
-	.counted	= true,
-};
-
-static const struct blk_lock_ops blk_spinlock_ops = {
-	.name		= "spinlock",
-	.desc		= "the kernel's spinlock_t",
-	.init		= blk_spinlock_init,
-	.lock		= blk_spinlock_lock,
-	.unlock		= blk_spinlock_unlock,
-	.trylock	= blk_spinlock_trylock,
-	.is_locked	= blk_spinlock_is_locked,
-	.kernel		= true,
-};
-
-static const struct blk_lock_ops blk_raw_ops = {
-	.name		= "raw_spinlock",
-	.desc		= "the kernel's raw_spinlock_t",
-	.init		= blk_raw_init,
-	.lock		= blk_raw_lock,
-	.unlock		= blk_raw_unlock,
-	.trylock	= blk_raw_trylock,
-	.is_locked	= blk_raw_is_locked,
-	.kernel		= true,
-};
-
-static const struct blk_lock_ops blk_busted_ops = {
-	.name		= "busted",
-	.desc		= "BROKEN on purpose: read then write, the negative control",
-	.init		= blk_ttas_init,
-	.lock		= blk_busted_lock,
-	.unlock		= blk_busted_unlock,
-	.trylock	= blk_busted_trylock,
-	.is_locked	= blk_ttas_is_locked,
-	.broken		= true,
-};
-
+#define BLK_KIND(id, desc, flags)					\
+	[BLK_KIND_##id] = &blk_ops_##id,
 const struct blk_lock_ops *const blk_lock_menu[] = {
-	&blk_ttas_ops,
-	&blk_ttas_asm_ops,
-	&blk_tas_ops,
-	&blk_spinlock_ops,
-	&blk_raw_ops,
-	&blk_busted_ops,
+#include "blk_kinds_list.h"
 };
+
+#undef BLK_KIND
 
 const unsigned int blk_lock_menu_len = ARRAY_SIZE(blk_lock_menu);
 

@@ -8,6 +8,8 @@
  *   blacklock_smp      message passing and mutual exclusion under real
  *                      concurrency, and the negative control; skipped, with
  *                      the reason, on a uniprocessor kernel (UML)
+ *   blacklock_engine   the timing modes, the reference loop, the harness
+ *                      floor and the cost measurement, on one CPU
  *   blacklock_stats    histogram edges, merging, percentiles, Jain's index
  *   blacklock_parse    the knob parsers behind debugfs and the parameters
  *
@@ -33,7 +35,7 @@ static const void *blk_menu_next(const void *prev, char *desc, bool real_only)
 
 	for (p = p ? p + 1 : blk_lock_menu;
 	     p < blk_lock_menu + blk_lock_menu_len; p++) {
-		if (real_only && (*p)->broken)
+		if (real_only && ((*p)->broken || (*p)->floor))
 			continue;
 		strscpy(desc, (*p)->name, KUNIT_PARAM_DESC_SIZE);
 		return p;
@@ -47,7 +49,7 @@ static const void *blk_all_kinds(const void *prev, char *desc)
 	return blk_menu_next(prev, desc, false);
 }
 
-/* Every kind that claims to be a lock. */
+/* Every kind that claims to be a lock (not busted, not empty). */
 static const void *blk_real_kinds(const void *prev, char *desc)
 {
 	return blk_menu_next(prev, desc, true);
@@ -58,9 +60,12 @@ static const struct blk_lock_ops *blk_param(struct kunit *test)
 	return *(const struct blk_lock_ops *const *)test->param_value;
 }
 
-/* Skip what a stateless (uniprocessor) kernel lock cannot show. */
+/* Skip what a stateless lock (empty, a uniprocessor kernel's) cannot show. */
 static void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
 {
+	if (ops->floor)
+		kunit_skip(test, "%s keeps no state: it is the harness floor",
+			   ops->name);
 	if (ops->kernel && !IS_ENABLED(CONFIG_SMP) &&
 	    !IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		kunit_skip(test, "a UP %s only disables preemption: no state",
@@ -135,6 +140,8 @@ static void blk_test_preemption(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
 		kunit_skip(test, "no CONFIG_PREEMPT_COUNT: preemption is not counted");
+	if (ops->floor)
+		kunit_skip(test, "%s does nothing, preemption included", ops->name);
 	before = preempt_count();
 	ops->lock(l);
 	held = preempt_count();
@@ -182,16 +189,24 @@ static void blk_test_static_init(struct kunit *test)
 
 static void blk_test_menu(struct kunit *test)
 {
-	unsigned int i, broken = 0;
+	unsigned int i, broken = 0, floor = 0;
 
-	KUNIT_EXPECT_EQ(test, blk_lock_menu_len, 6U);
+	KUNIT_EXPECT_EQ(test, blk_lock_menu_len, (unsigned int)BLK_NR_KINDS);
 	for (i = 0; i < blk_lock_menu_len; i++) {
-		KUNIT_EXPECT_PTR_EQ(test, blk_lock_find(blk_lock_menu[i]->name),
-				    blk_lock_menu[i]);
-		broken += blk_lock_menu[i]->broken;
+		const struct blk_lock_ops *ops = blk_lock_menu[i];
+
+		KUNIT_EXPECT_PTR_EQ(test, blk_lock_find(ops->name), ops);
+		KUNIT_EXPECT_EQ(test, (unsigned int)ops->kind, i);
+		KUNIT_EXPECT_NOT_NULL(test, ops->hammer);
+		KUNIT_EXPECT_NOT_NULL(test, ops->reference);
+		KUNIT_EXPECT_NOT_NULL(test, ops->cost);
+		broken += ops->broken;
+		floor += ops->floor;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, broken, 1U, "exactly one negative control");
+	KUNIT_EXPECT_EQ_MSG(test, floor, 1U, "exactly one harness floor");
 	KUNIT_EXPECT_TRUE(test, blk_lock_find("busted")->broken);
+	KUNIT_EXPECT_TRUE(test, blk_lock_find("empty")->floor);
 	KUNIT_EXPECT_NULL(test, blk_lock_find("nonesuch"));
 }
 
@@ -296,7 +311,15 @@ static int blk_mp_writer(void *arg)
 	u64 i;
 
 	blk_mp_barrier(mp);
-	for (i = 1; i <= BLK_MP_ROUNDS; i++) {
+	/*
+	 * At least BLK_MP_ROUNDS, and on until the reader has seen two
+	 * rounds: an unfair lock (tas) can otherwise let the writer finish
+	 * before the reader ever gets in, and prove nothing.
+	 */
+	for (i = 1;
+	     i <= BLK_MP_ROUNDS ||
+	     (READ_ONCE(mp->seen) < 2 && i <= 100 * BLK_MP_ROUNDS);
+	     i++) {
 		mp->ops->lock(&mp->lock);
 		mp->payload[0] = i;
 		mp->payload[1] = i;
@@ -327,7 +350,7 @@ static int blk_mp_reader(void *arg)
 		if (p[0] != p[1] || p[1] != p[2] || p[2] != p[3] || p[0] < last)
 			mp->mismatches++;
 		if (p[0] != last)
-			mp->seen++;
+			WRITE_ONCE(mp->seen, mp->seen + 1);
 		last = p[0];
 		if (!(++n % 256))
 			cond_resched();
@@ -382,24 +405,38 @@ static int blk_copy_newest(const struct blk_result *r, void *arg)
 	return 0;
 }
 
-/* One engine run of @ops on every online CPU; the result in @res. */
-static void blk_engine_run(struct kunit *test, const struct blk_lock_ops *ops,
-			   const char *ncpus, const char *ms,
-			   struct blk_result *res)
+/*
+ * One engine run of @ops; the result in @res. Every knob is set, so no
+ * earlier case's settings leak in; @extra is one more "knob=value" or NULL.
+ */
+static void blk_engine_run_with(struct kunit *test,
+				const struct blk_lock_ops *ops,
+				const char *ncpus, const char *ms,
+				const char *timing, struct blk_result *res)
 {
 	u64 before = blk_runs_done();
 
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_LOCK, ops->name), 0);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_CPUS, "all"), 0);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_NCPUS, ncpus), 0);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_DURATION_MS, ms), 0);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_CS_NS, "0"), 0);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_THINK_NS, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, ops->name), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, ncpus), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, ms), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, timing), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "16"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
 	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
 	blk_results_walk(blk_copy_newest, res, true);
-	KUNIT_ASSERT_PTR_EQ(test, res->cfg.ops, ops);
+	KUNIT_ASSERT_PTR_EQ(test, res->cfg.lock, ops);
+}
+
+static void blk_engine_run(struct kunit *test, const struct blk_lock_ops *ops,
+			   const char *ncpus, const char *ms,
+			   struct blk_result *res)
+{
+	blk_engine_run_with(test, ops, ncpus, ms, "sample", res);
 }
 
 /*
@@ -461,7 +498,7 @@ static void blk_test_engine_one_cpu(struct kunit *test)
 
 	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, res);
-	blk_engine_run(test, ops, "1", "50", res);
+	blk_engine_run_with(test, ops, "1", "50", "every", res);
 	KUNIT_EXPECT_EQ(test, res->nr_cpus, 1U);
 	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
@@ -469,6 +506,8 @@ static void blk_test_engine_one_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions);
 	KUNIT_EXPECT_EQ(test, res->hold.count, res->acquisitions);
 	KUNIT_EXPECT_EQ(test, res->jain_micro, 1000000ULL);
+	KUNIT_EXPECT_FALSE(test, res->aborted);
+	KUNIT_EXPECT_FALSE(test, res->stopped);
 }
 
 static struct kunit_case blk_smp_cases[] = {
@@ -482,6 +521,137 @@ static struct kunit_case blk_smp_cases[] = {
 static struct kunit_suite blk_smp_suite = {
 	.name = "blacklock_smp",
 	.test_cases = blk_smp_cases,
+};
+
+/* ---- blacklock_engine ----------------------------------------------------- */
+
+/* What each timing mode times: nothing, one in sample_every (16), all. */
+static void blk_test_timing_modes(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run_with(test, ops, "1", "30", "off", res);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->hold.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->cfg.timing, (u32)BLK_TIMING_OFF);
+
+	/* the countdown starts at sample_every: exactly one in 16 */
+	blk_engine_run_with(test, ops, "1", "30", "sample", res);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions / 16);
+	KUNIT_EXPECT_EQ(test, res->hold.count, res->acquisitions / 16);
+
+	blk_engine_run_with(test, ops, "1", "30", "every", res);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
+/* The run ends by itself at its deadline, and says what it measured. */
+static void blk_test_run_record(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run(test, ops, "1", "50", res);
+	KUNIT_EXPECT_GE(test, res->duration_ns, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_FALSE(test, res->stopped);
+	KUNIT_EXPECT_FALSE(test, res->aborted);
+	KUNIT_EXPECT_GT_MSG(test, res->harness_cycles, 0ULL,
+			    "the empty-lock floor was not measured");
+	KUNIT_EXPECT_GT(test, res->iter_cycles, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->cs_loops, 0ULL);
+}
+
+/* The reference loop: exact counting, no checks, and only at cs 0 think 0. */
+static void blk_test_reference(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "100"), 0);
+	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL,
+			    "the reference loop does no critical-section work");
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_PTR_EQ(test, res->cfg.lock, ops);
+	KUNIT_EXPECT_EQ(test, res->cfg.loop, (u32)BLK_LOOP_REFERENCE);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->counter, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
+}
+
+/* "cost": one figure per kind, the floor subtracted, the floor itself 0. */
+static void blk_test_cost(struct kunit *test)
+{
+	struct blk_cost *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	unsigned int i;
+	bool have;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("cost"), 0);
+	mutex_lock(&blk_mutex);
+	have = blk_cost_get(c);
+	mutex_unlock(&blk_mutex);
+	KUNIT_ASSERT_TRUE(test, have);
+	KUNIT_EXPECT_EQ(test, c->nr, blk_lock_menu_len);
+	KUNIT_EXPECT_GT(test, c->pairs, 0U);
+	KUNIT_EXPECT_EQ(test, c->batches % 2, 1U);	/* a true median */
+	for (i = 0; i < c->nr; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, c->kind[i].ops, blk_lock_menu[i]);
+		if (c->kind[i].ops->floor)
+			KUNIT_EXPECT_EQ(test, c->kind[i].median, 0ULL);
+	}
+	KUNIT_EXPECT_EQ(test, blk_control("reset"), 0);
+	mutex_lock(&blk_mutex);
+	have = blk_cost_get(c);
+	mutex_unlock(&blk_mutex);
+	KUNIT_EXPECT_FALSE_MSG(test, have, "reset must forget the cost record");
+}
+
+static void blk_test_parse_new_knobs(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "bogus"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "every\n"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "3"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "2097152"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "1024"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "references"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "empty"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "sample"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+}
+
+static struct kunit_case blk_engine_cases[] = {
+	KUNIT_CASE(blk_test_timing_modes),
+	KUNIT_CASE(blk_test_run_record),
+	KUNIT_CASE(blk_test_reference),
+	KUNIT_CASE(blk_test_cost),
+	KUNIT_CASE(blk_test_parse_new_knobs),
+	{}
+};
+
+static struct kunit_suite blk_engine_suite = {
+	.name = "blacklock_engine",
+	.test_cases = blk_engine_cases,
 };
 
 /* ---- blacklock_stats ------------------------------------------------------ */
@@ -724,4 +894,4 @@ static struct kunit_suite blk_parse_suite = {
 };
 
 kunit_test_suites(&blk_lock_suite, &blk_cas_suite, &blk_smp_suite,
-		  &blk_stats_suite, &blk_parse_suite);
+		  &blk_engine_suite, &blk_stats_suite, &blk_parse_suite);

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the uncontended cost of every lock kind ("cost" in control).
+ *
+ * Is the TTAS lock "zero-cost" next to spinlock_t? On one CPU, with
+ * interrupts off, each kind's blk_cost_<kind>() runs BLK_COST_PAIRS
+ * back-to-back lock/unlock pairs with the lock inlined, timed as one block.
+ * Kinds take turns, one batch each per round, so that a slow stretch of the
+ * host (under TCG, any other load on it) spreads over all of them. The
+ * empty kind's batch, the loop and the two timestamps with no lock, is
+ * subtracted: the cheapest batch less the cheapest empty batch, and the
+ * median less the median, each divided by the pairs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/irqflags.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/workqueue.h>
+
+#include "blacklock.h"
+
+#define BLK_COST_PAIRS		256
+#define BLK_COST_BATCHES	401
+
+static struct blk_cost blk_cost_last;	/* under blk_mutex; id 0: none */
+static u64 blk_cost_next_id = 1;
+
+struct blk_cost_work {
+	struct blk_lock *lock;
+	u64 *cycles;		/* [kind][batch] */
+};
+
+static long blk_cost_on_cpu(void *arg)
+{
+	struct blk_cost_work *cw = arg;
+	unsigned long flags;
+	unsigned int k;
+	int b;
+
+	for (b = 0; b < BLK_COST_BATCHES; b++) {
+		for (k = 0; k < blk_lock_menu_len; k++) {
+			const struct blk_lock_ops *ops = blk_lock_menu[k];
+			struct blk_lock *l = &cw->lock[k];
+
+			local_irq_save(flags);
+			cw->cycles[k * BLK_COST_BATCHES + b] =
+				ops->cost(l, BLK_COST_PAIRS);
+			local_irq_restore(flags);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int blk_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Batch cycles less the floor's, per pair, in millicycles; never below 0. */
+static u64 blk_cost_per_pair(u64 batch, u64 floor)
+{
+	return batch > floor ?
+	       div_u64((batch - floor) * 1000, BLK_COST_PAIRS) : 0;
+}
+
+/**
+ * blk_cost_run() - measure every kind's uncontended pair cost.
+ * @cpus: online CPUs (the cpus knob's); the first one is used.
+ *
+ * Called with blk_mutex held and no run going. Interrupts are off during
+ * each batch only.
+ *
+ * Return: 0, -EINVAL if @cpus is empty, -ENOMEM.
+ */
+int blk_cost_run(const struct cpumask *cpus)
+{
+	const struct blk_lock_ops *empty = blk_lock_find("empty");
+	struct blk_cost_work cw;
+	struct blk_cost *c = &blk_cost_last;
+	unsigned int k, cpu = cpumask_first(cpus);
+	u64 *floor;
+
+	if (cpu >= nr_cpu_ids || !empty)
+		return -EINVAL;
+	cw.lock = kcalloc(blk_lock_menu_len, sizeof(*cw.lock), GFP_KERNEL);
+	cw.cycles = kvcalloc(blk_lock_menu_len * BLK_COST_BATCHES,
+			     sizeof(*cw.cycles), GFP_KERNEL);
+	if (!cw.lock || !cw.cycles) {
+		kfree(cw.lock);
+		kvfree(cw.cycles);
+		return -ENOMEM;
+	}
+	for (k = 0; k < blk_lock_menu_len; k++)
+		blk_lock_menu[k]->init(&cw.lock[k]);
+	work_on_cpu(cpu, blk_cost_on_cpu, &cw);
+
+	for (k = 0; k < blk_lock_menu_len; k++)
+		sort(cw.cycles + k * BLK_COST_BATCHES, BLK_COST_BATCHES,
+		     sizeof(u64), blk_cmp_u64, NULL);
+	floor = cw.cycles + empty->kind * BLK_COST_BATCHES;
+	memset(c, 0, sizeof(*c));
+	c->id = blk_cost_next_id++;
+	c->cpu = cpu;
+	c->pairs = BLK_COST_PAIRS;
+	c->batches = BLK_COST_BATCHES;
+	c->nr = blk_lock_menu_len;
+	for (k = 0; k < blk_lock_menu_len; k++) {
+		const u64 *cyc = cw.cycles + k * BLK_COST_BATCHES;
+
+		c->kind[k].ops = blk_lock_menu[k];
+		c->kind[k].min = blk_cost_per_pair(cyc[0], floor[0]);
+		c->kind[k].median =
+			blk_cost_per_pair(cyc[BLK_COST_BATCHES / 2],
+					  floor[BLK_COST_BATCHES / 2]);
+	}
+	kfree(cw.lock);
+	kvfree(cw.cycles);
+	pr_info("cost %llu: %u kinds, %u batches of %u pairs on CPU %u\n",
+		c->id, c->nr, c->batches, c->pairs, cpu);
+	return 0;
+}
+
+/**
+ * blk_cost_get() - the last cost measurement.
+ * @c: where to copy it. Call with blk_mutex held.
+ *
+ * Return: true if there is one.
+ */
+bool blk_cost_get(struct blk_cost *c)
+{
+	lockdep_assert_held(&blk_mutex);
+	*c = blk_cost_last;
+	return c->id;
+}
+
+/**
+ * blk_cost_forget() - drop the last cost measurement ("reset").
+ */
+void blk_cost_forget(void)
+{
+	memset(&blk_cost_last, 0, sizeof(blk_cost_last));
+}

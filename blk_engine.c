@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the hammer engine.
+ *
+ * A run starts one kthread per selected CPU, bound to it. Each worker first
+ * measures the harness floor on data of its own: the same loop, with the
+ * same work and timing, around the empty lock (struct blk_result's
+ * harness_cycles). Then the workers meet at a start barrier: each
+ * decrements an arrival count and the last to arrive stamps the start time
+ * and the deadline and releases the others. Until then they spin, but with
+ * cond_resched(): on a small guest with voluntary preemption a worker that
+ * spins with cpu_relax() alone can keep the very thread it waits for from
+ * running. A worker that has waited BLK_BARRIER_MS gives up and aborts the
+ * run, and the record says so.
+ *
+ * Then each worker runs its kind's hot loop (blk_loop.c), which ends by
+ * itself at the deadline or when the stop flag is set ("stop", module
+ * unload). The last worker out queues the finish work, which reaps the
+ * workers, merges the per-CPU data into a struct blk_result and keeps it.
+ * Nothing a worker writes is shared with another worker except the lock and
+ * the data the lock protects: every counter is per CPU and summed when the
+ * run ends.
+ *
+ * All configuration and state changes happen under blk_mutex; a run owns
+ * the run state (blk_run, blk_shared, the per-CPU data) from "start" until
+ * the finish work clears blk_busy.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "blacklock.h"
+#include "blk_trace.h"
+
+#define BLK_MAX_RESULTS		8
+#define BLK_BARRIER_MS		5000
+/* one batch of iterations between looks at the clock takes about this */
+#define BLK_BATCH_NS		50000
+#define BLK_BATCH_MAX		256
+/* the harness floor: about this long, best of three */
+#define BLK_FLOOR_NS		2000000
+#define BLK_FLOOR_TRIES		3
+
+/* What one worker owns; see struct blk_cpu_result for the meanings. */
+struct blk_pcpu {
+	struct task_struct *task;
+	struct blk_loop loop;
+	u64 floor_cycles;
+	u64 t_end;
+	struct blk_hist acquire;
+	struct blk_hist hold;
+	struct blk_shared floor;
+};
+
+/* The run in progress (or the last one). Owned by the run while blk_busy. */
+static struct {
+	struct blk_config cfg;
+	unsigned int nr;
+	u64 cs_loops;
+	u64 think_loops;
+	u64 sample_every;
+	u32 batch;
+	atomic_t arrive;
+	atomic_t active;
+	u64 t_go;
+	u64 deadline_ns;
+	bool stopped;
+	bool aborted;
+	bool go ____cacheline_aligned;
+	bool stop;
+} blk_run;
+
+static struct blk_shared blk_shared;
+static struct blk_pcpu __percpu *blk_pcpu;
+
+/* serialises every knob change and command; see blacklock.h */
+DEFINE_MUTEX(blk_mutex);
+bool blk_busy;				/* a run is in progress */
+static bool blk_dying;			/* unloading: no new runs */
+static struct cpumask blk_scratch;	/* under blk_mutex */
+static DECLARE_WAIT_QUEUE_HEAD(blk_idle_wq);
+static struct blk_result *blk_results[BLK_MAX_RESULTS];
+static unsigned int blk_nr_results;
+static u64 blk_next_id = 1;
+
+static void blk_finish_fn(struct work_struct *work);
+static DECLARE_WORK(blk_finish_work, blk_finish_fn);
+
+/* ---- the workers ------------------------------------------------------- */
+
+/* Wait, asleep, for kthread_stop(): the finish work reaps every worker. */
+static void blk_park_until_stopped(void)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+static blk_loop_fn *blk_loop_of(const struct blk_lock_ops *ops)
+{
+	return blk_run.cfg.loop == BLK_LOOP_REFERENCE ? ops->reference :
+							 ops->hammer;
+}
+
+/*
+ * The harness floor, on this CPU's own data: the run's loop around the
+ * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
+ * Cycles per iteration, in millicycles.
+ */
+static u64 blk_measure_floor(struct blk_pcpu *pc, const bool *stop)
+{
+	blk_loop_fn *fn = blk_loop_of(blk_lock_find("empty"));
+	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
+	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
+	struct blk_loop w = {
+		.sh = &pc->floor,
+		.cpu = pc->loop.cpu,
+		.cs_loops = blk_run.cs_loops,
+		.think_loops = blk_run.think_loops,
+		.sample_every = blk_run.sample_every,
+		.batch = iters,
+		.deadline_ns = 0,	/* one batch, then stop */
+		.stop = stop,
+		.acquire = &pc->acquire,
+		.hold = &pc->hold,
+	};
+	u64 t0, dt, best = U64_MAX;
+	int i;
+
+	pc->floor.owner = BLK_NOBODY;
+	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
+		t0 = blk_clock();
+		fn(&w);
+		dt = blk_clock() - t0;
+		best = min(best, dt);
+	}
+	blk_hist_init(&pc->acquire);
+	blk_hist_init(&pc->hold);
+	return div_u64(best * 1000, iters);
+}
+
+static void blk_barrier(void)
+{
+	u64 limit;
+
+	if (atomic_dec_and_test(&blk_run.arrive)) {
+		blk_run.t_go = ktime_get_ns();
+		blk_run.deadline_ns = blk_run.t_go +
+				      (u64)blk_run.cfg.duration_ms * NSEC_PER_MSEC;
+		/* pairs with smp_load_acquire() below: t_go is set before go */
+		smp_store_release(&blk_run.go, true);
+		return;
+	}
+	limit = ktime_get_ns() + BLK_BARRIER_MS * NSEC_PER_MSEC;
+	/* pairs with the smp_store_release() of go above */
+	while (!smp_load_acquire(&blk_run.go) && !READ_ONCE(blk_run.stop)) {
+		if (ktime_get_ns() > limit) {
+			WRITE_ONCE(blk_run.aborted, true);
+			WRITE_ONCE(blk_run.stop, true);
+			break;
+		}
+		cpu_relax();
+		cond_resched();
+	}
+}
+
+static int blk_worker(void *arg)
+{
+	struct blk_pcpu *pc = arg;
+	struct blk_loop *w = &pc->loop;
+	static const bool never;
+	blk_loop_fn *loop;
+
+	pc->floor_cycles = blk_measure_floor(pc, &never);
+	blk_barrier();
+	if (!READ_ONCE(blk_run.stop)) {
+		w->deadline_ns = blk_run.deadline_ns;
+		loop = blk_loop_of(blk_run.cfg.lock);
+		loop(w);
+	}
+	pc->t_end = ktime_get_ns();
+	if (atomic_dec_and_test(&blk_run.active))
+		queue_work(system_unbound_wq, &blk_finish_work);
+	blk_park_until_stopped();
+	return 0;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+/* a * b / c, exact while a * b fits in 64 bits. */
+static u64 blk_mul_div(u64 a, u32 b, u64 c)
+{
+	if (!c)
+		return 0;
+	if (a <= U64_MAX / b)
+		return div64_u64(a * b, c);
+	return div64_u64(a, max_t(u64, div64_u64(c, b), 1));
+}
+
+/**
+ * blk_throughput() - acquisitions per second of a result.
+ * @r: the result.
+ *
+ * Return: acquisitions / duration, per second; 0 for an empty run.
+ */
+u64 blk_throughput(const struct blk_result *r)
+{
+	return blk_mul_div(r->acquisitions, NSEC_PER_SEC, r->duration_ns);
+}
+
+static struct blk_result *blk_collect(void)
+{
+	const struct cpumask *mask = &blk_run.cfg.cpus;
+	u64 *acq, lo = U64_MAX, hi = 0, end = 0, floor = U64_MAX, cycles;
+	struct blk_result *r;
+	unsigned int i = 0;
+	int cpu;
+
+	r = kvzalloc(struct_size(r, cpu, blk_run.nr), GFP_KERNEL);
+	acq = kcalloc(blk_run.nr, sizeof(*acq), GFP_KERNEL);
+	if (!r || !acq) {
+		kvfree(r);
+		kfree(acq);
+		return NULL;
+	}
+	r->cfg = blk_run.cfg;
+	r->cs_loops = blk_run.cs_loops;
+	r->think_loops = blk_run.think_loops;
+	r->stopped = blk_run.stopped;
+	r->aborted = blk_run.aborted;
+	r->nr_cpus = blk_run.nr;
+	blk_hist_init(&r->acquire);
+	blk_hist_init(&r->hold);
+
+	for_each_cpu(cpu, mask) {
+		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+		struct blk_cpu_result *c = &r->cpu[i];
+		struct blk_spin_counters sc = {};
+
+		blk_spin_counters_read(&sc, cpu);
+		c->cpu = cpu;
+		c->acquisitions = pc->loop.acquisitions;
+		c->contended = sc.contended;
+		c->cas_failures = sc.cas_failures;
+		c->spins = sc.spins;
+		c->overlaps = pc->loop.overlaps;
+		c->samples = pc->acquire.count;
+		c->acquire_p50 = blk_hist_percentile(&pc->acquire, 500000);
+		c->acquire_p99 = blk_hist_percentile(&pc->acquire, 990000);
+		c->acquire_max = pc->acquire.max;
+		blk_hist_merge(&r->acquire, &pc->acquire);
+		blk_hist_merge(&r->hold, &pc->hold);
+
+		r->acquisitions += c->acquisitions;
+		r->contended += c->contended;
+		r->cas_failures += c->cas_failures;
+		r->spins += c->spins;
+		r->overlaps += c->overlaps;
+		lo = min(lo, c->acquisitions);
+		hi = max(hi, c->acquisitions);
+		end = max(end, pc->t_end);
+		floor = min(floor, pc->floor_cycles);
+		acq[i++] = c->acquisitions;
+	}
+	for (i = 0; i < r->nr_cpus; i++)
+		r->cpu[i].share_micro = r->acquisitions ?
+			blk_ratio_micro(r->cpu[i].acquisitions, r->acquisitions) : 0;
+
+	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
+			 end - blk_run.t_go : 0;
+	r->counter = READ_ONCE(blk_shared.counter);
+	r->lost_updates = r->acquisitions > r->counter ?
+			  r->acquisitions - r->counter :
+			  r->counter - r->acquisitions;
+	r->violations = r->overlaps + r->lost_updates;
+	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
+	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;
+	/* in millicycles: each worker's cycles per acquisition */
+	r->harness_cycles = floor == U64_MAX ? 0 : floor;
+	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
+	r->iter_cycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
+	kfree(acq);
+	return r;
+}
+
+/* Keep @r as the newest result, dropping the oldest. blk_mutex held. */
+static void blk_result_add(struct blk_result *r)
+{
+	r->id = blk_next_id++;
+	if (blk_nr_results == BLK_MAX_RESULTS) {
+		kvfree(blk_results[0]);
+		memmove(&blk_results[0], &blk_results[1],
+			sizeof(blk_results[0]) * (BLK_MAX_RESULTS - 1));
+		blk_nr_results--;
+	}
+	blk_results[blk_nr_results++] = r;
+}
+
+static void blk_results_free(void)
+{
+	while (blk_nr_results)
+		kvfree(blk_results[--blk_nr_results]);
+}
+
+/**
+ * blk_results_walk() - call @fn on each kept result, oldest first.
+ * @fn: the callback; a non-zero return stops the walk.
+ * @arg: passed to @fn.
+ * @newest_only: call @fn on the newest result only.
+ *
+ * Holds blk_mutex across the walk, so results cannot be freed under @fn,
+ * and is safe while a run is going (its result is not there yet).
+ *
+ * Return: what the last @fn call returned, or 0.
+ */
+int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only)
+{
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&blk_mutex);
+	i = newest_only && blk_nr_results ? blk_nr_results - 1 : 0;
+	for (; i < blk_nr_results && !ret; i++)
+		ret = fn(blk_results[i], arg);
+	mutex_unlock(&blk_mutex);
+	return ret;
+}
+
+static void blk_finish_fn(struct work_struct *work)
+{
+	struct blk_result *r;
+	int cpu;
+
+	for_each_cpu(cpu, &blk_run.cfg.cpus) {
+		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+
+		kthread_stop(pc->task);
+		pc->task = NULL;
+	}
+	r = blk_collect();
+
+	mutex_lock(&blk_mutex);
+	if (r) {
+		blk_result_add(r);
+		trace_blk_run_stop(r->id, r->cfg.lock->name, r->acquisitions,
+				   r->violations, r->duration_ns);
+		blk_result_print(r);
+	} else {
+		pr_err("run finished but its result could not be allocated\n");
+	}
+	WRITE_ONCE(blk_busy, false);
+	mutex_unlock(&blk_mutex);
+	wake_up_all(&blk_idle_wq);
+}
+
+/* ---- control ------------------------------------------------------------- */
+
+static void blk_stop_workers(const struct cpumask *mask)
+{
+	int cpu;
+
+	for_each_cpu(cpu, mask) {
+		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+
+		if (pc->task)
+			kthread_stop(pc->task);
+		pc->task = NULL;
+	}
+}
+
+/* Start a run with the current knobs. blk_mutex held. */
+static int blk_start(void)
+{
+	struct blk_config *cfg = &blk_run.cfg;
+	struct cpumask *mask = &cfg->cpus;
+	struct task_struct *t;
+	unsigned int n = 0;
+	int cpu;
+
+	if (blk_busy)
+		return -EBUSY;
+	if (blk_dying)
+		return -ENODEV;
+
+	blk_config_get(cfg);
+	if (cfg->loop == BLK_LOOP_REFERENCE &&
+	    (cfg->cs_ns || cfg->think_ns || cfg->timing != BLK_TIMING_OFF)) {
+		pr_warn("start: loop=reference takes cs_ns=0 think_ns=0 timing=off\n");
+		return -EINVAL;
+	}
+	cpumask_clear(&blk_scratch);
+	for_each_cpu_and(cpu, &cfg->cpus, cpu_online_mask) {
+		if (cfg->ncpus && n == cfg->ncpus)
+			break;
+		cpumask_set_cpu(cpu, &blk_scratch);
+		n++;
+	}
+	cpumask_copy(mask, &blk_scratch);
+	if (!n || (cfg->ncpus && n < cfg->ncpus)) {
+		pr_warn("start: %u CPUs asked, %u online in the cpus set\n",
+			cfg->ncpus, n);
+		return -EINVAL;
+	}
+	blk_run.nr = n;
+	blk_run.cs_loops = blk_ns_to_loops(cfg->cs_ns,
+					   blk_clock_info.cs_loops_per_ms);
+	blk_run.think_loops = blk_ns_to_loops(cfg->think_ns,
+					      blk_clock_info.think_loops_per_ms);
+	blk_run.sample_every = cfg->timing == BLK_TIMING_OFF ? 0 :
+			       cfg->timing == BLK_TIMING_EVERY ? 1 :
+			       cfg->sample_every;
+	blk_run.batch = clamp_t(u32, BLK_BATCH_NS /
+				(cfg->cs_ns + cfg->think_ns + 100), 1,
+				BLK_BATCH_MAX);
+	atomic_set(&blk_run.arrive, n);
+	atomic_set(&blk_run.active, n);
+	blk_run.t_go = 0;
+	blk_run.stopped = false;
+	blk_run.aborted = false;
+	blk_run.go = false;
+	blk_run.stop = false;
+
+	cfg->lock->init(&blk_shared.lock);
+	blk_shared.owner = BLK_NOBODY;
+	blk_shared.counter = 0;
+	blk_spin_counters_reset();
+	for_each_cpu(cpu, mask) {
+		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+
+		pc->loop = (struct blk_loop) {
+			.sh = &blk_shared,
+			.cpu = cpu,
+			.cs_loops = blk_run.cs_loops,
+			.think_loops = blk_run.think_loops,
+			.sample_every = blk_run.sample_every,
+			.batch = blk_run.batch,
+			.stop = &blk_run.stop,
+			.acquire = &pc->acquire,
+			.hold = &pc->hold,
+		};
+		pc->floor_cycles = U64_MAX;
+		pc->t_end = 0;
+		blk_hist_init(&pc->acquire);
+		blk_hist_init(&pc->hold);
+		t = kthread_create_on_cpu(blk_worker, pc, cpu, "blacklock/%u");
+		if (IS_ERR(t)) {
+			blk_stop_workers(mask);
+			return PTR_ERR(t);
+		}
+		pc->task = t;
+	}
+
+	blk_busy = true;
+	trace_blk_run_start(cfg->lock->name, n, cfg->duration_ms,
+			    cfg->cs_ns, cfg->think_ns);
+	for_each_cpu(cpu, mask)
+		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
+	return 0;
+}
+
+/* Ask the run in progress, if any, to end now. blk_mutex held. */
+static void blk_stop(void)
+{
+	if (!blk_busy)
+		return;
+	blk_run.stopped = true;
+	WRITE_ONCE(blk_run.stop, true);
+}
+
+/* The first online CPU of the cpus knob, for one-CPU measurements. */
+static void blk_knob_cpus(struct cpumask *mask)
+{
+	struct blk_config cfg;
+
+	blk_config_get(&cfg);
+	cpumask_and(mask, &cfg.cpus, cpu_online_mask);
+}
+
+/**
+ * blk_control() - carry out a command written to the "control" file.
+ * @buf: the command (a trailing newline is fine).
+ *
+ * start: begin a run with the current knobs; -EBUSY if one is going.
+ * stop:  end the run in progress early (its result is kept, marked
+ *        stopped); nothing to do when idle.
+ * reset: forget all kept results; -EBUSY during a run.
+ * wait:  sleep until no run is in progress; interruptible.
+ * pingpong: measure the core-to-core handoff floor between the first two
+ *        CPUs of the cpus knob (about a second; -EBUSY during a run).
+ * cost:  measure every kind's uncontended lock/unlock pair on the first
+ *        CPU of the cpus knob (-EBUSY during a run).
+ *
+ * Return: 0, or a negative errno; -EINVAL for an unknown command.
+ */
+int blk_control(const char *buf)
+{
+	int ret = 0;
+
+	if (sysfs_streq(buf, "wait"))
+		return wait_event_interruptible(blk_idle_wq,
+						!READ_ONCE(blk_busy));
+
+	mutex_lock(&blk_mutex);
+	if (sysfs_streq(buf, "start")) {
+		ret = blk_start();
+	} else if (sysfs_streq(buf, "stop")) {
+		blk_stop();
+	} else if (sysfs_streq(buf, "pingpong") || sysfs_streq(buf, "cost")) {
+		blk_knob_cpus(&blk_scratch);
+		if (blk_busy)
+			ret = -EBUSY;
+		else if (sysfs_streq(buf, "cost"))
+			ret = blk_cost_run(&blk_scratch);
+		else
+			ret = blk_pingpong_run(&blk_scratch);
+	} else if (sysfs_streq(buf, "reset")) {
+		if (blk_busy) {
+			ret = -EBUSY;
+		} else {
+			blk_results_free();
+			blk_cost_forget();
+		}
+	} else {
+		ret = -EINVAL;
+	}
+	mutex_unlock(&blk_mutex);
+	return ret;
+}
+
+/**
+ * blk_running() - is a run in progress?
+ *
+ * Return: true from a successful "start" until its result is kept.
+ */
+bool blk_running(void)
+{
+	return READ_ONCE(blk_busy);
+}
+
+/**
+ * blk_runs_done() - how many runs have finished since load.
+ *
+ * Return: the number of the last finished run, 0 if none.
+ */
+u64 blk_runs_done(void)
+{
+	return READ_ONCE(blk_next_id) - 1;
+}
+
+/**
+ * blk_run_and_wait() - one run with the current knobs, waited for.
+ *
+ * Interruptible: a signal stops the run, which is then waited for.
+ *
+ * Return: 0, or the errno of "start".
+ */
+int blk_run_and_wait(void)
+{
+	int ret = blk_control("start");
+
+	if (ret)
+		return ret;
+	if (wait_event_interruptible(blk_idle_wq, !READ_ONCE(blk_busy))) {
+		blk_control("stop");
+		wait_event(blk_idle_wq, !READ_ONCE(blk_busy));
+	}
+	return 0;
+}
+
+/**
+ * blk_engine_init() - allocate the per-CPU state.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int blk_engine_init(void)
+{
+	blk_pcpu = alloc_percpu(struct blk_pcpu);
+	return blk_pcpu ? 0 : -ENOMEM;
+}
+
+/**
+ * blk_engine_exit() - stop any run, wait for it, free everything.
+ */
+void blk_engine_exit(void)
+{
+	mutex_lock(&blk_mutex);
+	blk_dying = true;
+	blk_stop();
+	mutex_unlock(&blk_mutex);
+	wait_event(blk_idle_wq, !READ_ONCE(blk_busy));
+	flush_work(&blk_finish_work);
+	blk_results_free();
+	blk_cost_forget();
+	free_percpu(blk_pcpu);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: the lock menu, the one list of lock kinds.
+ *
+ * Included several times, each time with BLK_KIND() defined to make one
+ * thing of it: the enum (blk_kinds.h), the ops table (blk_locks.c) and the
+ * per-kind hot loops (blk_loop.c), as lock_events_list.h is used in
+ * kernel/locking. The tools read the module's "locks" file, or this file
+ * on the host, never a copy of it.
+ *
+ *   BLK_KIND(id, description, flags)
+ *
+ * flags: BLK_KF_COUNTED  the contended path counts contention
+ *        BLK_KF_KERNEL   the kernel's own lock
+ *        BLK_KF_BROKEN   not a lock: the negative control
+ *        BLK_KF_FLOOR    not a lock: the harness floor, measures nothing else
+ *
+ * The order is the menu's; the first kind is the default.
+ */
+BLK_KIND(ttas, "TTAS, GCC __atomic builtins", BLK_KF_COUNTED)
+BLK_KIND(ttas_asm, "TTAS, inline lock cmpxchg", BLK_KF_COUNTED)
+BLK_KIND(tas, "test-and-set: CAS retried with no read-only spin", BLK_KF_COUNTED)
+BLK_KIND(spinlock, "the kernel's spinlock_t", BLK_KF_KERNEL)
+BLK_KIND(raw_spinlock, "the kernel's raw_spinlock_t", BLK_KF_KERNEL)
+BLK_KIND(empty, "no lock at all: the harness floor (lock and unlock do nothing)", BLK_KF_FLOOR)
+BLK_KIND(busted, "BROKEN on purpose: read then write, the negative control", BLK_KF_BROKEN)

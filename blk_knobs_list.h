@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: the knobs, the one list. Included with BLK_KNOB() defined to
+ * make the enum (blacklock.h), the table behind the debugfs files and the
+ * "knobs" file (blk_knobs.c), and the module parameters (blk_main.c).
+ * Documentation/blacklock.rst lists the same names; make check compares.
+ *
+ *   BLK_KNOB(id, type, min, max, choices, default, help)
+ *
+ * id is also the struct blk_config field. type: lock (a kind of the
+ * "locks" file), cpus (a cpu list or "all"), ncpus (0..nr_cpu_ids), u32
+ * (min..max), pow2 (a power of two in min..max) or choice (one of the names
+ * in choices, stored as its index). default is text, parsed like any write, at load.
+ */
+BLK_KNOB(lock, lock, 0, 0, NULL, "ttas",
+	 "lock kind, a name from the locks file")
+BLK_KNOB(cpus, cpus, 0, 0, NULL, "all",
+	 "CPUs that may run a worker: all, or a list like 0-3,6")
+BLK_KNOB(ncpus, ncpus, 0, 0, NULL, "0",
+	 "use only the first N CPUs of cpus; 0 = all of them")
+BLK_KNOB(duration_ms, u32, 1, 3600000, NULL, "1000",
+	 "run length in ms")
+BLK_KNOB(cs_ns, u32, 0, 1000000, NULL, "0",
+	 "work inside the critical section, ns")
+BLK_KNOB(think_ns, u32, 0, 1000000, NULL, "0",
+	 "work between critical sections, ns")
+BLK_KNOB(timing, choice, 0, 0, blk_timing_names, "sample",
+	 "off: count only; sample: time one acquisition in sample_every; every: time all")
+BLK_KNOB(sample_every, pow2, 1, 1048576, NULL, "256",
+	 "timing=sample times one acquisition in this many (a power of two)")
+BLK_KNOB(loop, choice, 0, 0, blk_loop_names, "engine",
+	 "engine: the checked, timed loop; reference: lock, counter++, unlock and nothing else")
