@@ -434,13 +434,18 @@ static int blk_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(blk_status);
 
+/* "name class description": class is lock, kernel, floor or broken. */
 static int blk_locks_show(struct seq_file *m, void *v)
 {
+	const struct blk_lock_ops *ops;
 	unsigned int i;
 
-	for (i = 0; i < blk_lock_menu_len; i++)
-		seq_printf(m, "%-13s %s\n", blk_lock_menu[i]->name,
-			   blk_lock_menu[i]->desc);
+	for (i = 0; i < blk_lock_menu_len; i++) {
+		ops = blk_lock_menu[i];
+		seq_printf(m, "%-13s %-6s %s\n", ops->name,
+			   ops->broken ? "broken" : ops->floor ? "floor" :
+			   ops->kernel ? "kernel" : "lock", ops->desc);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(blk_locks);

@@ -4,8 +4,13 @@
 # make check: everything that must hold before a change lands.
 #
 #   build   blacklock.ko builds with W=1 and not one warning
+#   zerocost  the disassembled module: ttas's inline fast path (__atomic
+#           builtins) is the same instruction sequence as ttas_asm's (lock
+#           cmpxchg), and ttas's loops make no indirect call
+#           (tools/zerocost.py)
 #   sparse  sparse (C=2) has nothing to say
-#   style   checkpatch.pl --strict is clean on every .c and .h
+#   style   checkpatch.pl --strict is clean on every .c and .h, and the
+#           knobs in blk_knobs_list.h are the ones the docs list
 #   vm      the integration test in a VM (tools/guest/check.sh): exclusion
 #           for every real lock over >= 1e6 acquisitions, busted caught, bad
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
@@ -19,7 +24,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|sparse|style|vm|kunit|cross]" >&2
+	echo "usage: $0 [--only build|zerocost|sparse|style|vm|kunit|cross]" >&2
 	exit 2
 }
 
@@ -34,7 +39,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | sparse | style | vm | kunit | cross) ;; *) usage ;; esac
+case "$only" in "" | build | zerocost | sparse | style | vm | kunit | cross) ;; *) usage ;; esac
 
 passed=0 failed=0
 result() { # result STATUS DESCRIPTION
@@ -61,6 +66,14 @@ if want build; then
 	warnings=$(grep -c 'warning:' "$BLK_BUILD/build.log" || true)
 	[ "$warnings" = 0 ] || grep 'warning:' "$BLK_BUILD/build.log"
 	result $((rc + warnings)) "W=1 build against $kver: exit $rc, $warnings warnings"
+fi
+
+if want zerocost; then
+	[ -f blacklock.ko ] || make -s KERNELDIR="$kdir" >/dev/null 2>&1 || true
+	rc=0
+	python3 "$BLK_TOP/tools/zerocost.py" blacklock.ko >"$BLK_BUILD/zerocost.log" 2>&1 || rc=$?
+	cat "$BLK_BUILD/zerocost.log"
+	result $rc "zero-cost: the builtins' fast path is lock cmpxchg's, no indirect call near the lock (tools/zerocost.py)"
 fi
 
 if want sparse; then
@@ -99,6 +112,12 @@ if want style; then
 		[ -z "$out" ] || printf '%s\n' "$out"
 		result $rc "checkpatch --strict $f"
 	done
+	# the docs' knob table against the one list
+	rc=0
+	for k in $(sed -n 's/^BLK_KNOB(\([a-z_]*\),.*/\1/p' blk_knobs_list.h); do
+		grep -q "^\`\`$k\`\`" Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no knob $k"; rc=1; }
+	done
+	result $rc "Documentation/blacklock.rst lists every knob of blk_knobs_list.h"
 fi
 
 if want vm; then
@@ -126,11 +145,19 @@ if want vm; then
 	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats.json"
 	python3 - "$BLK_BUILD/stats.json" <<'PY' || json_rc=1
 import json, sys
-runs = json.load(open(sys.argv[1]))
+recs = json.load(open(sys.argv[1]))
+runs = [r for r in recs if r["record"] == "run"]
+costs = [r for r in recs if r["record"] == "cost"]
 assert len(runs) >= 5, "expected >= 5 runs, got %d" % len(runs)
+assert len(costs) == 1, "expected the cost record, got %d" % len(costs)
+assert recs[-1] is costs[0], "the cost record comes last"
 for r in runs:
     assert len(r["per_cpu"]) == r["nr_cpus"], "per_cpu entries"
     assert sum(c["acquisitions"] for c in r["per_cpu"]) == r["acquisitions"]
+    assert sum(c["samples"] for c in r["per_cpu"]) == r["samples"]
+    assert r["timing"] in ("off", "sample", "every") and r["loop"] in ("engine", "reference")
+names = [k["lock"] for k in costs[0]["locks"]]
+assert "spinlock" in names and "empty" in names, names
 PY
 	result $json_rc "vm: stats.json is valid JSON and agrees with itself"
 fi

@@ -8,8 +8,19 @@ BLK_CACHE=${BLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/blacklock}
 blk_say() { printf '%s: %s\n' "${BLK_TOOL:-blacklock}" "$*" >&2; }
 blk_die() { blk_say "error: $*"; exit 1; }
 
-# The lock menu (blk_locks.c); blk_known_locks "LIST" fails on a name not on it.
-BLK_LOCKS="ttas ttas_asm tas spinlock raw_spinlock busted"
+# The lock menu, read from its one list (blk_kinds_list.h), as
+# "name class" lines: class is lock, kernel, floor or broken (the module's
+# "locks" file says the same). blk_locks [CLASS...] prints the names, in
+# menu order, of the given classes (all without).
+blk_locks() {
+	awk -v want=" $* " '/^BLK_KIND\(/ {
+		sub(/^BLK_KIND\(/, ""); split($0, f, ",")
+		c = /BLK_KF_BROKEN/ ? "broken" : /BLK_KF_FLOOR/ ? "floor" : /BLK_KF_KERNEL/ ? "kernel" : "lock"
+		if (want == "  " || index(want, " " c " ")) printf "%s ", f[1]
+	}' "$BLK_TOP/blk_kinds_list.h" | sed 's/ $//'
+}
+BLK_LOCKS=$(blk_locks)
+# blk_known_locks "LIST" fails on a name not on the menu.
 blk_known_locks() {
 	local l
 	for l in $1; do

@@ -33,8 +33,14 @@ refused() {
 	esac
 }
 
+# The real locks, from the module's own menu: class lock or kernel.
+REAL=$(awk '$2 == "lock" || $2 == "kernel" { print $1 }' "$D/locks")
+check "the menu has real locks, the empty floor and busted ($(echo $REAL))" \
+	[ -n "$REAL" -a "$(awk '$2 == "floor" { print $1 }' "$D/locks")" = empty \
+	  -a "$(awk '$2 == "broken" { print $1 }' "$D/locks")" = busted ]
+
 # ---- mutual exclusion: every real lock, >= 1e6 acquisitions -------------
-for l in ttas ttas_asm tas spinlock raw_spinlock; do
+for l in $REAL; do
 	rec=$(blkctl run lock=$l duration_ms="$DUR" cs_ns=0 think_ns=0 cpus=all ncpus=0)
 	acq=$(echo "$rec" | key acquisitions)
 	vio=$(echo "$rec" | key violations)
@@ -42,7 +48,7 @@ for l in ttas ttas_asm tas spinlock raw_spinlock; do
 		[ "${acq:-0}" -ge 1000000 -a "$vio" = 0 ]
 done
 for l in ttas ttas_asm spinlock; do
-	rec=$(blkctl run lock=$l duration_ms=500 cs_ns=200 think_ns=100)
+	rec=$(blkctl run lock=$l duration_ms=500 cs_ns=200 think_ns=100 timing=every)
 	vio=$(echo "$rec" | key violations)
 	acq=$(echo "$rec" | key acquisitions)
 	check "$l with cs_ns=200 think_ns=100: violations 0 (got $vio over $acq)" \
@@ -61,20 +67,54 @@ vio=$(echo "$rec" | key violations)
 check "busted is caught: violations > 0 (got $vio)" [ "${vio:-0}" -gt 0 ]
 
 # ---- the record ------------------------------------------------------------
-rec=$(blkctl run lock=ttas duration_ms=300)
+rec=$(blkctl run lock=ttas duration_ms=300 timing=sample)
 missing=
 for k in run lock kernel spinlock_impl clock cpus nr_cpus duration_ns acquisitions \
 	throughput_per_s violations cas_failures spins acquire_cycles_p50 \
 	acquire_cycles_p90 acquire_cycles_p99 acquire_cycles_p999 acquire_cycles_max \
 	acquire_ns_p50 acquire_ns_p99 hold_cycles_p50 hold_ns_p50 fairness_jain \
-	fairness_max_min timer_overhead_cycles; do
+	fairness_max_min timer_overhead_cycles loop timing sample_every samples \
+	cs_loops think_loops aborted iter_cycles_per_acq harness_cycles_per_iter \
+	lock_cycles_per_acq lock_floor; do
 	[ -n "$(echo "$rec" | key "$k")" ] || missing="$missing $k"
 done
 check "stats has every documented key${missing:+ (missing:$missing)}" [ -z "$missing" ]
 check "stats has a cpuN: line per CPU" [ "$(echo "$rec" | grep -c '^cpu[0-9]*: ')" = "$(nproc)" ]
 acq=$(echo "$rec" | key acquisitions)
+smp=$(echo "$rec" | key samples)
+every=$(echo "$rec" | key sample_every)
 hsum=$(awk '$1 == "acquire" { s += $4 } END { print s + 0 }' "$D/histogram")
-check "histogram counts add up to the acquisitions ($hsum = $acq)" [ "$hsum" = "$acq" ]
+check "timing=sample is the default" [ "$(awk '$1 == "timing" { print $3 }' "$D/knobs")" = sample ]
+check "timing=sample: one in $every timed ($smp samples of $acq)" \
+	[ "$(echo "$rec" | key timing)" = sample -a "$every" -gt 1 -a "$smp" -gt 0 -a "$smp" -le $((acq / every)) \
+	  -a "$smp" -ge $((acq / every - $(nproc))) ]
+check "histogram counts add up to the samples ($hsum = $smp)" [ "$hsum" = "$smp" ]
+check "the harness floor and the lock's net cost are in the record ($(echo "$rec" | key harness_cycles_per_iter), $(echo "$rec" | key lock_cycles_per_acq) cycles)" \
+	[ "$(echo "$rec" | key harness_cycles_per_iter | tr -d .)" -gt 0 -a "$(echo "$rec" | key aborted)" = 0 ]
+rec=$(blkctl run lock=ttas duration_ms=300 timing=every)
+hsum=$(awk '$1 == "acquire" { s += $4 } END { print s + 0 }' "$D/histogram")
+check "timing=every times every acquisition ($hsum = $(echo "$rec" | key acquisitions))" \
+	[ "$hsum" = "$(echo "$rec" | key acquisitions)" -a "$(echo "$rec" | key sample_every)" = 1 ]
+rec=$(blkctl run lock=ttas duration_ms=300 timing=off)
+check "timing=off times nothing ($(echo "$rec" | key samples) samples)" \
+	[ "$(echo "$rec" | key samples)" = 0 -a "$(echo "$rec" | key sample_every)" = 0 ]
+for l in ttas spinlock; do
+	rec=$(blkctl run lock=$l duration_ms=500 timing=off loop=reference)
+	check "loop=reference $l: counts exactly ($(echo "$rec" | key lost_updates) lost updates over $(echo "$rec" | key acquisitions))" \
+		[ "$(echo "$rec" | key loop)" = reference -a "$(echo "$rec" | key violations)" = 0 \
+		  -a "$(echo "$rec" | key acquisitions)" -gt 0 ]
+done
+blkctl set loop=engine timing=sample
+rec=$(blkctl cost)
+n_cost=$(echo "$rec" | grep -c '^cost_[a-z_]*: cycles_per_pair_min=')
+check "cost measures every kind ($n_cost of $(wc -l <"$D/locks"))" [ "$n_cost" = "$(wc -l <"$D/locks")" ]
+check "cost: empty is the floor, 0 cycles ($(echo "$rec" | awk '$1 == "cost_empty:"'))" \
+	sh -c "echo '$rec' | grep -q '^cost_empty: cycles_per_pair_min=0.000 cycles_per_pair_median=0.000 '"
+check "cost: ttas and spinlock cost more than nothing, spinlock is 1.000000 of itself" \
+	sh -c "echo '$rec' | grep -q '^cost_spinlock: .*ratio_to_spinlock_median=1.000000' &&
+	       ! echo '$rec' | grep -qE '^cost_(ttas|spinlock): cycles_per_pair_min=0.000 '"
+check "the knobs file lists every knob file there is" \
+	sh -c "for k in \$(awk '{ print \$1 }' $D/knobs); do [ -f $D/\$k ] || exit 1; done"
 check "spinlock_t flavour is reported ($(echo "$rec" | key spinlock_impl))" \
 	[ "$(echo "$rec" | key spinlock_impl)" = queued ]
 
@@ -132,6 +172,16 @@ refused cpus 9999 "Invalid argument"
 refused cpus "0-" "Invalid argument"
 refused cpus nonsense "Invalid argument"
 refused ncpus 100000 "Invalid argument"
+refused timing bogus "Invalid argument"
+refused timing "" "Invalid argument"
+refused sample_every 3 "Invalid argument"
+refused sample_every 0 "Invalid argument"
+refused sample_every 2097152 "Invalid argument"
+refused loop bogus "Invalid argument"
+blkctl set loop=reference timing=off cs_ns=100
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "loop=reference with cs_ns=100 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+blkctl set loop=engine timing=sample cs_ns=0
 err=$( { echo bogus >"$D/control"; } 2>&1) && err=accepted
 check "control 'bogus' refused (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 

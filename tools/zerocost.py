@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The zero-cost proof: disassemble blacklock.ko (x86_64) and compare the
+inline fast path of the TTAS lock built with GCC's __atomic builtins (ttas)
+with the one built with inline "lock cmpxchg" (ttas_asm).
+
+For each of the per-kind loops (blk_hammer_*, the engine's loop, and
+blk_cost_*, back-to-back pairs) it cuts two windows out of the listing:
+
+  lock    from the preempt_count increment to the branch taken when the
+          CAS fails (which must lead to the out-of-line slow path)
+  unlock  from the release store of 0 to the branch after the
+          preempt_count decrement (preempt_schedule)
+
+and normalises them: registers are renamed in order of first use (R0, R1,
+...), branch targets become what they lead to (SLOWPATH, RESCHED, L).
+Instructions that only put a constant or a register into a register (the
+CAS operands' set-up) are compared as a set, since their order is the
+scheduler's choice; everything else must match in order.
+
+Checks (each a PASS/FAIL line; exit status 1 if any fails):
+  - the engine loops' lock and unlock windows: builtins == asm
+  - the cost loops' windows: the same, set-up aside (a difference in
+    the set-up is reported, with both listings, as a finding)
+  - ttas's loops make no indirect call (no call/jmp through a register or
+    memory, no retpoline thunk) anywhere, and the lock window holds one
+    "lock cmpxchg" and a branch to the slow path, nothing else but set-up
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+REGS64 = {
+    "a": "rax", "b": "rbx", "c": "rcx", "d": "rdx",
+    "si": "rsi", "di": "rdi", "bp": "rbp", "sp": "rsp",
+}
+
+
+def canon_reg(r):
+    """%eax, %ax, %al, %rax -> rax; %r13d, %r13w, %r13b -> r13."""
+    r = r.lstrip("%")
+    m = re.fullmatch(r"r(\d+)[dwb]?", r)
+    if m:
+        return "r" + m.group(1)
+    m = re.fullmatch(r"[re]?(a|b|c|d)[xlh]?", r)
+    if m and r not in ("rbp", "rsp", "rsi", "rdi"):
+        return REGS64[m.group(1)]
+    m = re.fullmatch(r"[re]?(si|di|bp|sp)l?", r)
+    if m:
+        return REGS64[m.group(1)]
+    return r
+
+
+def disassemble(ko):
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-r", ko],
+                         check=True, capture_output=True, text=True).stdout
+    funcs, cur = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^[0-9a-f]+ <([\w.]+)>:$", line)
+        if m:
+            cur = funcs.setdefault(m.group(1), [])
+            continue
+        if cur is None:
+            continue
+        m = re.match(r"^\s+([0-9a-f]+):\s+R_X86_64_\w+\s+(\S+)", line)
+        if m and cur:
+            cur[-1]["reloc"] = re.sub(r"[-+]0x[0-9a-f]+$", "", m.group(2))
+            continue
+        m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
+        if m:
+            ops = re.sub(r"\s+#.*$", "", m.group(3)).strip()
+            cur.append({"addr": int(m.group(1), 16), "mn": m.group(2),
+                        "ops": ops, "reloc": None})
+    return funcs
+
+
+def target(insn):
+    m = re.match(r"^([0-9a-f]+) <", insn["ops"])
+    return int(m.group(1), 16) if m else None
+
+
+def leads_to(code, addr):
+    """What a branch to addr does: the first call within a few insns."""
+    idx = next((i for i, x in enumerate(code) if x["addr"] == addr), None)
+    if idx is None:
+        return "L"
+    for x in code[idx:idx + 4]:
+        if x["mn"] == "call":
+            sym = x["reloc"] or ""
+            if "slowpath" in sym:
+                return "SLOWPATH"
+            if "preempt_schedule" in sym:
+                return "RESCHED"
+            return "CALL " + sym
+        if x["mn"].startswith("j"):
+            break
+    return "L"
+
+
+SETUP = re.compile(r"(\$0x[0-9a-f]+|%\w+),%\w+")
+
+
+def raw_setup(x):
+    return x["mn"] in ("mov", "xor") and SETUP.fullmatch(x["ops"]) is not None
+
+
+def normalise(code, window):
+    """Rename registers: those of the core instructions first, in order,
+    then those of the set-up, so that the set-up's order changes nothing."""
+    names = {}
+
+    def ren(m):
+        if m.group(0) in ("%gs", "%rip"):
+            return m.group(0)
+        r = canon_reg(m.group(0))
+        names.setdefault(r, "R%d" % len(names))
+        return names[r]
+
+    for x in [x for x in window if not raw_setup(x)] + [x for x in window if raw_setup(x)]:
+        re.sub(r"%\w+", ren, x["ops"])
+    lines = []
+    for x in window:
+        ops = x["ops"]
+        if x["mn"].startswith("j") or x["mn"] == "call":
+            t = target(x)
+            dest = (x["reloc"] if x["mn"] == "call" and x["reloc"]
+                    else leads_to(code, t) if t is not None else ops)
+            lines.append("%s %s" % (x["mn"], dest))
+            continue
+        if x["reloc"]:
+            ops = re.sub(r"0x0\(%rip\)", x["reloc"], ops)
+        ops = re.sub(r"%\w+", ren, ops)
+        lines.append(("%s %s" % (x["mn"], ops)).strip())
+    return lines
+
+
+def is_setup(line):
+    """mov $imm/reg -> reg, or xor reg,reg: operand set-up, no memory."""
+    return re.fullmatch(r"(mov|xor)\s+(\$0x[0-9a-f]+|R\d+),R\d+", line) is not None
+
+
+def windows(code):
+    """The lock and unlock windows around the first lock cmpxchg."""
+    i = next((i for i, x in enumerate(code)
+              if x["mn"] == "lock" and x["ops"].startswith("cmpxchg")), None)
+    if i is None:
+        return None, None
+    s = i
+    while s > 0 and not (code[s]["mn"] == "incl" and code[s]["ops"].startswith("%gs:")):
+        s -= 1
+    e = i
+    while e < len(code) and not code[e]["mn"].startswith("j"):
+        e += 1
+    lock = code[s:e + 1]
+    mem = code[i]["ops"].split(",", 1)[1]		# the lock word, e.g. (%rbx)
+    u = next((k for k in range(e + 1, len(code))
+              if code[k]["mn"] == "movl" and code[k]["ops"] == "$0x0," + mem), None)
+    if u is None:
+        return lock, []
+    d = next((k for k in range(u, len(code)) if code[k]["mn"] == "decl"), len(code) - 1)
+    f = next((k for k in range(d, len(code)) if code[k]["mn"].startswith("j")), d)
+    return lock, code[u:f + 1]
+
+
+def split(lines):
+    return sorted(l for l in lines if is_setup(l)), [l for l in lines if not is_setup(l)]
+
+
+def indirect(code):
+    bad = []
+    for x in code:
+        if x["mn"] in ("call", "jmp") and "*" in x["ops"]:
+            bad.append("%s %s" % (x["mn"], x["ops"]))
+        if x["reloc"] and ("indirect_thunk" in x["reloc"] or "indirect_call" in x["reloc"]):
+            bad.append("%s %s" % (x["mn"], x["reloc"]))
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("ko", help="blacklock.ko built for x86_64")
+    args = ap.parse_args()
+    funcs = disassemble(args.ko)
+    failed = 0
+
+    def verdict(ok, what):
+        nonlocal failed
+        failed += not ok
+        print("%s: %s" % ("PASS" if ok else "FAIL", what))
+
+    for loop in ("blk_hammer", "blk_cost"):
+        a, b = funcs.get(loop + "_ttas"), funcs.get(loop + "_ttas_asm")
+        if not a or not b:
+            verdict(False, "%s_ttas and %s_ttas_asm are in the module" % (loop, loop))
+            continue
+        for name, wa, wb in zip(("lock", "unlock"), windows(a), windows(b)):
+            na, nb = normalise(a, wa or []), normalise(b, wb or [])
+            print("\n--- %s, %s fast path: ttas (__atomic builtins) | ttas_asm (lock cmpxchg)" % (loop, name))
+            for i in range(max(len(na), len(nb))):
+                la = na[i] if i < len(na) else ""
+                lb = nb[i] if i < len(nb) else ""
+                print("    %-38s | %s" % (la, lb))
+            sa, ca = split(na)
+            sb, cb = split(nb)
+            verdict(bool(na) and ca == cb,
+                    "%s %s: the same instructions in the same order, set-up aside" % (loop, name))
+            if loop == "blk_hammer":
+                verdict(sa == sb, "%s %s: the same operand set-up" % (loop, name))
+            elif sa != sb:
+                print("NOTE: %s %s: operand set-up differs: builtins %s, asm %s"
+                      % (loop, name, sa or "none", sb or "none"))
+            else:
+                print("NOTE: %s %s: operand set-up identical" % (loop, name))
+        lock, _ = windows(a)
+        core = split(normalise(a, lock or []))[1]
+        ok = (len(core) == 3 and core[0].startswith("incl %gs:")
+              and core[1].startswith("lock cmpxchg") and core[2] == "jne SLOWPATH")
+        verdict(ok, "%s_ttas: the lock is preempt_count++, one lock cmpxchg and a branch to the slow path" % loop)
+    for f in ("blk_hammer_ttas", "blk_reference_ttas", "blk_cost_ttas"):
+        bad = indirect(funcs.get(f, []))
+        verdict(f in funcs and not bad,
+                "%s makes no indirect call%s" % (f, (": " + ", ".join(bad)) if bad else ""))
+    print("\nzerocost: verdict: %s" % ("PASS" if not failed else "FAIL (%d)" % failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
