@@ -7,6 +7,7 @@
 #   make check        W=1 build, sparse, checkpatch, VM test, KUnit
 #   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN
 #   make compare      sweep every lock in the VM under perf stat -> results/
+#   make bench        the harness's own cost and the precision targets, one boot
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -44,4 +45,7 @@ kunit:
 compare:
 	tools/compare.sh
 
-.PHONY: all module clean sparse style check demo kunit compare
+bench:
+	tools/bench.sh
+
+.PHONY: all module clean sparse style check demo kunit compare bench

@@ -23,20 +23,34 @@ struct seq_file;
  * The run's shared data. The lock lives alone in its cache line; the data
  * it protects is in the next one, so the lock word's line carries only lock
  * traffic.
+ *
+ * @word is what the exclusion check guards: the owner's CPU number in its
+ * low BLK_OWNER_BITS (all ones: nobody) and, above them, a counter that
+ * every critical section increments with a non-atomic read-modify-write.
+ * Two CPUs inside at once either see each other in the owner field or lose
+ * an increment; one word keeps both checks to one load and one store on
+ * entry and on exit (see blk_loop.c).
  */
 struct blk_shared {
 	struct blk_lock lock ____cacheline_aligned;
-	u32 owner ____cacheline_aligned;
-	u64 counter;
+	u64 word ____cacheline_aligned;
 	u64 data[4];
 };
 
-#define BLK_NOBODY	U32_MAX
+#define BLK_OWNER_BITS		20
+#define BLK_NOBODY		((1ULL << BLK_OWNER_BITS) - 1)
+#define BLK_COUNT_ONE		(1ULL << BLK_OWNER_BITS)
+
+/* The counter part of a shared word. */
+static inline u64 blk_word_count(u64 word)
+{
+	return word >> BLK_OWNER_BITS;
+}
 
 /**
  * struct blk_loop - one worker's hot loop: what it is given, what it counts.
  * @sh: the shared data and lock.
- * @cpu: the CPU it runs on (the owner word's value while inside).
+ * @cpu: the CPU it runs on (the owner field's value while inside).
  * @cs_loops: blk_cs_work() loops inside the critical section.
  * @think_loops: blk_think_work() loops after it.
  * @sample_every: time one acquisition in this many; 0: none.
@@ -239,7 +253,8 @@ struct blk_cpu_result {
  * @cas_failures: sum over workers.
  * @spins: sum over workers.
  * @overlaps: sum over workers.
- * @counter: the final value of the shared, non-atomic counter.
+ * @counter: the final value of the shared, non-atomic counter (the upper
+ *	bits of struct blk_shared's word).
  * @lost_updates: |sum of acquisitions - @counter|.
  * @violations: @overlaps + @lost_updates; 0 for a correct lock.
  * @jain_micro: Jain's fairness index of the per-CPU acquisitions, x 1e6.

@@ -139,7 +139,7 @@ static u64 blk_measure_floor(struct blk_pcpu *pc, const bool *stop)
 	u64 t0, dt, best = U64_MAX;
 	int i;
 
-	pc->floor.owner = BLK_NOBODY;
+	pc->floor.word = BLK_NOBODY;
 	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
 		t0 = blk_clock();
 		fn(&w);
@@ -280,7 +280,7 @@ static struct blk_result *blk_collect(void)
 
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
-	r->counter = READ_ONCE(blk_shared.counter);
+	r->counter = blk_word_count(READ_ONCE(blk_shared.word));
 	r->lost_updates = r->acquisitions > r->counter ?
 			  r->acquisitions - r->counter :
 			  r->counter - r->acquisitions;
@@ -433,8 +433,8 @@ static int blk_start(void)
 	blk_run.stop = false;
 
 	cfg->lock->init(&blk_shared.lock);
-	blk_shared.owner = BLK_NOBODY;
-	blk_shared.counter = 0;
+	BUILD_BUG_ON(NR_CPUS >= BLK_NOBODY);
+	blk_shared.word = BLK_NOBODY;
 	blk_spin_counters_reset();
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);

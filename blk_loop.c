@@ -20,10 +20,11 @@
  * An engine iteration:
  *
  *	lock;
- *	check and claim the owner word, bump the shared counter,
+ *	claim the owner field and bump the counter (one load, one store),
  *	cs_ns of work on shared data (a call only when cs_ns > 0),
- *	check the owner word again and clear it;
+ *	read the word back and free the owner field (one load, one store);
  *	unlock;
+ *	count an overlap if either read was not what it should be;
  *	think_ns of work on local data (a call only when think_ns > 0)
  *
  * One iteration in sample_every (all with timing=every, none with
@@ -34,13 +35,14 @@
  * measure. Between batches of iterations the loop looks at the stop flag
  * and the deadline, and calls cond_resched().
  *
- * Mutual exclusion is checked twice over. The owner word must read
- * "nobody" on entry and still hold our CPU number on exit; each miss is an
- * overlap. And the shared counter is incremented with a non-atomic
- * read-modify-write (a plain one for real locks, which KCSAN watches), so
- * two CPUs inside at once lose updates.
+ * Mutual exclusion is checked twice over, on one shared word (struct
+ * blk_shared): its owner field must read "nobody" on entry and the word
+ * must be as we left it on exit; each miss is an overlap. And its counter
+ * is incremented with a non-atomic read-modify-write, so two CPUs inside at
+ * once lose updates.
  */
 #include <linux/compiler.h>
+#include <linux/kcsan-checks.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 
@@ -77,44 +79,44 @@ noinline u64 blk_think_work(u64 loops)
 	return x;
 }
 
-/* Not a lock (busted, empty): its races are by design, so mark them. */
-static __always_inline bool blk_kind_racy(enum blk_kind k)
+/*
+ * Inside the lock: claim the owner field and bump the counter with one
+ * load and one store, do the work, then read the word back and free the
+ * owner field with one more of each. Nothing else happens in the critical
+ * section: what was read is judged by blk_overlaps() after the unlock, so
+ * the checks lengthen the critical section as little as they can.
+ *
+ * The accesses are marked (READ_ONCE/WRITE_ONCE) so that the compiler keeps
+ * every one of them: plain ones could be merged into a single store, which
+ * would hide the owner from the other CPUs. For a real lock,
+ * ASSERT_EXCLUSIVE_ACCESS() has KCSAN report any other CPU touching the
+ * word while we hold the lock; it is nothing without KCSAN. busted and
+ * empty race by design and are not asserted.
+ */
+static __always_inline u64 blk_inside(enum blk_kind k, struct blk_shared *sh,
+				      const u32 cpu, const u64 cs_loops,
+				      u64 *exit)
 {
-	return k == BLK_KIND_busted || k == BLK_KIND_empty;
+	u64 entry = READ_ONCE(sh->word);
+
+	if (k != BLK_KIND_busted && k != BLK_KIND_empty)
+		ASSERT_EXCLUSIVE_ACCESS(sh->word);
+	WRITE_ONCE(sh->word, (entry | BLK_NOBODY) + BLK_COUNT_ONE - BLK_NOBODY + cpu);
+	if (cs_loops)
+		blk_cs_work(sh, cs_loops);
+	*exit = READ_ONCE(sh->word);
+	WRITE_ONCE(sh->word, *exit | BLK_NOBODY);
+	return entry;
 }
 
 /*
- * Inside the lock: claim the owner word, bump the counter, do the work,
- * free the owner word. Only loads and stores here; what was read is
- * judged by blk_overlaps() after the unlock, so that the checks lengthen
- * the critical section as little as they can.
+ * Nobody was inside when we came in (the owner field read "nobody"), and
+ * nobody came in or counted while we were (the word is as we left it).
  */
-static __always_inline void blk_inside(enum blk_kind k, struct blk_shared *sh,
-				       const u32 cpu, const u64 cs_loops,
-				       u32 *entry, u32 *exit)
+static __always_inline u32 blk_overlaps(u64 entry, u64 exit, const u32 cpu)
 {
-	*entry = READ_ONCE(sh->owner);
-	WRITE_ONCE(sh->owner, cpu);
-	/*
-	 * Plain for a real lock, so that KCSAN reports it if the lock ever
-	 * lets two CPUs in; marked for busted and empty, which race by
-	 * design and would only drown real reports. Either way the increment
-	 * is non-atomic and loses updates.
-	 */
-	if (blk_kind_racy(k))
-		WRITE_ONCE(sh->counter, READ_ONCE(sh->counter) + 1);
-	else
-		sh->counter++;
-	if (cs_loops)
-		blk_cs_work(sh, cs_loops);
-	*exit = READ_ONCE(sh->owner);
-	WRITE_ONCE(sh->owner, BLK_NOBODY);
-}
-
-/* Nobody was inside when we came in, and nobody came in while we were. */
-static __always_inline u32 blk_overlaps(u32 entry, u32 exit, const u32 cpu)
-{
-	return (entry != BLK_NOBODY) + (exit != cpu);
+	return ((entry & BLK_NOBODY) != BLK_NOBODY) +
+	       (exit != (entry | BLK_NOBODY) + BLK_COUNT_ONE - BLK_NOBODY + cpu);
 }
 
 static __always_inline bool blk_loop_done(const struct blk_loop *w)
@@ -122,39 +124,67 @@ static __always_inline bool blk_loop_done(const struct blk_loop *w)
 	return READ_ONCE(*w->stop) || ktime_get_ns() >= w->deadline_ns;
 }
 
+/* @n untimed iterations: the loop that runs almost all the time. */
+static __always_inline u64 blk_plain(enum blk_kind k, struct blk_shared *sh,
+				     const u32 cpu, const u64 cs,
+				     const u64 think, u32 n)
+{
+	struct blk_lock *const l = &sh->lock;
+	u64 overlaps = 0, in, out;
+
+	while (n--) {
+		blk_kind_lock(k, l);
+		in = blk_inside(k, sh, cpu, cs, &out);
+		blk_kind_unlock(k, l);
+		overlaps += blk_overlaps(in, out, cpu);
+		if (think)
+			blk_think_work(think);
+	}
+	return overlaps;
+}
+
+/* One timed iteration: acquire latency and hold time into the histograms. */
+static __always_inline u64 blk_timed(enum blk_kind k, struct blk_loop *w)
+{
+	struct blk_shared *const sh = w->sh;
+	struct blk_lock *const l = &sh->lock;
+	u64 t0, t1, t2, in, out;
+
+	t0 = blk_clock();
+	blk_kind_lock(k, l);
+	t1 = blk_clock();
+	in = blk_inside(k, sh, w->cpu, w->cs_loops, &out);
+	t2 = blk_clock();
+	blk_kind_unlock(k, l);
+	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
+	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
+	if (w->think_loops)
+		blk_think_work(w->think_loops);
+	return blk_overlaps(in, out, w->cpu);
+}
+
 static __always_inline void blk_hammer(enum blk_kind k, struct blk_loop *w)
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
-	struct blk_lock *const l = &sh->lock;
 	const u32 cpu = w->cpu, batch = w->batch;
 	const u64 cs = w->cs_loops, think = w->think_loops;
 	const u64 every = w->sample_every;
-	/* a countdown to the next timed iteration; never 0 with timing off */
-	u64 next = every ?: U64_MAX;
-	u64 acq = 0, overlaps = 0, t0, t1, t2;
-	u32 i, in, out;
+	/* untimed iterations before the next timed one; never 0 with timing off */
+	u64 next = every ? every - 1 : U64_MAX;
+	u64 acq = 0, overlaps = 0;
+	u32 todo, n;
 
 	do {
-		for (i = 0; i < batch; i++) {
-			if (unlikely(!--next)) {
-				next = every;
-				t0 = blk_clock();
-				blk_kind_lock(k, l);
-				t1 = blk_clock();
-				blk_inside(k, sh, cpu, cs, &in, &out);
-				t2 = blk_clock();
-				blk_kind_unlock(k, l);
-				blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
-				blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
-			} else {
-				blk_kind_lock(k, l);
-				blk_inside(k, sh, cpu, cs, &in, &out);
-				blk_kind_unlock(k, l);
+		for (todo = batch; todo; todo -= n) {
+			n = min_t(u64, todo, next);
+			overlaps += blk_plain(k, sh, cpu, cs, think, n);
+			next -= n;
+			if (!next && n < todo) {
+				overlaps += blk_timed(k, w);
+				next = every - 1;
+				n++;
 			}
-			overlaps += blk_overlaps(in, out, cpu);
-			if (think)
-				blk_think_work(think);
 		}
 		acq += batch;
 		cond_resched();
@@ -174,10 +204,8 @@ static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
 	do {
 		for (i = 0; i < batch; i++) {
 			blk_kind_lock(k, l);
-			if (blk_kind_racy(k))
-				WRITE_ONCE(sh->counter, READ_ONCE(sh->counter) + 1);
-			else
-				sh->counter++;
+			/* plain: the compiler may make it one add to memory */
+			sh->word += BLK_COUNT_ONE;
 			blk_kind_unlock(k, l);
 		}
 		acq += batch;

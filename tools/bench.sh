@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: how much does the harness cost, and what does it do to the
+# ratios? In one VM boot, interleaved, each repeat running every variant
+# once:
+#
+#   cost       every kind's uncontended lock/unlock pair ("cost" in control)
+#   reference  loop=reference timing=off: lock, counter++, unlock
+#   off        the engine, timing=off (count only)
+#   sample     the engine, timing=sample (the default), at each -S value
+#   every      the engine, timing=every (every acquisition timed: the old way)
+#
+# Each repeat starts the variants one further on (a rotation), so a
+# variant's place in the order does not bias it.
+# and prints medians over the repeats, the ratios between them, and one
+# line per target of the precision work: met or MISSED. Under TCG only
+# ratios measured side by side in one boot mean anything; this is a
+# benchmark, not a test: it exits 0 whatever the ratios, 1 if the VM did
+# not finish.
+set -euo pipefail
+BLK_TOOL=bench
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 [-c VCPUS] [-r REPEATS] [-d MS] [-l "LOCKS"] [-S "SAMPLE_EVERY ..."] [-o FILE] [-H]
+  -c VCPUS   vCPUs of the VM, all of them workers (default 2)
+  -r N       repeats, interleaved (default 5)
+  -d MS      run length (default 500)
+  -l LOCKS   lock kinds (default: ttas spinlock); spinlock is always run
+  -S LIST    sample_every values for timing=sample (default: the module's
+             default only); e.g. "64 256 1024" to choose one
+  -o FILE    also write the report (Markdown) to FILE
+  -H         set the guest's CPUID hypervisor bit (virt_spin_lock)
+USAGE
+	exit 2
+}
+
+vcpus=2 reps=5 ms=500 locks="ttas spinlock" every_list="" out="" hv=
+while getopts "c:r:d:l:S:o:Hh" opt; do
+	case "$opt" in
+	c) vcpus=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	d) ms=$OPTARG ;;
+	l) locks=$OPTARG ;;
+	S) every_list=$OPTARG ;;
+	o) out=$OPTARG ;;
+	H) hv=-H ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || usage
+case "$vcpus$reps$ms$(echo $every_list | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
+blk_known_locks "$locks" || usage
+case " $locks " in *" spinlock "*) ;; *) locks="$locks spinlock" ;; esac
+
+"$BLK_TOP/tools/bootstrap.sh" demo
+blk_build_for_vm
+mkdir -p "$BLK_BUILD"
+guest=$BLK_BUILD/bench-guest.sh
+log=$BLK_BUILD/bench.log
+{
+	echo "set -e"
+	echo "D=/sys/kernel/debug/blacklock"
+	echo "dflt=\$(awk '\$1 == \"sample_every\" { print \$3 }' \$D/knobs)"
+	echo "echo \"BENCH-META kernel=\$(uname -r) vcpus=\$(nproc) sample_every_default=\$dflt\""
+	echo "for S in ${every_list:-\$dflt}; do echo \"BENCH-META sample_every=\$S\"; done"
+	echo "for r in \$(seq 1 $reps); do"
+	echo "  blkctl cost | awk -v r=\$r '/^cost_[a-z_]*: cycles_per_pair_min=/ { l = \$1; sub(/^cost_/, \"\", l); sub(/:\$/, \"\", l); print \"BENCH-COST rep=\" r \" lock=\" l, \$2, \$3 }'"
+	echo "  for l in $locks; do"
+	if [ -n "$every_list" ]; then
+		samples=$(for s in $every_list; do printf 'sample:%s ' "$s"; done)
+	else
+		samples='sample:$dflt'
+	fi
+	# each repeat starts one variant further on, so that no variant
+	# always follows the same one
+	echo "    vs=\"reference off $samples every\"; set -- \$vs; rot=\$(( (r - 1) % \$# ))"
+	echo "    while [ \$rot -gt 0 ]; do vs=\"\${vs#* } \${vs%% *}\"; rot=\$((rot - 1)); done"
+	echo "    for v in \$vs; do"
+	echo "      case \$v in"
+	echo "      reference) k='loop=reference timing=off' ;;"
+	echo "      off) k='loop=engine timing=off' ;;"
+	echo "      every) k='loop=engine timing=every' ;;"
+	echo "      sample:*) k=\"loop=engine timing=sample sample_every=\${v#sample:}\" ;;"
+	echo "      esac"
+	echo "      rec=\$(blkctl run lock=\$l cpus=all ncpus=0 cs_ns=0 think_ns=0 duration_ms=$ms \$k)"
+	echo "      echo \"BENCH-RUN rep=\$r lock=\$l variant=\$v \$(echo \"\$rec\" | awk '/^(throughput_per_s|violations|samples|harness_cycles_per_iter|lock_cycles_per_acq|iter_cycles_per_acq|nr_cpus):/ { sub(/:\$/, \"\", \$1); printf \"%s=%s \", \$1, \$2 }')\""
+	echo "    done"
+	echo "  done"
+	echo "done"
+	echo "blkctl set loop=engine timing=sample sample_every=\$dflt"
+} >"$guest"
+
+nvar=$((3 + $(echo "${every_list:-x}" | wc -w)))
+timeout=$((180 + reps * ($(echo $locks | wc -w) * nvar * (ms + 1500) / 1000 + 20)))
+blk_say "$reps repeats x $(echo $locks | wc -w) locks x $nvar variants of $ms ms, and cost, in one boot"
+"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
+python3 "$BLK_TOP/tools/bench.py" "$log" ${out:+-o "$out"}
