@@ -11,6 +11,7 @@
 #include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
 #include <linux/timex.h>
 #include <linux/types.h>
 
@@ -332,11 +333,11 @@ struct blk_cost {
 
 /**
  * struct blk_clock_info - how the engine measures time.
- * @name: "tsc", "get_cycles" or "local_clock" (cycles are then ns).
- * @khz: cycles per millisecond, calibrated against local_clock() at load.
+ * @name: "tsc", "get_cycles" or "ktime" (cycles are then ns).
+ * @khz: cycles per millisecond, calibrated against ktime_get_ns() at load.
  * @overhead: cycles one timestamp pair costs (the minimum of many back to
  *	back reads); subtracted from every sample.
- * @is_ns: the clock is local_clock(): "cycles" are nanoseconds.
+ * @is_ns: the clock is ktime_get_ns(): "cycles" are nanoseconds.
  * @cs_loops_per_ms: calibrated critical-section work loops per ms.
  * @think_loops_per_ms: calibrated think work loops per ms.
  */
@@ -354,7 +355,8 @@ extern struct blk_clock_info blk_clock_info;
 /*
  * On x86 the TSC, read with rdtsc_ordered() so the read cannot drift before
  * the lock operation it times. Elsewhere get_cycles(), and where that is 0
- * (UML) local_clock(), so "cycles" are then nanoseconds.
+ * (UML) ktime_get_ns(), so "cycles" are then nanoseconds: not local_clock(),
+ * which is jiffies there.
  */
 static __always_inline u64 blk_clock(void)
 {
@@ -362,7 +364,7 @@ static __always_inline u64 blk_clock(void)
 	return rdtsc_ordered();
 #else
 	if (blk_clock_info.is_ns)
-		return local_clock();
+		return ktime_get_ns();
 	return get_cycles();
 #endif
 }

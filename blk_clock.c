@@ -2,7 +2,7 @@
 /*
  * blacklock: the engine's clock, and the calibrations made with it at load.
  *
- *   - the clock's rate, against local_clock(), over 20 ms of sleep;
+ *   - the clock's rate, against ktime_get_ns(), over 20 ms of sleep;
  *   - the cost of one timestamp pair (the minimum of many back-to-back
  *     reads), subtracted from every sample;
  *   - loops per ms of the critical-section and think work functions, so
@@ -16,6 +16,7 @@
 #include <linux/minmax.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
+#include <linux/timekeeping.h>
 
 #include "blacklock.h"
 
@@ -56,12 +57,12 @@ static u64 blk_calibrate_loops(bool shared)
 
 	for (i = 0; i < 3; i++) {
 		preempt_disable();
-		t0 = local_clock();
+		t0 = ktime_get_ns();
 		if (shared)
 			blk_cs_work(&dummy, n);
 		else
 			blk_think_work(n);
-		dt = local_clock() - t0;
+		dt = ktime_get_ns() - t0;
 		preempt_enable();
 		best = min(best, dt);
 	}
@@ -86,15 +87,15 @@ void blk_calibrate(void)
 		usleep_range(10, 20);
 		if (!get_cycles()) {
 			blk_clock_info.is_ns = true;
-			blk_clock_info.name = "local_clock";
+			blk_clock_info.name = "ktime";
 		}
 	}
 #endif
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	c0 = blk_clock();
 	msleep(20);
 	a = blk_clock() - c0;
-	b = local_clock() - t0;
+	b = ktime_get_ns() - t0;
 	blk_clock_info.khz = blk_clock_info.is_ns ? 1000000 :
 			     div64_u64(a * NSEC_PER_MSEC, max_t(u64, b, 1));
 

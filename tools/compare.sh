@@ -16,22 +16,24 @@ BLK_TOOL=compare
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c VCPUS] [-r REPEATS] [-d MS] [-l "LOCKS"] [-s "CS_NS"] [-t "THINK_NS"] [-o DIR] [-H]
+usage: $0 [-c VCPUS] [-r REPEATS] [-d MS] [-l "LOCKS"] [-s "CS_NS"] [-t "THINK_NS"] [-T TIMING] [-o DIR] [-H]
   -c VCPUS     vCPUs (default 2); the sweep covers 1..VCPUS workers
   -r REPEATS   repeats of each configuration (default 3)
   -d MS        run length (default 300)
-  -l LOCKS     default: ttas ttas_asm tas spinlock raw_spinlock
+  -l LOCKS     default: the real locks ($(blk_locks lock kernel))
   -s CS_NS     critical-section lengths (default: 0 100 1000)
   -t THINK_NS  think times (default: 0 1000)
+  -T TIMING    off, sample (default) or every (every acquisition timed,
+               as before timing modes existed)
   -o DIR       where the report goes (default: results)
   -H           set the CPUID hypervisor bit (virt_spin_lock spinlock_t)
 USAGE
 	exit 2
 }
 
-vcpus=2 reps=3 ms=300 locks="ttas ttas_asm tas spinlock raw_spinlock"
+vcpus=2 reps=3 ms=300 locks=$(blk_locks lock kernel) timing=sample
 cs="0 100 1000" think="0 1000" out=$BLK_TOP/results hv=
-while getopts "c:r:d:l:s:t:o:Hh" opt; do
+while getopts "c:r:d:l:s:t:T:o:Hh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
 	r) reps=$OPTARG ;;
@@ -39,6 +41,7 @@ while getopts "c:r:d:l:s:t:o:Hh" opt; do
 	l) locks=$OPTARG ;;
 	s) cs=$OPTARG ;;
 	t) think=$OPTARG ;;
+	T) timing=$OPTARG ;;
 	o) out=$OPTARG ;;
 	H) hv=-H ;;
 	*) usage ;;
@@ -48,6 +51,7 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 case "$vcpus$reps$ms$(echo $cs $think | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
 blk_known_locks "$locks" || usage
+case "$timing" in off | sample | every) ;; *) usage ;; esac
 case " $locks " in *" spinlock "*) ;; *) blk_die "-l must include spinlock: every ratio is to it" ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" compare
@@ -62,7 +66,7 @@ for k in $(seq 1 "$reps"); do
 	guest=$BLK_BUILD/compare-guest-$k.sh
 	log=$BLK_BUILD/compare-$k.log
 	cat >"$guest" <<GUEST
-chroot /host /tmp/guest/sweep.sh -l "$locks" -c "$cpulist" -s "$cs" -t "$think" -r $reps -k $k -d $ms
+chroot /host /tmp/guest/sweep.sh -l "$locks" -c "$cpulist" -s "$cs" -t "$think" -r $reps -k $k -d $ms -T $timing
 GUEST
 	for attempt in 1 2; do
 		blk_say "repeat $k of $reps: $per_rep runs (boot $attempt, timeout ${timeout}s)"
@@ -81,7 +85,7 @@ done
 
 commit=$(git -C "$BLK_TOP" describe --always --dirty 2>/dev/null || echo unknown)
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-note="qemu TCG, $vcpus vCPUs, -cpu max,hypervisor=$([ -n "$hv" ] && echo on || echo off), one boot per repeat"
+note="qemu TCG, $vcpus vCPUs, -cpu max,hypervisor=$([ -n "$hv" ] && echo on || echo off), one boot per repeat, timing=$timing"
 [ "$retried" = 0 ] || note="$note; $retried boot(s) froze and were repeated"
 python3 "$BLK_TOP/tools/report.py" "${logs[@]}" -o "$out" --commit "$commit" \
 	--host-cpu "$host_cpu" --note "$note"

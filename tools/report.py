@@ -32,7 +32,8 @@ RECORD_KEYS = [
     "acquire_cycles_p99", "acquire_cycles_p999", "acquire_cycles_max",
     "acquire_ns_p50", "acquire_ns_p99", "hold_cycles_p50", "fairness_jain",
     "fairness_max_min", "spinlock_impl", "clock", "clock_khz",
-    "timer_overhead_cycles", "kernel",
+    "timer_overhead_cycles", "kernel", "loop", "timing", "sample_every",
+    "samples", "harness_cycles_per_iter", "lock_cycles_per_acq",
 ]
 
 
@@ -324,6 +325,11 @@ def main():
         md.append("- **%d runs did not finish** and are left out (BLK-STUCK lines in "
                   "the raw log say what the module and the kernel reported)"
                   % meta["failed_runs"])
+    modes = sorted({"%s%s" % (r.get("timing", "every (before timing modes)"),
+                              " (1 in %s acquisitions timed)" % r["sample_every"]
+                              if r.get("timing") == "sample" else "") for r in plain})
+    md.append("- timing: %s; the latency percentiles are of the timed acquisitions"
+              % ", ".join(modes))
     violations = sum(r.get("violations", 0) for r in plain)
     md.append("- mutual-exclusion violations over all %d runs: **%d**" % (len(plain), violations))
     if pp:

@@ -14,8 +14,8 @@ set -euo pipefail
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-k K] [-d MS]
-  -l  lock kinds (default: ttas ttas_asm tas spinlock raw_spinlock)
+usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-k K] [-d MS] [-T TIMING]
+  -l  lock kinds (default: the real locks of the module's locks file)
   -c  CPU counts (default: 1 .. number of online CPUs)
   -s  critical-section lengths, ns (default: 0 100 1000)
   -t  think times, ns (default: 0 1000)
@@ -23,6 +23,7 @@ usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-
   -k  run repeat K of the R only (the ping-pong and histograms come with
       repeat 1, the traced runs with repeat R), so a sweep can be split
   -d  run length, ms (default: 300)
+  -T  timing mode: off, sample or every (default: the module's default)
 USAGE
 	exit 2
 }
@@ -30,9 +31,9 @@ USAGE
 here=$(cd "$(dirname "$0")" && pwd)
 blkctl=$here/blkctl
 D=${BLK_DEBUGFS:-/sys/kernel/debug/blacklock}
-locks="ttas ttas_asm tas spinlock raw_spinlock"
-ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300 only=""
-while getopts "l:c:s:t:r:k:d:h" opt; do
+locks=""
+ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300 only="" timing=""
+while getopts "l:c:s:t:r:k:d:T:h" opt; do
 	case "$opt" in
 	l) locks=$OPTARG ;;
 	c) ncpus=$OPTARG ;;
@@ -41,6 +42,7 @@ while getopts "l:c:s:t:r:k:d:h" opt; do
 	r) reps=$OPTARG ;;
 	k) only=$OPTARG ;;
 	d) ms=$OPTARG ;;
+	T) timing=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -49,7 +51,10 @@ shift $((OPTIND - 1))
 case "$reps$ms$only$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
 [ -z "$only" ] || [ "$only" -ge 1 -a "$only" -le "$reps" ] || usage
 first=${only:-1} last=${only:-$reps}
+case "$timing" in "" | off | sample | every) ;; *) usage ;; esac
 [ -d "$D" ] || { echo "$0: no $D: load blacklock first" >&2; exit 1; }
+[ -n "$locks" ] || locks=$(awk '$2 == "lock" || $2 == "kernel" { printf "%s ", $1 }' "$D/locks")
+[ -z "$timing" ] || "$blkctl" set timing="$timing"
 online=$(grep -c '^processor' /proc/cpuinfo)
 [ -n "$ncpus" ] || ncpus=$(seq 1 "$online" | tr '\n' ' ')
 
