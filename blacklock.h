@@ -7,6 +7,7 @@
 #ifndef _BLACKLOCK_H
 #define _BLACKLOCK_H
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/cpumask.h>
 #include <linux/mutex.h>
@@ -39,8 +40,8 @@ struct blk_shared {
 };
 
 #define BLK_OWNER_BITS		20
-#define BLK_NOBODY		((1ULL << BLK_OWNER_BITS) - 1)
-#define BLK_COUNT_ONE		(1ULL << BLK_OWNER_BITS)
+#define BLK_NOBODY		(BIT_ULL(BLK_OWNER_BITS) - 1)
+#define BLK_COUNT_ONE		BIT_ULL(BLK_OWNER_BITS)
 
 /* The counter part of a shared word. */
 static inline u64 blk_word_count(u64 word)

@@ -433,7 +433,7 @@ static int blk_start(void)
 	blk_run.stop = false;
 
 	cfg->lock->init(&blk_shared.lock);
-	BUILD_BUG_ON(NR_CPUS >= BLK_NOBODY);
+	BUILD_BUG_ON(CONFIG_NR_CPUS >= BLK_NOBODY);
 	blk_shared.word = BLK_NOBODY;
 	blk_spin_counters_reset();
 	for_each_cpu(cpu, mask) {

@@ -154,8 +154,11 @@ def windows(code):
         e += 1
     lock = code[s:e + 1]
     mem = code[i]["ops"].split(",", 1)[1]		# the lock word, e.g. (%rbx)
-    u = next((k for k in range(e + 1, len(code))
-              if code[k]["mn"] == "movl" and code[k]["ops"] == "$0x0," + mem), None)
+    # the release store: the first after the CAS, or, where the compiler
+    # rotated the loop and put the unlock above the lock, the first at all
+    stores = [k for k in range(len(code))
+              if code[k]["mn"] == "movl" and code[k]["ops"] == "$0x0," + mem]
+    u = next((k for k in stores if k > e), stores[0] if stores else None)
     if u is None:
         return lock, []
     d = next((k for k in range(u, len(code)) if code[k]["mn"] == "decl"), len(code) - 1)
