@@ -261,19 +261,30 @@ void blk_result_print(const struct blk_result *r)
 
 /* ---- read-only files -------------------------------------------------- */
 
-static int blk_stats_one(const struct blk_result *r, void *arg)
+/* Records in a row: a blank line (text) or a comma (JSON) between them. */
+static void blk_record_begin(struct blk_emit *e)
 {
-	struct blk_emit *e = arg;
-
 	if (e->syntax == BLK_JSON)
 		seq_puts(e->m, e->first ? "\n{" : ",\n{");
 	else if (!e->first)
 		seq_putc(e->m, '\n');
 	e->first = true;
-	blk_emit_result(e, r);
+}
+
+static void blk_record_end(struct blk_emit *e)
+{
 	if (e->syntax == BLK_JSON)
 		seq_putc(e->m, '}');
 	e->first = false;
+}
+
+static int blk_stats_one(const struct blk_result *r, void *arg)
+{
+	struct blk_emit *e = arg;
+
+	blk_record_begin(e);
+	blk_emit_result(e, r);
+	blk_record_end(e);
 	return 0;
 }
 
@@ -339,14 +350,9 @@ static void blk_stats_all(struct blk_emit *e)
 	have = blk_cost_get(c);
 	mutex_unlock(&blk_mutex);
 	if (have) {
-		if (e->syntax == BLK_JSON)
-			seq_puts(e->m, e->first ? "\n{" : ",\n{");
-		else if (!e->first)
-			seq_putc(e->m, '\n');
-		e->first = true;
+		blk_record_begin(e);
 		blk_emit_cost(e, c);
-		if (e->syntax == BLK_JSON)
-			seq_putc(e->m, '}');
+		blk_record_end(e);
 	}
 	kfree(c);
 }
