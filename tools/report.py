@@ -361,7 +361,7 @@ def main():
 
     md.append("\n## Derived\n")
     md.append("Uncontended cost is one CPU, cs 0, think 0: the time of one engine "
-              "iteration (acquire, the exclusion check, release, the timestamps) = "
+              "iteration (acquire, the exclusion check, release, the timing the mode asks for) = "
               "1 / throughput. Handoff compares the acquire latency with the "
               "ping-pong handoff floor at %d CPUs, cs 0, think 0.\n" % top)
     md.append("| lock | 1-CPU ns/iteration | x spinlock | 1-CPU acquire p50 cyc | "
