@@ -152,9 +152,14 @@ blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
 set +e
 # Shortly before the timeout, ask qemu's monitor where every vCPU is: a
 # guest that froze with no kernel message then still says something.
+# The watcher keeps no copy of our stdout (a reader of a pipe from us would
+# wait for its sleep), and takes its sleep with it when it is killed.
 mon=$work/monitor.sock
 (
-	sleep $((timeout > 20 ? timeout - 10 : timeout))
+	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+	sleep $((timeout > 20 ? timeout - 10 : timeout)) &
+	sp=$!
+	wait "$sp"
 	python3 - "$mon" >"$log.cpus" 2>&1 <<'PY' || true
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
@@ -169,7 +174,7 @@ while time.time() < end:
         break
 print(out.decode(errors="replace"))
 PY
-) &
+) </dev/null >/dev/null 2>&1 &
 watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
