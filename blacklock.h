@@ -211,6 +211,7 @@ void blk_knob_show(enum blk_knob knob, struct seq_file *m);
 void blk_knobs_describe(struct seq_file *m);
 int blk_knobs_init(char *const *params);
 void blk_config_get(struct blk_config *cfg);
+int blk_config_set(const struct blk_config *cfg);
 
 /* ---- results ---------------------------------------------------------------- */
 

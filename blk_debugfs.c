@@ -78,10 +78,24 @@ static void blk_put_u64(struct blk_emit *e, const char *key, u64 v)
 	blk_end(e);
 }
 
+/* A string; in JSON quoted, with quotes, backslashes and controls escaped. */
 static void blk_put_str(struct blk_emit *e, const char *key, const char *s)
 {
 	blk_key(e, key);
-	seq_printf(e->m, e->syntax == BLK_JSON ? "\"%s\"" : "%s", s);
+	if (e->syntax != BLK_JSON) {
+		seq_puts(e->m, s);
+	} else {
+		seq_putc(e->m, '"');
+		for (; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				seq_printf(e->m, "\\%c", *s);
+			else if ((unsigned char)*s < 0x20)
+				seq_printf(e->m, "\\u%04x", (unsigned char)*s);
+			else
+				seq_putc(e->m, *s);
+		}
+		seq_putc(e->m, '"');
+	}
 	blk_end(e);
 }
 

@@ -274,6 +274,25 @@ void blk_config_get(struct blk_config *cfg)
 }
 
 /**
+ * blk_config_set() - put back knobs saved with blk_config_get().
+ * @cfg: the saved knobs.
+ *
+ * Return: 0, or -EBUSY during a run (nothing is changed).
+ */
+int blk_config_set(const struct blk_config *cfg)
+{
+	int ret = 0;
+
+	mutex_lock(&blk_mutex);
+	if (blk_busy)
+		ret = -EBUSY;
+	else
+		blk_cfg = *cfg;
+	mutex_unlock(&blk_mutex);
+	return ret;
+}
+
+/**
  * blk_knobs_init() - every knob to its default, then the module parameters.
  * @params: per knob, the parameter's text or NULL.
  *

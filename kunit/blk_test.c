@@ -82,6 +82,27 @@ static struct blk_lock *blk_new_lock(struct kunit *test,
 	return l;
 }
 
+/*
+ * The engine's knobs are the module's, shared with debugfs: the suites that
+ * run the engine save them before each case and put them back after it
+ * (Documentation/dev-tools/kunit/style.rst: .init and .exit).
+ */
+static struct blk_config blk_saved_cfg;
+
+static int blk_knobs_save(struct kunit *test)
+{
+	mutex_lock(&blk_mutex);
+	blk_config_get(&blk_saved_cfg);
+	mutex_unlock(&blk_mutex);
+	return 0;
+}
+
+static void blk_knobs_restore(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, blk_config_set(&blk_saved_cfg), 0,
+			    "a run was still going after the case");
+}
+
 /* ---- blacklock_lock ------------------------------------------------------- */
 
 static void blk_test_lock_unlock(struct kunit *test)
@@ -520,6 +541,8 @@ static struct kunit_case blk_smp_cases[] = {
 
 static struct kunit_suite blk_smp_suite = {
 	.name = "blacklock_smp",
+	.init = blk_knobs_save,
+	.exit = blk_knobs_restore,
 	.test_cases = blk_smp_cases,
 };
 
@@ -593,7 +616,6 @@ static void blk_test_reference(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->counter, res->acquisitions);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
 }
 
 /* "cost": one figure per kind, the floor subtracted, the floor itself 0. */
@@ -636,8 +658,21 @@ static void blk_test_parse_new_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "references"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "empty"), 0);
-	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "sample"), 0);
-	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+}
+
+/* .exit puts the knobs back: a case's settings do not leak into the next. */
+static void blk_test_knobs_restored(struct kunit *test)
+{
+	struct blk_config now;
+
+	mutex_lock(&blk_mutex);
+	blk_config_get(&now);
+	mutex_unlock(&blk_mutex);
+	/* the case before set lock=empty timing=every, and did not undo it */
+	KUNIT_EXPECT_STREQ_MSG(test, now.lock->name, "ttas",
+			       "the previous case's lock leaked");
+	KUNIT_EXPECT_EQ(test, now.timing, (u32)BLK_TIMING_SAMPLE);
+	KUNIT_EXPECT_EQ(test, now.loop, (u32)BLK_LOOP_ENGINE);
 }
 
 static struct kunit_case blk_engine_cases[] = {
@@ -646,11 +681,14 @@ static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_reference),
 	KUNIT_CASE(blk_test_cost),
 	KUNIT_CASE(blk_test_parse_new_knobs),
+	KUNIT_CASE(blk_test_knobs_restored),
 	{}
 };
 
 static struct kunit_suite blk_engine_suite = {
 	.name = "blacklock_engine",
+	.init = blk_knobs_save,
+	.exit = blk_knobs_restore,
 	.test_cases = blk_engine_cases,
 };
 

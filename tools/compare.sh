@@ -66,7 +66,7 @@ for k in $(seq 1 "$reps"); do
 	guest=$BLK_BUILD/compare-guest-$k.sh
 	log=$BLK_BUILD/compare-$k.log
 	cat >"$guest" <<GUEST
-chroot /host /tmp/guest/sweep.sh -l "$locks" -c "$cpulist" -s "$cs" -t "$think" -r $reps -k $k -d $ms -T $timing
+BLK_KEEP_KEYS=1 chroot /host /tmp/guest/sweep.sh -l "$locks" -c "$cpulist" -s "$cs" -t "$think" -r $reps -k $k -d $ms -T $timing
 GUEST
 	for attempt in 1 2; do
 		blk_say "repeat $k of $reps: $per_rep runs (boot $attempt, timeout ${timeout}s)"

@@ -92,6 +92,34 @@ echo "BLK-META perf_events=$events"
 echo "BLK-META perf_missing=$missing"
 echo "BLK-META sweep=locks:$locks;ncpus:$ncpus;cs_ns:$cs;think_ns:$think;repeats:$reps;duration_ms:$ms"
 
+# Keep every static key the sweep needs switched on from here to the end.
+# Opening a perf event or enabling a tracepoint for the first time flips a
+# static key, which the kernel live-patches into its text (text_poke_bp(),
+# int3 on every site), and under QEMU's multi-threaded TCG a flip now and
+# then freezes the whole guest (tools/freeze-repro.sh). A keeper session
+# holding the same events makes every per-run perf stat only add a user to
+# keys that are already on; nothing is patched between runs. The keepers
+# end with the sweep, unless BLK_KEEP_KEYS=1 (tools/compare.sh sets it: the
+# VM powers off after the sweep, and switching the keys off would be one
+# more flip for nothing).
+keepers=""
+stop_keepers() {
+	local k
+	[ "${BLK_KEEP_KEYS:-0}" != 1 ] || return 0
+	for k in $keepers; do
+		pkill -P "$k" sleep 2>/dev/null || true	# perf's workload
+		kill "$k" 2>/dev/null || true
+	done
+}
+trap stop_keepers EXIT
+keep_keys() {	# keep_keys EVENTS: hold them open until the sweep ends
+	[ -n "$perf" ] || return 0
+	"$perf" stat -a -e "$1" -o /dev/null -- sleep 1000000 &
+	keepers="$keepers $!"
+	sleep 1		# its events are open before the first run opens its own
+}
+keep_keys "$events"
+
 if [ "$first" = 1 ] && [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev/null; then
 	echo "BLK-PINGPONG-BEGIN"
 	cat "$D/pingpong"
@@ -143,6 +171,8 @@ for r in $(seq "$first" "$last"); do
 	done
 done
 if [ "$last" = "$reps" ]; then
+	# the same for the traced runs' tracepoints: one flip each, here
+	keep_keys "$trace_events"
 	for l in $locks; do
 		echo "BLK-PROGRESS traced $l" >&2
 		run 1 lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all

@@ -25,6 +25,8 @@ usage: $0 [options] [GUEST_SCRIPT]
              can run the host's programs (perf) with chroot /host
   -H         set the CPUID hypervisor bit: the guest's spinlock_t then
              becomes the virt_spin_lock() test-and-set fallback
+  -T MODE    TCG threading: multi (default; one host thread per vCPU) or
+             single (all vCPUs on one host thread, taking turns)
   -l FILE    console log (default build/vm.log)
   -q         do not stream the console; print only the verdict
   -h         this help
@@ -35,8 +37,8 @@ USAGE
 	exit 2
 }
 
-cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0
-while getopts "c:m:t:p:n9Hl:qh" opt; do
+cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0 tcg=multi
+while getopts "c:m:t:p:n9HT:l:qh" opt; do
 	case "$opt" in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -44,6 +46,7 @@ while getopts "c:m:t:p:n9Hl:qh" opt; do
 	p) params=$OPTARG ;;
 	n) load=0 ;;
 	H) hv=on ;;
+	T) tcg=$OPTARG ;;
 	9) share=1 ;;
 	l) log=$OPTARG ;;
 	q) quiet=1 ;;
@@ -55,6 +58,7 @@ shift $((OPTIND - 1))
 script=${1:-}
 [ -z "$script" ] || [ -f "$script" ] || blk_die "no such guest script: $script"
 case "$cpus$mem$timeout" in *[!0-9]*) usage ;; esac
+case "$tcg" in single | multi) ;; *) usage ;; esac
 
 kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers: run tools/bootstrap.sh"
 kernel=/boot/vmlinuz-$kver
@@ -148,7 +152,7 @@ chmod +x "$root/init"
 # vCPU. Oopses and soft lockups panic, and a panic ends qemu at once.
 # What a clean kernel log must not contain.
 bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
-blk_say "booting $kver, $cpus vCPUs, TCG, timeout ${timeout}s"
+blk_say "booting $kver, $cpus vCPUs, TCG ($tcg-threaded), timeout ${timeout}s"
 set +e
 # Shortly before the timeout, ask qemu's monitor where every vCPU is: a
 # guest that froze with no kernel message then still says something.
@@ -177,7 +181,7 @@ PY
 ) </dev/null >/dev/null 2>&1 &
 watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
+	-accel "tcg,thread=$tcg" -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
 	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr" \
 	-monitor "unix:$mon,server=on,wait=off" \

@@ -129,6 +129,13 @@ mount -t tracefs tracefs $T 2>/dev/null
 check "the blacklock tracepoints exist" \
 	[ -d $T/events/blacklock/blk_contended_begin -a -d $T/events/blacklock/blk_contended_end \
 	  -a -d $T/events/blacklock/blk_run_start -a -d $T/events/blacklock/blk_run_stop ]
+# Switch the blacklock tracepoints on once, in an instance of our own with
+# its buffer off, and leave them on: the toggles below then add and remove
+# users of keys that are already on, and patch no kernel text (each patch
+# is a small chance of freezing a multi-threaded TCG guest; see
+# tools/freeze-repro.sh).
+mkdir -p $T/instances/keep && echo 0 >$T/instances/keep/tracing_on &&
+	echo 1 >$T/instances/keep/events/blacklock/enable
 # trace EVENTS... -- KNOBS: run once with those events on; the trace is in $T/trace
 trace() {
 	echo 0 >$T/tracing_on
