@@ -44,7 +44,7 @@ case "$tcg" in single | multi) ;; *) usage ;; esac
 blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/freeze-guest.sh
-log=$BLK_BUILD/freeze-repro.log
+log=$BLK_BUILD/freeze-repro-$tcg-keep$keep.log
 cat >"$guest" <<GUEST
 T=/sys/kernel/tracing
 mount -t tracefs tracefs \$T 2>/dev/null

@@ -71,6 +71,7 @@ command -v qemu-system-x86_64 >/dev/null || blk_die "no qemu: run tools/bootstra
 
 mkdir -p "$BLK_BUILD"
 log=${log:-$BLK_BUILD/vm.log}
+rm -f "$log.cpus"	# a dump of an earlier boot must not pass for this one's
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
