@@ -238,8 +238,8 @@ static struct blk_result *blk_collect(void)
 	r->cfg = blk_run.cfg;
 	r->cs_loops = blk_run.cs_loops;
 	r->think_loops = blk_run.think_loops;
-	r->stopped = blk_run.stopped;
-	r->aborted = blk_run.aborted;
+	r->stopped = READ_ONCE(blk_run.stopped);
+	r->aborted = READ_ONCE(blk_run.aborted);
 	r->nr_cpus = blk_run.nr;
 	blk_hist_init(&r->acquire);
 	blk_hist_init(&r->hold);
@@ -358,7 +358,9 @@ static void blk_finish_fn(struct work_struct *work)
 				   r->violations, r->duration_ns);
 		blk_result_print(r);
 	} else {
-		pr_err("run finished but its result could not be allocated\n");
+		/* the run still counts: "runs" in status must not name the last */
+		pr_err("run %llu finished but its result could not be allocated\n",
+		       blk_next_id++);
 	}
 	WRITE_ONCE(blk_busy, false);
 	mutex_unlock(&blk_mutex);
@@ -475,7 +477,7 @@ static void blk_stop(void)
 {
 	if (!blk_busy)
 		return;
-	blk_run.stopped = true;
+	WRITE_ONCE(blk_run.stopped, true);
 	WRITE_ONCE(blk_run.stop, true);
 }
 

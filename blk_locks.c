@@ -177,20 +177,33 @@ const struct blk_lock_ops *blk_lock_find(const char *name)
 static const char *blk_flavour = "unknown";
 
 #ifdef CONFIG_QUEUED_SPINLOCKS
+#define BLK_PROBE_TRIES		3
+#define BLK_PROBE_ARRIVE_MS	50	/* the holder waits this for the waiter */
+#define BLK_PROBE_HOLD_MS	10	/* then holds the lock this long */
+#define BLK_PROBE_WAITED_MS	8	/* a waiter this long at the lock saw it */
+
 struct blk_probe {
 	raw_spinlock_t lock;
 	struct task_struct *waiter;
 	bool waiting;
 	bool queued;
+	u64 t_wait;		/* the waiter reached raw_spin_lock() */
+	u64 t_got;		/* and got the lock */
 };
+
+enum blk_probe_verdict { BLK_PROBE_QUEUED, BLK_PROBE_TAS, BLK_PROBE_UNSURE };
 
 static int blk_probe_waiter(void *arg)
 {
 	struct blk_probe *p = arg;
 
+	preempt_disable();	/* nothing of ours between the stamp and the lock */
+	WRITE_ONCE(p->t_wait, local_clock());
 	WRITE_ONCE(p->waiting, true);
 	raw_spin_lock(&p->lock);
+	WRITE_ONCE(p->t_got, local_clock());
 	raw_spin_unlock(&p->lock);
+	preempt_enable();
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
@@ -200,6 +213,11 @@ static int blk_probe_waiter(void *arg)
 	return 0;
 }
 
+/*
+ * Hold the lock until the waiter has arrived (at most BLK_PROBE_ARRIVE_MS),
+ * then BLK_PROBE_HOLD_MS more, watching the lock word for a queued waiter's
+ * pending bit or tail.
+ */
 static long blk_probe_holder(void *arg)
 {
 	struct blk_probe *p = arg;
@@ -207,32 +225,56 @@ static long blk_probe_holder(void *arg)
 
 	raw_spin_lock(&p->lock);
 	wake_up_process(p->waiter);
-	deadline = local_clock() + 200 * NSEC_PER_MSEC;
+	deadline = local_clock() + BLK_PROBE_ARRIVE_MS * NSEC_PER_MSEC;
 	while (local_clock() < deadline) {
 		if (atomic_read(&p->lock.raw_lock.val) & ~_Q_LOCKED_MASK) {
 			p->queued = true;
 			break;
 		}
-		/* once the waiter is in, give it 20 ms to show itself */
 		if (READ_ONCE(p->waiting) &&
-		    deadline > local_clock() + 20 * NSEC_PER_MSEC)
-			deadline = local_clock() + 20 * NSEC_PER_MSEC;
+		    deadline > local_clock() + BLK_PROBE_HOLD_MS * NSEC_PER_MSEC)
+			deadline = local_clock() + BLK_PROBE_HOLD_MS * NSEC_PER_MSEC;
 		cpu_relax();
 	}
 	raw_spin_unlock(&p->lock);
-	return READ_ONCE(p->waiting);
+	return 0;
+}
+
+/*
+ * One try. Queued: a pending bit or tail was seen. Test-and-set: none was,
+ * though the waiter sat at the lock for most of the hold. Anything else (the
+ * waiter came late, or its vCPU was not running) proves nothing.
+ */
+static enum blk_probe_verdict blk_probe_once(int here, int there)
+{
+	struct blk_probe p = {};
+
+	raw_spin_lock_init(&p.lock);	/* on the stack: lockdep needs a key */
+	p.waiter = kthread_create_on_cpu(blk_probe_waiter, &p, there,
+					 "blacklock-probe/%u");
+	if (IS_ERR(p.waiter))
+		return BLK_PROBE_UNSURE;
+	work_on_cpu(here, blk_probe_holder, &p);
+	kthread_stop(p.waiter);
+	if (p.queued)
+		return BLK_PROBE_QUEUED;
+	if (READ_ONCE(p.waiting) && p.t_got >
+	    p.t_wait + BLK_PROBE_WAITED_MS * NSEC_PER_MSEC)
+		return BLK_PROBE_TAS;
+	return BLK_PROBE_UNSURE;
 }
 
 /**
  * blk_spinlock_flavour_probe() - find out which spinlock_t is in effect.
  *
- * Needs two online CPUs; sleeps. Call once at load.
+ * Up to BLK_PROBE_TRIES tries, each keeping two CPUs busy for at most
+ * BLK_PROBE_ARRIVE_MS: queued as soon as one try sees a queued waiter,
+ * test-and-set only when two tries say so and none says queued, else
+ * unknown. Needs two online CPUs; sleeps. Call once at load.
  */
 void blk_spinlock_flavour_probe(void)
 {
-	struct blk_probe p = {};
-	int here, there;
-	long seen;
+	int here, there, i, tas = 0;
 
 	if (!IS_ENABLED(CONFIG_SMP)) {
 		blk_flavour = "uniprocessor (spinlocks only disable preemption)";
@@ -248,19 +290,20 @@ void blk_spinlock_flavour_probe(void)
 		blk_flavour = "unknown (one CPU)";
 		return;
 	}
-	raw_spin_lock_init(&p.lock);	/* on the stack: lockdep needs a key */
-	p.waiter = kthread_create_on_cpu(blk_probe_waiter, &p, there,
-					 "blacklock-probe/%u");
-	if (IS_ERR(p.waiter))
-		return;
-	seen = work_on_cpu(here, blk_probe_holder, &p);
-	kthread_stop(p.waiter);
-	if (!seen)
-		blk_flavour = "unknown (probe waiter never ran)";
-	else if (p.queued)
-		blk_flavour = "queued";
-	else
-		blk_flavour = "test-and-set (virt_spin_lock)";
+	for (i = 0; i < BLK_PROBE_TRIES; i++) {
+		switch (blk_probe_once(here, there)) {
+		case BLK_PROBE_QUEUED:
+			blk_flavour = "queued";
+			return;
+		case BLK_PROBE_TAS:
+			tas++;
+			break;
+		case BLK_PROBE_UNSURE:
+			break;
+		}
+	}
+	blk_flavour = tas >= 2 ? "test-and-set (virt_spin_lock)" :
+		      "unknown (the probe could not tell)";
 }
 #else
 void blk_spinlock_flavour_probe(void)

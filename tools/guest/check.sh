@@ -64,7 +64,11 @@ check "a 25 s run completes with violations 0 (got $(echo "$rec" | key violation
 # ---- the negative control ------------------------------------------------
 rec=$(blkctl run lock=busted duration_ms="$DUR" cs_ns=0 think_ns=0)
 vio=$(echo "$rec" | key violations)
+ovl=$(echo "$rec" | key overlaps)
+lost=$(echo "$rec" | key lost_updates)
 check "busted is caught: violations > 0 (got $vio)" [ "${vio:-0}" -gt 0 ]
+check "busted is caught by each detector on its own ($ovl overlaps, $lost lost updates)" \
+	[ "${ovl:-0}" -gt 0 -a "${lost:-0}" -gt 0 ]
 
 # ---- the record ------------------------------------------------------------
 rec=$(blkctl run lock=ttas duration_ms=300 timing=sample)
