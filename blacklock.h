@@ -268,6 +268,8 @@ struct blk_cpu_result {
  * @iter_cycles: cycles one worker spent per acquisition in this run.
  * @stopped: the run was cut short by "stop" or module unload.
  * @aborted: the workers never all met at the start barrier; nothing ran.
+ * @hotplug: a worker's CPU went offline: the run was stopped there.
+ * @hotplug_cpu: which CPU (with @hotplug).
  * @acquire: merged sampled acquire-latency histogram, cycles.
  * @hold: merged sampled hold-time histogram, cycles.
  * @nr_cpus: entries in @cpu.
@@ -293,6 +295,8 @@ struct blk_result {
 	u64 iter_cycles;
 	bool stopped;
 	bool aborted;
+	bool hotplug;
+	u32 hotplug_cpu;
 	struct blk_hist acquire;
 	struct blk_hist hold;
 	unsigned int nr_cpus;

@@ -218,6 +218,8 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);
+	blk_put_u64(e, "hotplug_stopped", r->hotplug);
+	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 	blk_put_u64(e, "acquisitions", r->acquisitions);
 	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
@@ -270,7 +272,8 @@ void blk_result_print(const struct blk_result *r)
 		div_u64(r->duration_ns, NSEC_PER_MSEC), r->acquisitions,
 		blk_throughput(r), r->violations,
 		r->stopped ? " (stopped early)" : "",
-		r->aborted ? " (aborted at the start barrier)" : "");
+		r->aborted ? " (aborted at the start barrier)" :
+		r->hotplug ? " (a worker's CPU went offline)" : "");
 }
 
 /* ---- read-only files -------------------------------------------------- */

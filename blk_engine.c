@@ -21,12 +21,22 @@
  * the data the lock protects: every counter is per CPU and summed when the
  * run ends.
  *
+ * A worker's CPU going offline ends the run: the hotplug callback stops it
+ * and waits, on the outgoing CPU, until that CPU's worker has left its loop,
+ * so no worker ever runs unbound on another CPU's behalf; the record says
+ * hotplug_stopped and which CPU. Starting a run holds the hotplug lock for
+ * reading, so a run's CPUs are online when its workers are bound to them.
+ *
  * All configuration and state changes happen under blk_mutex; a run owns
  * the run state (blk_run, blk_shared, the per-CPU data) from "start" until
- * the finish work clears blk_busy.
+ * the finish work clears blk_busy. Lock order: blk_mutex, then the hotplug
+ * lock; the hotplug callback takes neither.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/percpu.h>
@@ -42,6 +52,7 @@
 
 #define BLK_MAX_RESULTS		8
 #define BLK_BARRIER_MS		5000
+#define BLK_HOTPLUG_WAIT_MS	5000
 /* one batch of iterations between looks at the clock takes about this */
 #define BLK_BATCH_NS		50000
 #define BLK_BATCH_MAX		256
@@ -74,6 +85,8 @@ static struct {
 	u64 deadline_ns;
 	bool stopped;
 	bool aborted;
+	bool hotplug;
+	u32 hotplug_cpu;
 	bool go ____cacheline_aligned;
 	bool stop;
 } blk_run;
@@ -85,6 +98,7 @@ static struct blk_pcpu __percpu *blk_pcpu;
 DEFINE_MUTEX(blk_mutex);
 bool blk_busy;				/* a run is in progress */
 static bool blk_dying;			/* unloading: no new runs */
+static int blk_cpuhp_state = -1;
 static struct cpumask blk_scratch;	/* under blk_mutex */
 static DECLARE_WAIT_QUEUE_HEAD(blk_idle_wq);
 static struct blk_result *blk_results[BLK_MAX_RESULTS];
@@ -190,7 +204,7 @@ static int blk_worker(void *arg)
 		loop = blk_loop_of(blk_run.cfg.lock);
 		loop(w);
 	}
-	pc->t_end = ktime_get_ns();
+	WRITE_ONCE(pc->t_end, ktime_get_ns());
 	if (atomic_dec_and_test(&blk_run.active))
 		queue_work(system_unbound_wq, &blk_finish_work);
 	blk_park_until_stopped();
@@ -240,6 +254,8 @@ static struct blk_result *blk_collect(void)
 	r->think_loops = blk_run.think_loops;
 	r->stopped = READ_ONCE(blk_run.stopped);
 	r->aborted = READ_ONCE(blk_run.aborted);
+	r->hotplug = READ_ONCE(blk_run.hotplug);
+	r->hotplug_cpu = READ_ONCE(blk_run.hotplug_cpu);
 	r->nr_cpus = blk_run.nr;
 	blk_hist_init(&r->acquire);
 	blk_hist_init(&r->hold);
@@ -382,26 +398,14 @@ static void blk_stop_workers(const struct cpumask *mask)
 	}
 }
 
-/* Start a run with the current knobs. blk_mutex held. */
-static int blk_start(void)
+/* The rest of blk_start(), with the hotplug lock held: the CPUs stay up. */
+static int blk_start_workers(struct blk_config *cfg)
 {
-	struct blk_config *cfg = &blk_run.cfg;
 	struct cpumask *mask = &cfg->cpus;
 	struct task_struct *t;
 	unsigned int n = 0;
 	int cpu;
 
-	if (blk_busy)
-		return -EBUSY;
-	if (blk_dying)
-		return -ENODEV;
-
-	blk_config_get(cfg);
-	if (cfg->loop == BLK_LOOP_REFERENCE &&
-	    (cfg->cs_ns || cfg->think_ns || cfg->timing != BLK_TIMING_OFF)) {
-		pr_warn("start: loop=reference takes cs_ns=0 think_ns=0 timing=off\n");
-		return -EINVAL;
-	}
 	cpumask_clear(&blk_scratch);
 	for_each_cpu_and(cpu, &cfg->cpus, cpu_online_mask) {
 		if (cfg->ncpus && n == cfg->ncpus)
@@ -431,6 +435,8 @@ static int blk_start(void)
 	blk_run.t_go = 0;
 	blk_run.stopped = false;
 	blk_run.aborted = false;
+	blk_run.hotplug = false;
+	blk_run.hotplug_cpu = 0;
 	blk_run.go = false;
 	blk_run.stop = false;
 
@@ -471,6 +477,30 @@ static int blk_start(void)
 		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
 	return 0;
 }
+
+/* Start a run with the current knobs. blk_mutex held. */
+static int blk_start(void)
+{
+	struct blk_config *cfg = &blk_run.cfg;
+	int ret;
+
+	if (blk_busy)
+		return -EBUSY;
+	if (blk_dying)
+		return -ENODEV;
+
+	blk_config_get(cfg);
+	if (cfg->loop == BLK_LOOP_REFERENCE &&
+	    (cfg->cs_ns || cfg->think_ns || cfg->timing != BLK_TIMING_OFF)) {
+		pr_warn("start: loop=reference takes cs_ns=0 think_ns=0 timing=off\n");
+		return -EINVAL;
+	}
+	cpus_read_lock();
+	ret = blk_start_workers(cfg);
+	cpus_read_unlock();
+	return ret;
+}
+
 
 /* Ask the run in progress, if any, to end now. blk_mutex held. */
 static void blk_stop(void)
@@ -581,15 +611,51 @@ int blk_run_and_wait(void)
 	return 0;
 }
 
+/*
+ * A CPU is going offline (the callback runs on it). If it runs a worker,
+ * end the run, and wait until that worker has left its loop and stamped its
+ * end: it does so on this CPU, which is still up, and then only sleeps until
+ * the finish work reaps it, wherever the scheduler moves it.
+ */
+static int blk_cpu_offline(unsigned int cpu)
+{
+	const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+	unsigned long deadline;
+
+	if (!READ_ONCE(blk_busy) || !cpumask_test_cpu(cpu, &blk_run.cfg.cpus))
+		return 0;
+	WRITE_ONCE(blk_run.hotplug_cpu, cpu);
+	WRITE_ONCE(blk_run.hotplug, true);
+	WRITE_ONCE(blk_run.stopped, true);
+	WRITE_ONCE(blk_run.stop, true);
+	deadline = jiffies + msecs_to_jiffies(BLK_HOTPLUG_WAIT_MS);
+	while (!READ_ONCE(pc->t_end) && time_before(jiffies, deadline))
+		msleep(1);
+	if (!READ_ONCE(pc->t_end))
+		pr_warn("CPU %u goes offline with its worker still in its loop\n", cpu);
+	return 0;
+}
+
 /**
- * blk_engine_init() - allocate the per-CPU state.
+ * blk_engine_init() - allocate the per-CPU state, watch CPU hotplug.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or the errno of cpuhp_setup_state_nocalls().
  */
 int blk_engine_init(void)
 {
+	int ret;
+
 	blk_pcpu = alloc_percpu(struct blk_pcpu);
-	return blk_pcpu ? 0 : -ENOMEM;
+	if (!blk_pcpu)
+		return -ENOMEM;
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "blacklock:online",
+					NULL, blk_cpu_offline);
+	if (ret < 0) {
+		free_percpu(blk_pcpu);
+		return ret;
+	}
+	blk_cpuhp_state = ret;
+	return 0;
 }
 
 /**
@@ -597,6 +663,9 @@ int blk_engine_init(void)
  */
 void blk_engine_exit(void)
 {
+	if (blk_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls(blk_cpuhp_state);
+	blk_cpuhp_state = -1;
 	mutex_lock(&blk_mutex);
 	blk_dying = true;
 	blk_stop();

@@ -218,6 +218,29 @@ check "the stopped run is recorded as stopped" [ "$(echo "$rec" | key stopped)" 
 check "a stopped run still has violations 0" [ "$(echo "$rec" | key violations)" = 0 ]
 blkctl set duration_ms=300
 
+# ---- CPU hotplug --------------------------------------------------------------
+C1=/sys/devices/system/cpu/cpu1/online
+if [ -w $C1 ]; then
+	blkctl set lock=ttas duration_ms=4000 cpus=all ncpus=0 timing=sample
+	blkctl start
+	sleep 1
+	echo 0 >$C1
+	blkctl wait
+	rec=$(blkctl stats | awk '/^run: / { r = "" } /^cost: / { exit } { r = r $0 "\n" } END { printf "%s", r }')
+	check "CPU 1 going offline ends the run, and the record says so (hotplug_stopped $(echo "$rec" | key hotplug_stopped), cpu $(echo "$rec" | key hotplug_cpu))" \
+		[ "$(echo "$rec" | key hotplug_stopped)" = 1 -a "$(echo "$rec" | key hotplug_cpu)" = 1 \
+		  -a "$(echo "$rec" | key stopped)" = 1 -a "$(echo "$rec" | key violations)" = 0 ]
+	refused cpus 1 "Invalid argument"
+	rec=$(blkctl run lock=ttas duration_ms=300 ncpus=0)
+	check "with CPU 1 offline a run uses the CPUs that are left ($(echo "$rec" | key nr_cpus))" \
+		[ "$(echo "$rec" | key nr_cpus)" = 1 -a "$(echo "$rec" | key hotplug_stopped)" = 0 ]
+	echo 1 >$C1
+	rec=$(blkctl run lock=ttas duration_ms=300 ncpus=0)
+	check "CPU 1 back online: the next run uses both CPUs again ($(echo "$rec" | key nr_cpus))" \
+		[ "$(echo "$rec" | key nr_cpus)" = 2 -a "$(echo "$rec" | key violations)" = 0 ]
+	blkctl set duration_ms=300
+fi
+
 echo BLK-JSON-BEGIN
 cat "$D/stats.json"
 echo BLK-JSON-END
