@@ -40,12 +40,19 @@ check "the menu has real locks, the empty floor and busted ($(echo $REAL))" \
 	  -a "$(awk '$2 == "broken" { print $1 }' "$D/locks")" = busted ]
 
 # ---- mutual exclusion: every real lock, >= 1e6 acquisitions -------------
+# A queued spinlock whose next waiter's vCPU the host has descheduled can
+# crawl (tens of thousands of acquisitions a second when the host is busy):
+# up to five runs, until a million acquisitions are in.
 for l in $REAL; do
-	rec=$(blkctl run lock=$l duration_ms="$DUR" cs_ns=0 think_ns=0 cpus=all ncpus=0)
-	acq=$(echo "$rec" | key acquisitions)
-	vio=$(echo "$rec" | key violations)
-	check "$l: violations 0 over >= 1000000 acquisitions (got $vio over $acq)" \
-		[ "${acq:-0}" -ge 1000000 -a "$vio" = 0 ]
+	acq=0 vio=0 runs=0
+	while [ "$acq" -lt 1000000 ] && [ "$runs" -lt 5 ]; do
+		rec=$(blkctl run lock=$l duration_ms="$DUR" cs_ns=0 think_ns=0 cpus=all ncpus=0)
+		acq=$((acq + $(echo "$rec" | key acquisitions)))
+		vio=$((vio + $(echo "$rec" | key violations)))
+		runs=$((runs + 1))
+	done
+	check "$l: violations 0 over >= 1000000 acquisitions (got $vio over $acq in $runs runs)" \
+		[ "$acq" -ge 1000000 -a "$vio" = 0 ]
 done
 for l in ttas ttas_asm spinlock; do
 	rec=$(blkctl run lock=$l duration_ms=500 cs_ns=200 think_ns=100 timing=every)
