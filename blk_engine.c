@@ -501,7 +501,6 @@ static int blk_start(void)
 	return ret;
 }
 
-
 /* Ask the run in progress, if any, to end now. blk_mutex held. */
 static void blk_stop(void)
 {
@@ -630,7 +629,7 @@ static int blk_cpu_offline(unsigned int cpu)
 	WRITE_ONCE(blk_run.stop, true);
 	deadline = jiffies + msecs_to_jiffies(BLK_HOTPLUG_WAIT_MS);
 	while (!READ_ONCE(pc->t_end) && time_before(jiffies, deadline))
-		msleep(1);
+		usleep_range(500, 1000);
 	if (!READ_ONCE(pc->t_end))
 		pr_warn("CPU %u goes offline with its worker still in its loop\n", cpu);
 	return 0;
