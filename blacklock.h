@@ -59,6 +59,8 @@ static inline u64 blk_word_count(u64 word)
  * @batch: iterations between two looks at the stop flag and the deadline.
  * @deadline_ns: ktime_get_ns() at which the loop ends by itself.
  * @stop: ends the loop early when it reads true.
+ * @progress: acquisitions so far, stored after every batch (the watchdog
+ *	reads it).
  * @acquisitions: out: critical sections completed.
  * @overlaps: out: critical sections in which another owner was seen.
  * @acquire: out: the sampled acquire latencies (request to grant).
@@ -73,6 +75,7 @@ struct blk_loop {
 	u32 batch;
 	u64 deadline_ns;
 	const bool *stop;
+	u64 progress;
 	u64 acquisitions;
 	u64 overlaps;
 	struct blk_hist *acquire;
@@ -97,6 +100,8 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
  * @hammer: the engine's loop for this kind, the lock inlined.
  * @reference: lock, counter++, unlock and nothing else, the lock inlined.
  * @cost: the uncontended pair cost batch, the lock inlined.
+ * @rescue: free the lock by force, for the watchdog of a stuck run; NULL
+ *	where that cannot be done (the kernel's locks).
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
  * @kernel: the kernel's own lock; on a uniprocessor kernel without
@@ -120,6 +125,7 @@ struct blk_lock_ops {
 	blk_loop_fn *hammer;
 	blk_loop_fn *reference;
 	blk_cost_fn *cost;
+	void (*rescue)(struct blk_lock *l);
 	bool counted;
 	bool kernel;
 	bool broken;
@@ -179,6 +185,7 @@ extern const char *const blk_loop_names[];
  * @think_ns: work outside it, on local data.
  * @timing: an enum blk_timing.
  * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many.
+ * @watchdog_ms: stop a run in which no worker progressed for this long.
  * @loop: an enum blk_loop_kind.
  */
 struct blk_config {
@@ -190,6 +197,7 @@ struct blk_config {
 	u32 think_ns;
 	u32 timing;
 	u32 sample_every;
+	u32 watchdog_ms;
 	u32 loop;
 };
 
@@ -270,6 +278,7 @@ struct blk_cpu_result {
  * @aborted: the workers never all met at the start barrier; nothing ran.
  * @hotplug: a worker's CPU went offline: the run was stopped there.
  * @hotplug_cpu: which CPU (with @hotplug).
+ * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
  * @acquire: merged sampled acquire-latency histogram, cycles.
  * @hold: merged sampled hold-time histogram, cycles.
  * @nr_cpus: entries in @cpu.
@@ -297,6 +306,7 @@ struct blk_result {
 	bool aborted;
 	bool hotplug;
 	u32 hotplug_cpu;
+	bool stuck;
 	struct blk_hist acquire;
 	struct blk_hist hold;
 	unsigned int nr_cpus;

@@ -220,6 +220,8 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "aborted", r->aborted);
 	blk_put_u64(e, "hotplug_stopped", r->hotplug);
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
+	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
+	blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 	blk_put_u64(e, "acquisitions", r->acquisitions);
 	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
@@ -273,7 +275,8 @@ void blk_result_print(const struct blk_result *r)
 		blk_throughput(r), r->violations,
 		r->stopped ? " (stopped early)" : "",
 		r->aborted ? " (aborted at the start barrier)" :
-		r->hotplug ? " (a worker's CPU went offline)" : "");
+		r->hotplug ? " (a worker's CPU went offline)" :
+		r->stuck ? " (stuck: stopped by the watchdog)" : "");
 }
 
 /* ---- read-only files -------------------------------------------------- */

@@ -21,6 +21,12 @@
  * the data the lock protects: every counter is per CPU and summed when the
  * run ends.
  *
+ * A watchdog (an hrtimer: it fires even when every CPU spins with
+ * preemption off) stops a run in which no worker has finished a batch for
+ * watchdog_ms, logs the lock word, the owner and every worker's state, and,
+ * where the kind allows, frees the lock by force until the workers are out
+ * (struct blk_lock_ops' rescue); the record says stuck.
+ *
  * A worker's CPU going offline ends the run: the hotplug callback stops it
  * and waits, on the outgoing CPU, until that CPU's worker has left its loop,
  * so no worker ever runs unbound on another CPU's behalf; the record says
@@ -37,6 +43,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/percpu.h>
@@ -53,6 +60,8 @@
 #define BLK_MAX_RESULTS		8
 #define BLK_BARRIER_MS		5000
 #define BLK_HOTPLUG_WAIT_MS	5000
+#define BLK_WD_PERIOD_MS	100
+#define BLK_WD_RESCUE_US	100
 /* one batch of iterations between looks at the clock takes about this */
 #define BLK_BATCH_NS		50000
 #define BLK_BATCH_MAX		256
@@ -66,6 +75,8 @@ struct blk_pcpu {
 	struct blk_loop loop;
 	u64 floor_cycles;
 	u64 t_end;
+	u64 wd_seen;		/* the watchdog's: progress last seen */
+	u64 wd_since;		/* and when it last moved */
 	struct blk_hist acquire;
 	struct blk_hist hold;
 	struct blk_shared floor;
@@ -87,6 +98,7 @@ static struct {
 	bool aborted;
 	bool hotplug;
 	u32 hotplug_cpu;
+	bool stuck;
 	bool go ____cacheline_aligned;
 	bool stop;
 } blk_run;
@@ -99,6 +111,7 @@ DEFINE_MUTEX(blk_mutex);
 bool blk_busy;				/* a run is in progress */
 static bool blk_dying;			/* unloading: no new runs */
 static int blk_cpuhp_state = -1;
+static struct hrtimer blk_wd_timer;
 static struct cpumask blk_scratch;	/* under blk_mutex */
 static DECLARE_WAIT_QUEUE_HEAD(blk_idle_wq);
 static struct blk_result *blk_results[BLK_MAX_RESULTS];
@@ -211,6 +224,78 @@ static int blk_worker(void *arg)
 	return 0;
 }
 
+/* ---- the watchdog ------------------------------------------------------- */
+
+/* What a stuck run looks like, for the kernel log. Hard-irq context. */
+static void blk_watchdog_report(u64 now)
+{
+	const u64 word = READ_ONCE(blk_shared.word);
+	const u32 owner = word & BLK_NOBODY;
+	char who[16] = "nobody";
+	u32 lock_word;
+	int cpu;
+
+	memcpy(&lock_word, &blk_shared.lock, sizeof(lock_word));
+	if (owner != BLK_NOBODY)
+		snprintf(who, sizeof(who), "cpu%u", owner);
+	pr_err("run stuck: no worker has finished a batch for %u ms; lock %s, lock word %#x, owner field %s\n",
+	       blk_run.cfg.watchdog_ms, blk_run.cfg.lock->name, lock_word, who);
+	for_each_cpu(cpu, &blk_run.cfg.cpus) {
+		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+
+		pr_err("  cpu%d: %s, %llu acquisitions, no progress for %llu ms\n",
+		       cpu, READ_ONCE(pc->t_end) ? "finished" : "in its loop",
+		       READ_ONCE(pc->loop.progress),
+		       div_u64(now - pc->wd_since, NSEC_PER_MSEC));
+	}
+	pr_err("run stuck: stopping it%s\n", blk_run.cfg.lock->rescue ?
+	       ", freeing the lock by force until the workers are out" :
+	       "; this kind cannot be freed by force");
+}
+
+static enum hrtimer_restart blk_watchdog_fn(struct hrtimer *t)
+{
+	const u64 now = ktime_get_ns();
+	const u64 limit = (u64)blk_run.cfg.watchdog_ms * NSEC_PER_MSEC;
+	bool stalled = true, running = false;
+	int cpu;
+
+	/* before the start barrier lets them go, the barrier has its limit */
+	if (!smp_load_acquire(&blk_run.go)) {
+		hrtimer_forward_now(t, ms_to_ktime(BLK_WD_PERIOD_MS));
+		return HRTIMER_RESTART;
+	}
+	for_each_cpu(cpu, &blk_run.cfg.cpus) {
+		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+		const u64 p = READ_ONCE(pc->loop.progress);
+
+		if (READ_ONCE(pc->t_end))
+			continue;
+		running = true;
+		if (!pc->wd_since || p != pc->wd_seen) {
+			pc->wd_seen = p;
+			pc->wd_since = now;
+		}
+		if (now - pc->wd_since < limit)
+			stalled = false;
+	}
+	if (!running)
+		return HRTIMER_NORESTART;
+	if (stalled && !blk_run.stuck) {
+		blk_watchdog_report(now);
+		WRITE_ONCE(blk_run.stuck, true);
+		WRITE_ONCE(blk_run.stopped, true);
+		WRITE_ONCE(blk_run.stop, true);
+	}
+	if (blk_run.stuck && blk_run.cfg.lock->rescue) {
+		blk_run.cfg.lock->rescue(&blk_shared.lock);
+		hrtimer_forward_now(t, ns_to_ktime(BLK_WD_RESCUE_US * NSEC_PER_USEC));
+		return HRTIMER_RESTART;
+	}
+	hrtimer_forward_now(t, ms_to_ktime(BLK_WD_PERIOD_MS));
+	return HRTIMER_RESTART;
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 /* a * b / c, exact while a * b fits in 64 bits. */
@@ -256,6 +341,7 @@ static struct blk_result *blk_collect(void)
 	r->aborted = READ_ONCE(blk_run.aborted);
 	r->hotplug = READ_ONCE(blk_run.hotplug);
 	r->hotplug_cpu = READ_ONCE(blk_run.hotplug_cpu);
+	r->stuck = READ_ONCE(blk_run.stuck);
 	r->nr_cpus = blk_run.nr;
 	blk_hist_init(&r->acquire);
 	blk_hist_init(&r->hold);
@@ -359,6 +445,7 @@ static void blk_finish_fn(struct work_struct *work)
 	struct blk_result *r;
 	int cpu;
 
+	hrtimer_cancel(&blk_wd_timer);
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 
@@ -437,6 +524,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.aborted = false;
 	blk_run.hotplug = false;
 	blk_run.hotplug_cpu = 0;
+	blk_run.stuck = false;
 	blk_run.go = false;
 	blk_run.stop = false;
 
@@ -460,6 +548,8 @@ static int blk_start_workers(struct blk_config *cfg)
 		};
 		pc->floor_cycles = U64_MAX;
 		pc->t_end = 0;
+		pc->wd_seen = 0;
+		pc->wd_since = 0;
 		blk_hist_init(&pc->acquire);
 		blk_hist_init(&pc->hold);
 		t = kthread_create_on_cpu(blk_worker, pc, cpu, "blacklock/%u");
@@ -475,6 +565,9 @@ static int blk_start_workers(struct blk_config *cfg)
 			    cfg->cs_ns, cfg->think_ns);
 	for_each_cpu(cpu, mask)
 		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
+	if (cfg->watchdog_ms)
+		hrtimer_start(&blk_wd_timer, ms_to_ktime(BLK_WD_PERIOD_MS),
+			      HRTIMER_MODE_REL);
 	return 0;
 }
 
@@ -647,6 +740,8 @@ int blk_engine_init(void)
 	blk_pcpu = alloc_percpu(struct blk_pcpu);
 	if (!blk_pcpu)
 		return -ENOMEM;
+	hrtimer_init(&blk_wd_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	blk_wd_timer.function = blk_watchdog_fn;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "blacklock:online",
 					NULL, blk_cpu_offline);
 	if (ret < 0) {

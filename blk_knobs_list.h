@@ -28,5 +28,7 @@ BLK_KNOB(timing, choice, 0, 0, blk_timing_names, "sample",
 	 "off: count only; sample: time one acquisition in sample_every; every: time all")
 BLK_KNOB(sample_every, pow2, 1, 1048576, NULL, "256",
 	 "timing=sample times one acquisition in this many (a power of two)")
+BLK_KNOB(watchdog_ms, u32, 0, 10000, NULL, "5000",
+	 "stop a run in which no worker has finished a batch for this long; 0 = never")
 BLK_KNOB(loop, choice, 0, 0, blk_loop_names, "engine",
 	 "engine: the checked, timed loop; reference: lock, counter++, unlock and nothing else")

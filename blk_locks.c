@@ -91,6 +91,17 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
 	}
 }
 
+/*
+ * The watchdog's last resort for a run whose lock nobody releases: store 0
+ * to the word, as an unlock would, so that a waiter spinning with
+ * preemption off gets in and its worker can see the stop flag. It breaks
+ * whatever exclusion was left; the run is recorded as stuck anyway.
+ */
+static void blk_rescue_word(struct blk_lock *l)
+{
+	__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);
+}
+
 #define BLK_KIND(id, description, flags)				\
 static void blk_init_##id(struct blk_lock *l)				\
 {									\
@@ -126,6 +137,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.hammer		= blk_hammer_##id,				\
 	.reference	= blk_reference_##id,				\
 	.cost		= blk_cost_##id,				\
+	.rescue		= (flags) & BLK_KF_KERNEL ? NULL : blk_rescue_word,	\
 	.counted	= !!((flags) & BLK_KF_COUNTED),			\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\

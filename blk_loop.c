@@ -187,6 +187,7 @@ static __always_inline void blk_hammer(enum blk_kind k, struct blk_loop *w)
 			}
 		}
 		acq += batch;
+		WRITE_ONCE(w->progress, acq);
 		cond_resched();
 	} while (!blk_loop_done(w));
 	w->acquisitions = acq;
@@ -209,6 +210,7 @@ static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
 			blk_kind_unlock(k, l);
 		}
 		acq += batch;
+		WRITE_ONCE(w->progress, acq);
 		cond_resched();
 	} while (!blk_loop_done(w));
 	w->acquisitions = acq;

@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "../blacklock.h"
 
@@ -446,6 +447,7 @@ static void blk_engine_run_with(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, timing), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "16"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_watchdog_ms, "5000"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
 	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
@@ -652,6 +654,93 @@ static void blk_test_cost(struct kunit *test)
 	KUNIT_EXPECT_FALSE_MSG(test, have, "reset must forget the cost record");
 }
 
+/*
+ * leaky: a lock kind that exists only here, for the watchdog. Its unlock
+ * tells lockdep and the preemption count that the lock is free but leaves
+ * the word held, so the next acquisition spins forever, preemption off.
+ */
+static void blk_leaky_unlock(struct blk_lock *l)
+	__releases(l)
+{
+	__release(l);
+	spin_release(&l->blk.dep_map, _RET_IP_);
+	preempt_enable();
+}
+
+static void blk_leaky_lock(struct blk_lock *l)
+	__acquires(l)
+{
+	blk_spin_lock(&l->blk);
+}
+
+static void blk_leaky_hammer(struct blk_loop *w)
+{
+	struct blk_lock *l = &w->sh->lock;
+	u64 acq = 0;
+	u32 i;
+
+	do {
+		for (i = 0; i < w->batch; i++) {
+			blk_leaky_lock(l);
+			WRITE_ONCE(w->sh->word, READ_ONCE(w->sh->word) + BLK_COUNT_ONE);
+			blk_leaky_unlock(l);
+		}
+		acq += w->batch;
+		WRITE_ONCE(w->progress, acq);
+		cond_resched();
+	} while (!READ_ONCE(*w->stop) && ktime_get_ns() < w->deadline_ns);
+	w->acquisitions = acq;
+	w->overlaps = 0;
+}
+
+static void blk_leaky_rescue(struct blk_lock *l)
+{
+	__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * A run whose lock is never released stops by itself within a few
+ * watchdog periods, says so, and leaves the engine ready for the next run.
+ */
+static void blk_test_watchdog(struct kunit *test)
+{
+	const struct blk_lock_ops *ttas = blk_lock_find("ttas");
+	struct blk_lock_ops *leaky = kunit_kzalloc(test, sizeof(*leaky), GFP_KERNEL);
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	struct blk_config cfg;
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_NOT_NULL(test, leaky);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	*leaky = *ttas;
+	leaky->name = "leaky";
+	leaky->unlock = blk_leaky_unlock;
+	leaky->hammer = blk_leaky_hammer;
+	leaky->rescue = blk_leaky_rescue;
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "20000"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_watchdog_ms, "300"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	mutex_lock(&blk_mutex);
+	blk_config_get(&cfg);
+	mutex_unlock(&blk_mutex);
+	cfg.lock = leaky;		/* not on the menu: the knob would refuse it */
+	KUNIT_ASSERT_EQ(test, blk_config_set(&cfg), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_TRUE_MSG(test, res->stuck, "the watchdog did not see the stuck run");
+	KUNIT_EXPECT_TRUE(test, res->stopped);
+	KUNIT_EXPECT_LT_MSG(test, res->duration_ns, 10 * NSEC_PER_SEC,
+			    "the stuck run was not stopped early");
+	/* the engine is usable again, with a real lock */
+	blk_engine_run(test, ttas, "0", "50", res);
+	KUNIT_EXPECT_FALSE(test, res->stuck);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
 static void blk_test_parse_new_knobs(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "bogus"), -EINVAL);
@@ -685,6 +774,7 @@ static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_run_record),
 	KUNIT_CASE(blk_test_reference),
 	KUNIT_CASE(blk_test_cost),
+	KUNIT_CASE(blk_test_watchdog),
 	KUNIT_CASE(blk_test_parse_new_knobs),
 	KUNIT_CASE(blk_test_knobs_restored),
 	{}

@@ -86,7 +86,7 @@ for k in run lock kernel spinlock_impl clock cpus nr_cpus duration_ns acquisitio
 	acquire_ns_p50 acquire_ns_p99 hold_cycles_p50 hold_ns_p50 fairness_jain \
 	fairness_max_min timer_overhead_cycles loop timing sample_every samples \
 	cs_loops think_loops aborted iter_cycles_per_acq harness_cycles_per_iter \
-	lock_cycles_per_acq lock_floor; do
+	lock_cycles_per_acq lock_floor hotplug_stopped hotplug_cpu watchdog_ms stuck; do
 	[ -n "$(echo "$rec" | key "$k")" ] || missing="$missing $k"
 done
 check "stats has every documented key${missing:+ (missing:$missing)}" [ -z "$missing" ]
