@@ -8,6 +8,7 @@
 #   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN
 #   make compare      sweep every lock in the VM under perf stat -> results/
 #   make bench        the harness's own cost and the precision targets, one boot
+#   make soak         every real lock to 10^8 acquisitions, 0 violations
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -48,4 +49,7 @@ compare:
 bench:
 	tools/bench.sh
 
-.PHONY: all module clean sparse style check demo kunit compare bench
+soak:
+	tools/soak.sh
+
+.PHONY: all module clean sparse style check demo kunit compare bench soak

@@ -225,6 +225,59 @@ check "the stopped run is recorded as stopped" [ "$(echo "$rec" | key stopped)" 
 check "a stopped run still has violations 0" [ "$(echo "$rec" | key violations)" = 0 ]
 blkctl set duration_ms=300
 
+# ---- everything at once ------------------------------------------------------
+# Two writers change knobs (refused with "busy" during runs, taken between
+# them) while the main loop starts and stops 100 runs, a reader reads every
+# file throughout, and every kind runs back to back: no WARN (the verdict on
+# the kernel log), no lost record, no run left behind.
+blkctl set lock=ttas duration_ms=50 cpus=all ncpus=0 timing=sample cs_ns=0 think_ns=0
+before=$(awk '/^runs:/ { print $2 }' "$D/status")
+(
+	i=0
+	while [ $i -lt 400 ]; do
+		echo $((100 + i % 7)) >"$D/cs_ns" 2>/dev/null
+		echo sample >"$D/timing" 2>/dev/null
+		i=$((i + 1))
+	done
+) &
+w1=$!
+(
+	i=0
+	while [ $i -lt 400 ]; do
+		echo 0 >"$D/think_ns" 2>/dev/null
+		echo all >"$D/cpus" 2>/dev/null
+		i=$((i + 1))
+	done
+) &
+w2=$!
+(
+	while [ -d "$D" ] && [ ! -f /tmp/stress-done ]; do
+		for f in "$D"/*; do [ "$f" = "$D/control" ] || cat "$f" >/dev/null 2>&1; done
+	done
+) &
+r1=$!
+started=0
+i=0
+while [ $i -lt 100 ]; do
+	if echo start >"$D/control" 2>/dev/null; then
+		started=$((started + 1))
+		[ $((i % 2)) = 0 ] || echo stop >"$D/control"
+		echo wait >"$D/control"
+	fi
+	i=$((i + 1))
+done
+for l in $(awk '{ print $1 }' "$D/locks"); do
+	blkctl run lock=$l duration_ms=100 >/dev/null && started=$((started + 1))
+done
+wait $w1 $w2
+touch /tmp/stress-done
+wait $r1
+after=$(awk '/^runs:/ { print $2 }' "$D/status")
+check "100 start/stop cycles and every kind back to back, two knob writers and a reader alongside: $started runs started, $((after - before)) finished" \
+	[ "$started" -ge 100 -a "$((after - before))" = "$started" ]
+check "the engine is idle after it all" grep -q "state: idle" "$D/status"
+blkctl set cs_ns=0 duration_ms=300
+
 # ---- CPU hotplug --------------------------------------------------------------
 C1=/sys/devices/system/cpu/cpu1/online
 if [ -w $C1 ]; then
