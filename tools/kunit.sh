@@ -84,7 +84,7 @@ for w in $ways; do
 		[ "$rc" = 0 ] || failed_ways="$failed_ways $w"
 		continue
 	fi
-	args+=(--timeout=900)
+	args+=(--timeout="${BLK_KUNIT_TIMEOUT:-900}")
 	blk_say "$w: kunit.py run ${args[*]}"
 	rc=0
 	(cd "$src" && python3 tools/testing/kunit/kunit.py run "${args[@]}") </dev/null >"$log" 2>&1 || rc=$?
