@@ -175,6 +175,51 @@ static void blk_put_hist(struct blk_emit *e, const char *what,
 	}
 }
 
+/*
+ * A record's list of sub-records (per CPU, per lock kind): a JSON array of
+ * objects under @key, or in text one line each, starting "LABEL:" and
+ * going on " key=value". blk_item() starts item @i with an emitter for it,
+ * blk_item_end() ends it; in JSON, @label becomes the item's first key,
+ * @label_key, unless that is NULL.
+ */
+static void blk_list_begin(struct blk_emit *e, const char *key)
+{
+	if (e->syntax == BLK_JSON) {
+		blk_key(e, key);
+		seq_putc(e->m, '[');
+	}
+}
+
+static void blk_list_end(struct blk_emit *e)
+{
+	if (e->syntax == BLK_JSON)
+		seq_putc(e->m, ']');
+}
+
+static struct blk_emit blk_item(struct blk_emit *e, unsigned int i,
+				const char *label_key, const char *label)
+{
+	struct blk_emit item = {
+		.m = e->m,
+		.syntax = e->syntax == BLK_JSON ? BLK_JSON : BLK_TEXT_CPU,
+		.first = true,
+	};
+
+	if (e->syntax == BLK_JSON) {
+		seq_printf(e->m, "%s{", i ? ", " : "");
+		if (label_key)
+			blk_put_str(&item, label_key, label);
+	} else {
+		seq_printf(e->m, "%s:", label);
+	}
+	return item;
+}
+
+static void blk_item_end(struct blk_emit *e)
+{
+	seq_puts(e->m, e->syntax == BLK_JSON ? "}" : "\n");
+}
+
 static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
 {
 	if (e->syntax == BLK_JSON)	/* the text line starts "cpuN:" */
@@ -241,26 +286,17 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_micro(e, "fairness_jain", r->jain_micro);
 	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
 
-	if (json) {
-		blk_key(e, "per_cpu");
-		seq_putc(e->m, '[');
-	}
+	blk_list_begin(e, "per_cpu");
 	for (i = 0; i < r->nr_cpus; i++) {
-		struct blk_emit c = {
-			.m = e->m,
-			.syntax = json ? BLK_JSON : BLK_TEXT_CPU,
-			.first = true,
-		};
+		struct blk_emit c;
+		char label[16];
 
-		if (json)
-			seq_printf(e->m, "%s{", i ? ", " : "");
-		else
-			seq_printf(e->m, "cpu%u:", r->cpu[i].cpu);
+		snprintf(label, sizeof(label), "cpu%u", r->cpu[i].cpu);
+		c = blk_item(e, i, NULL, label);
 		blk_emit_cpu(&c, &r->cpu[i]);
-		seq_puts(e->m, json ? "}" : "\n");
+		blk_item_end(e);
 	}
-	if (json)
-		seq_putc(e->m, ']');
+	blk_list_end(e);
 }
 
 /**
@@ -325,24 +361,14 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 	blk_put_u64(e, "cost_cpu", c->cpu);
 	blk_put_u64(e, "cost_pairs_per_batch", c->pairs);
 	blk_put_u64(e, "cost_batches", c->batches);
-	if (json) {
-		blk_key(e, "locks");
-		seq_putc(e->m, '[');
-	}
+	blk_list_begin(e, "locks");
 	for (i = 0; i < c->nr; i++) {
 		const struct blk_cost_kind *k = &c->kind[i];
-		struct blk_emit l = {
-			.m = e->m,
-			.syntax = json ? BLK_JSON : BLK_TEXT_CPU,
-			.first = true,
-		};
+		struct blk_emit l;
+		char label[40];
 
-		if (json) {
-			seq_printf(e->m, "%s{", i ? ", " : "");
-			blk_put_str(&l, "lock", k->ops->name);
-		} else {
-			seq_printf(e->m, "cost_%s:", k->ops->name);
-		}
+		snprintf(label, sizeof(label), json ? "%s" : "cost_%s", k->ops->name);
+		l = blk_item(e, i, "lock", label);
 		blk_put_milli(&l, "cycles_per_pair_min", k->min);
 		blk_put_milli(&l, "cycles_per_pair_median", k->median);
 		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min));
@@ -351,10 +377,9 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 			      blk_ratio_micro(k->min, base->min) : U64_MAX);
 		blk_put_micro(&l, "ratio_to_spinlock_median", base ?
 			      blk_ratio_micro(k->median, base->median) : U64_MAX);
-		seq_puts(e->m, json ? "}" : "\n");
+		blk_item_end(e);
 	}
-	if (json)
-		seq_putc(e->m, ']');
+	blk_list_end(e);
 }
 
 /* Every kept run, then the last cost measurement, if any. */
