@@ -201,6 +201,13 @@ struct blk_config {
 	u32 loop;
 };
 
+/* One acquisition in how many the run times: 0 (off), 1 (every), or the knob. */
+static inline u32 blk_sample_every(const struct blk_config *cfg)
+{
+	return cfg->timing == BLK_TIMING_OFF ? 0 :
+	       cfg->timing == BLK_TIMING_EVERY ? 1 : cfg->sample_every;
+}
+
 #define BLK_KNOB(id, type, min, max, choices, dflt, help)	BLK_KNOB_##id,
 enum blk_knob {
 #include "blk_knobs_list.h"

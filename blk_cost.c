@@ -80,13 +80,13 @@ static u64 blk_cost_per_pair(u64 batch, u64 floor)
  */
 int blk_cost_run(const struct cpumask *cpus)
 {
-	const struct blk_lock_ops *empty = blk_lock_find("empty");
+	const struct blk_lock_ops *empty = blk_lock_menu[BLK_KIND_empty];
 	struct blk_cost_work cw;
 	struct blk_cost *c = &blk_cost_last;
 	unsigned int k, cpu = cpumask_first(cpus);
 	u64 *floor;
 
-	if (cpu >= nr_cpu_ids || !empty)
+	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
 	cw.lock = kcalloc(blk_lock_menu_len, sizeof(*cw.lock), GFP_KERNEL);
 	cw.cycles = kvcalloc(blk_lock_menu_len * BLK_COST_BATCHES,

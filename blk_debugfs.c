@@ -258,8 +258,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "think_loops", r->think_loops);
 	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);
 	blk_put_str(e, "timing", blk_timing_names[r->cfg.timing]);
-	blk_put_u64(e, "sample_every", r->cfg.timing == BLK_TIMING_OFF ? 0 :
-		    r->cfg.timing == BLK_TIMING_EVERY ? 1 : r->cfg.sample_every);
+	blk_put_u64(e, "sample_every", blk_sample_every(&r->cfg));
 	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);

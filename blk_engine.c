@@ -146,26 +146,21 @@ static blk_loop_fn *blk_loop_of(const struct blk_lock_ops *ops)
  * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
  * Cycles per iteration, in millicycles.
  */
-static u64 blk_measure_floor(struct blk_pcpu *pc, const bool *stop)
+static u64 blk_measure_floor(struct blk_pcpu *pc)
 {
-	blk_loop_fn *fn = blk_loop_of(blk_lock_find("empty"));
+	static const bool never;
+	blk_loop_fn *fn = blk_loop_of(blk_lock_menu[BLK_KIND_empty]);
 	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
 	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
-	struct blk_loop w = {
-		.sh = &pc->floor,
-		.cpu = pc->loop.cpu,
-		.cs_loops = blk_run.cs_loops,
-		.think_loops = blk_run.think_loops,
-		.sample_every = blk_run.sample_every,
-		.batch = iters,
-		.deadline_ns = 0,	/* one batch, then stop */
-		.stop = stop,
-		.acquire = &pc->acquire,
-		.hold = &pc->hold,
-	};
+	/* the worker's own loop, on data of its own, one batch and no more */
+	struct blk_loop w = pc->loop;
 	u64 t0, dt, best = U64_MAX;
 	int i;
 
+	w.sh = &pc->floor;
+	w.batch = iters;
+	w.deadline_ns = 0;
+	w.stop = &never;
 	pc->floor.word = BLK_NOBODY;
 	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
 		t0 = blk_clock();
@@ -207,10 +202,9 @@ static int blk_worker(void *arg)
 {
 	struct blk_pcpu *pc = arg;
 	struct blk_loop *w = &pc->loop;
-	static const bool never;
 	blk_loop_fn *loop;
 
-	pc->floor_cycles = blk_measure_floor(pc, &never);
+	pc->floor_cycles = blk_measure_floor(pc);
 	blk_barrier();
 	if (!READ_ONCE(blk_run.stop)) {
 		w->deadline_ns = blk_run.deadline_ns;
@@ -511,9 +505,7 @@ static int blk_start_workers(struct blk_config *cfg)
 					   blk_clock_info.cs_loops_per_ms);
 	blk_run.think_loops = blk_ns_to_loops(cfg->think_ns,
 					      blk_clock_info.think_loops_per_ms);
-	blk_run.sample_every = cfg->timing == BLK_TIMING_OFF ? 0 :
-			       cfg->timing == BLK_TIMING_EVERY ? 1 :
-			       cfg->sample_every;
+	blk_run.sample_every = blk_sample_every(cfg);
 	blk_run.batch = clamp_t(u32, BLK_BATCH_NS /
 				(cfg->cs_ns + cfg->think_ns + 100), 1,
 				BLK_BATCH_MAX);

@@ -127,6 +127,12 @@ static u32 *blk_knob_u32(const struct blk_knob_def *k, struct blk_config *cfg)
 	return (u32 *)((char *)cfg + k->offset);
 }
 
+static u32 blk_knob_get_u32(const struct blk_knob_def *k,
+			    const struct blk_config *cfg)
+{
+	return *(const u32 *)((const char *)cfg + k->offset);
+}
+
 /* Parse @buf into @cfg's field for @k; on error @cfg is unchanged. */
 static int blk_knob_parse(const struct blk_knob_def *k, const char *buf,
 			  struct blk_config *cfg)
@@ -164,7 +170,7 @@ static int blk_knob_parse(const struct blk_knob_def *k, const char *buf,
 static void blk_knob_print(const struct blk_knob_def *k,
 			   const struct blk_config *cfg, struct seq_file *m)
 {
-	const u32 v = *blk_knob_u32(k, (struct blk_config *)cfg);
+	const u32 v = blk_knob_get_u32(k, cfg);
 
 	switch (k->type) {
 	case BLK_KT_lock:

@@ -17,6 +17,8 @@ check() {
 	shift
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
+# The newest run's record from the stats file (a cost record may follow it).
+last_run() { awk '/^run: / { r = "" } /^cost: / { exit } { r = r $0 "\n" } END { printf "%s", r }' "$D/stats"; }
 # key NAME < record
 key() { awk -v k="$1:" '$1 == k { print $2; exit }'; }
 # A write that must be refused with the given error, leaving the knob as it was.
@@ -219,7 +221,7 @@ t0=$(date +%s)
 blkctl stop
 blkctl wait
 t1=$(date +%s)
-rec=$(blkctl stats | awk '/^run: / { r = "" } { r = r $0 "\n" } END { printf "%s", r }')
+rec=$(last_run)
 check "stop ends a 10-minute run promptly ($((t1 - t0)) s)" [ $((t1 - t0)) -le 5 ]
 check "the stopped run is recorded as stopped" [ "$(echo "$rec" | key stopped)" = 1 ]
 check "a stopped run still has violations 0" [ "$(echo "$rec" | key violations)" = 0 ]
@@ -286,7 +288,7 @@ if [ -w $C1 ]; then
 	sleep 1
 	echo 0 >$C1
 	blkctl wait
-	rec=$(blkctl stats | awk '/^run: / { r = "" } /^cost: / { exit } { r = r $0 "\n" } END { printf "%s", r }')
+	rec=$(last_run)
 	check "CPU 1 going offline ends the run, and the record says so (hotplug_stopped $(echo "$rec" | key hotplug_stopped), cpu $(echo "$rec" | key hotplug_cpu))" \
 		[ "$(echo "$rec" | key hotplug_stopped)" = 1 -a "$(echo "$rec" | key hotplug_cpu)" = 1 \
 		  -a "$(echo "$rec" | key stopped)" = 1 -a "$(echo "$rec" | key violations)" = 0 ]
