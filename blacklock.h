@@ -108,6 +108,8 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
  *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
  * @floor: not a lock at all: the harness floor, no exclusion expected.
+ * @rt_sleeps: on PREEMPT_RT a sleeping lock (spinlock_t, an rtmutex there):
+ *	held with preemption on and migration disabled.
  *
  * The engine never knows which lock it drives: it calls the kind's loops
  * through this table, once per run, and the loops call the lock directly
@@ -130,6 +132,7 @@ struct blk_lock_ops {
 	bool kernel;
 	bool broken;
 	bool floor;
+	bool rt_sleeps;
 };
 
 extern const struct blk_lock_ops *const blk_lock_menu[];
@@ -412,6 +415,7 @@ extern bool blk_busy;
 
 int blk_control(const char *buf);
 bool blk_running(void);
+int blk_wait_idle(unsigned int ms);
 u64 blk_runs_done(void);
 typedef int blk_result_fn(const struct blk_result *r, void *arg);
 int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only);
@@ -446,6 +450,7 @@ void blk_cost_forget(void);
 /* The interface, blk_debugfs.c. */
 int blk_debugfs_init(void);
 void blk_debugfs_exit(void);
+void blk_result_show(struct seq_file *m, const struct blk_result *r, bool json);
 void blk_result_print(const struct blk_result *r);
 
 #endif /* _BLACKLOCK_H */

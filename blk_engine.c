@@ -99,6 +99,8 @@ static struct {
 	bool hotplug;
 	u32 hotplug_cpu;
 	bool stuck;
+	struct blk_result *result;	/* allocated at start: finish cannot fail */
+	u64 *acq;			/* scratch for the fairness index */
 	bool go ____cacheline_aligned;
 	bool stop;
 } blk_run;
@@ -313,21 +315,15 @@ u64 blk_throughput(const struct blk_result *r)
 	return blk_mul_div(r->acquisitions, NSEC_PER_SEC, r->duration_ns);
 }
 
+/* Fill in the result allocated at start, and hand it over. */
 static struct blk_result *blk_collect(void)
 {
 	const struct cpumask *mask = &blk_run.cfg.cpus;
-	u64 *acq, lo = U64_MAX, hi = 0, end = 0, floor = U64_MAX, cycles;
-	struct blk_result *r;
+	struct blk_result *r = blk_run.result;
+	u64 *acq = blk_run.acq, lo = U64_MAX, hi = 0, end = 0, floor = U64_MAX, cycles;
 	unsigned int i = 0;
 	int cpu;
 
-	r = kvzalloc(struct_size(r, cpu, blk_run.nr), GFP_KERNEL);
-	acq = kcalloc(blk_run.nr, sizeof(*acq), GFP_KERNEL);
-	if (!r || !acq) {
-		kvfree(r);
-		kfree(acq);
-		return NULL;
-	}
 	r->cfg = blk_run.cfg;
 	r->cs_loops = blk_run.cs_loops;
 	r->think_loops = blk_run.think_loops;
@@ -388,6 +384,8 @@ static struct blk_result *blk_collect(void)
 	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
 	r->iter_cycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
 	kfree(acq);
+	blk_run.acq = NULL;
+	blk_run.result = NULL;
 	return r;
 }
 
@@ -449,16 +447,10 @@ static void blk_finish_fn(struct work_struct *work)
 	r = blk_collect();
 
 	mutex_lock(&blk_mutex);
-	if (r) {
-		blk_result_add(r);
-		trace_blk_run_stop(r->id, r->cfg.lock->name, r->acquisitions,
-				   r->violations, r->duration_ns);
-		blk_result_print(r);
-	} else {
-		/* the run still counts: "runs" in status must not name the last */
-		pr_err("run %llu finished but its result could not be allocated\n",
-		       blk_next_id++);
-	}
+	blk_result_add(r);
+	trace_blk_run_stop(r->id, r->cfg.lock->name, r->acquisitions,
+			   r->violations, r->duration_ns);
+	blk_result_print(r);
 	WRITE_ONCE(blk_busy, false);
 	mutex_unlock(&blk_mutex);
 	wake_up_all(&blk_idle_wq);
@@ -477,6 +469,14 @@ static void blk_stop_workers(const struct cpumask *mask)
 			kthread_stop(pc->task);
 		pc->task = NULL;
 	}
+}
+
+static void blk_run_free(void)
+{
+	kvfree(blk_run.result);
+	kfree(blk_run.acq);
+	blk_run.result = NULL;
+	blk_run.acq = NULL;
 }
 
 /* The rest of blk_start(), with the hotplug lock held: the CPUs stay up. */
@@ -499,6 +499,17 @@ static int blk_start_workers(struct blk_config *cfg)
 		pr_warn("start: %u CPUs asked, %u online in the cpus set\n",
 			cfg->ncpus, n);
 		return -EINVAL;
+	}
+	/*
+	 * All that the run's end needs is allocated now: a run either does
+	 * not start (-ENOMEM, nothing changed) or ends with its record, since
+	 * the finish has nothing left that can fail.
+	 */
+	blk_run.result = kvzalloc(struct_size(blk_run.result, cpu, n), GFP_KERNEL);
+	blk_run.acq = kcalloc(n, sizeof(*blk_run.acq), GFP_KERNEL);
+	if (!blk_run.result || !blk_run.acq) {
+		blk_run_free();
+		return -ENOMEM;
 	}
 	blk_run.nr = n;
 	blk_run.cs_loops = blk_ns_to_loops(cfg->cs_ns,
@@ -547,6 +558,7 @@ static int blk_start_workers(struct blk_config *cfg)
 		t = kthread_create_on_cpu(blk_worker, pc, cpu, "blacklock/%u");
 		if (IS_ERR(t)) {
 			blk_stop_workers(mask);
+			blk_run_free();
 			return PTR_ERR(t);
 		}
 		pc->task = t;
@@ -663,6 +675,18 @@ int blk_control(const char *buf)
 bool blk_running(void)
 {
 	return READ_ONCE(blk_busy);
+}
+
+/**
+ * blk_wait_idle() - wait, at most @ms milliseconds, for the run to end.
+ * @ms: the limit.
+ *
+ * Return: 0 once no run is in progress, -ETIMEDOUT if one still is.
+ */
+int blk_wait_idle(unsigned int ms)
+{
+	return wait_event_timeout(blk_idle_wq, !READ_ONCE(blk_busy),
+				  msecs_to_jiffies(ms)) ? 0 : -ETIMEDOUT;
 }
 
 /**

@@ -41,10 +41,11 @@ enum blk_kind {
 
 #undef BLK_KIND
 
-#define BLK_KF_COUNTED	BIT(0)
-#define BLK_KF_KERNEL	BIT(1)
-#define BLK_KF_BROKEN	BIT(2)
-#define BLK_KF_FLOOR	BIT(3)
+#define BLK_KF_COUNTED		BIT(0)
+#define BLK_KF_KERNEL		BIT(1)
+#define BLK_KF_BROKEN		BIT(2)
+#define BLK_KF_FLOOR		BIT(3)
+#define BLK_KF_RT_SLEEPS	BIT(4)
 
 /*
  * busted: wait until the word reads 0, then write 1, as two separate

@@ -14,13 +14,16 @@
  *        BLK_KF_KERNEL   the kernel's own lock
  *        BLK_KF_BROKEN   not a lock: the negative control
  *        BLK_KF_FLOOR    not a lock: the harness floor, measures nothing else
+ *        BLK_KF_RT_SLEEPS  a sleeping lock on PREEMPT_RT (spinlock_t is an
+ *                        rtmutex there): preemption stays on while it is
+ *                        held, migration is disabled instead
  *
  * The order is the menu's; the first kind is the default.
  */
 BLK_KIND(ttas, "TTAS, GCC __atomic builtins", BLK_KF_COUNTED)
 BLK_KIND(ttas_asm, "TTAS, inline lock cmpxchg", BLK_KF_COUNTED)
 BLK_KIND(tas, "test-and-set: CAS retried with no read-only spin", BLK_KF_COUNTED)
-BLK_KIND(spinlock, "the kernel's spinlock_t", BLK_KF_KERNEL)
+BLK_KIND(spinlock, "the kernel's spinlock_t", BLK_KF_KERNEL | BLK_KF_RT_SLEEPS)
 BLK_KIND(raw_spinlock, "the kernel's raw_spinlock_t", BLK_KF_KERNEL)
 BLK_KIND(empty, "no lock at all: the harness floor (lock and unlock do nothing)", BLK_KF_FLOOR)
 BLK_KIND(busted, "BROKEN on purpose: read then write, the negative control", BLK_KF_BROKEN)

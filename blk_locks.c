@@ -142,6 +142,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
 	.floor		= !!((flags) & BLK_KF_FLOOR),			\
+	.rt_sleeps	= !!((flags) & BLK_KF_RT_SLEEPS),		\
 };
 
 #include "blk_kinds_list.h"

@@ -10,7 +10,8 @@
  *                      the reason, on a uniprocessor kernel (UML)
  *   blacklock_engine   the timing modes, the reference loop, the harness
  *                      floor and the cost measurement, on one CPU
- *   blacklock_stats    histogram edges, merging, percentiles, Jain's index
+ *   blacklock_stats    histogram edges, merging, percentiles, Jain's index,
+ *                      and a record as stats and stats.json print it
  *   blacklock_parse    the knob parsers behind debugfs and the parameters
  *
  * Workers never assert: they count, and the test thread checks the counts.
@@ -22,6 +23,7 @@
 #include <linux/kthread.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -154,29 +156,55 @@ static void blk_test_trylock_held(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
 }
 
+/* Can the current task move to another CPU now? */
+static bool blk_test_migration_disabled(void)
+{
+#ifdef CONFIG_SMP
+	if (current->migration_disabled)
+		return true;
+#endif
+	return !preemptible();
+}
+
+/*
+ * Held, every lock keeps its holder on its CPU: by disabling preemption
+ * (one more in preempt_count), or on PREEMPT_RT, for spinlock_t, by
+ * disabling migration.
+ */
 static void blk_test_preemption(struct kunit *test)
 {
 	const struct blk_lock_ops *ops = blk_param(test);
 	struct blk_lock *l = blk_new_lock(test, ops);
-	int before, held, after;
+	int before, held, after, rise = 1;
+	bool pinned;
 
 	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
 		kunit_skip(test, "no CONFIG_PREEMPT_COUNT: preemption is not counted");
 	if (ops->floor)
 		kunit_skip(test, "%s does nothing, preemption included", ops->name);
+	/*
+	 * On PREEMPT_RT spinlock_t is an rtmutex: held, it leaves preemption
+	 * on (the holder may sleep) and disables migration instead.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ops->rt_sleeps)
+		rise = 0;
 	before = preempt_count();
 	ops->lock(l);
 	held = preempt_count();
+	pinned = blk_test_migration_disabled();
 	ops->unlock(l);
 	after = preempt_count();
-	KUNIT_EXPECT_EQ_MSG(test, held, before + 1,
-			    "%s must disable preemption while held", ops->name);
+	KUNIT_EXPECT_EQ_MSG(test, held, before + rise,
+			    "%s: preempt_count %d held, %d before", ops->name,
+			    held, before);
+	KUNIT_EXPECT_TRUE_MSG(test, pinned,
+			      "%s held, the task could migrate", ops->name);
 	KUNIT_EXPECT_EQ(test, after, before);
 
 	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
 	held = preempt_count();
 	ops->unlock(l);
-	KUNIT_EXPECT_EQ(test, held, before + 1);
+	KUNIT_EXPECT_EQ(test, held, before + rise);
 	KUNIT_EXPECT_EQ(test, preempt_count(), before);
 }
 
@@ -291,6 +319,28 @@ static struct kunit_suite blk_cas_suite = {
 
 /* ---- blacklock_smp -------------------------------------------------------- */
 
+/*
+ * Wait for the run just started, bounded: no test waits forever. A run
+ * still going 30 s past its duration_ms (its watchdog has long had its
+ * chance) is stopped and fails the test, which then ends.
+ */
+static void blk_test_wait(struct kunit *test)
+{
+	struct blk_config cfg;
+
+	mutex_lock(&blk_mutex);
+	blk_config_get(&cfg);
+	mutex_unlock(&blk_mutex);
+	if (!blk_wait_idle(cfg.duration_ms + 30000))
+		return;
+	blk_control("stop");
+	KUNIT_ASSERT_EQ_MSG(test, blk_wait_idle(10000), 0,
+			    "a %u ms run outlived its time by 30 s and would not stop",
+			    cfg.duration_ms);
+	KUNIT_FAIL(test, "a %u ms run outlived its time by 30 s and was stopped",
+		   cfg.duration_ms);
+}
+
 static void blk_need_smp(struct kunit *test)
 {
 	if (num_online_cpus() < 2)
@@ -309,12 +359,17 @@ static void blk_need_smp(struct kunit *test)
  */
 #define BLK_MP_ROUNDS	200000
 
+/* how long the pair may take, and then how long an abort may */
+#define BLK_MP_TIMEOUT_MS	120000
+#define BLK_MP_ABORT_MS		10000
+
 struct blk_mp {
 	const struct blk_lock_ops *ops;
 	struct blk_lock lock;
 	u64 payload[4];
 	atomic_t ready;
 	bool writer_done;
+	bool abort;		/* the test gave up waiting: both leave */
 	u64 mismatches;
 	u64 seen;		/* distinct rounds the reader observed */
 	struct completion done[2];
@@ -323,7 +378,7 @@ struct blk_mp {
 static void blk_mp_barrier(struct blk_mp *mp)
 {
 	atomic_inc(&mp->ready);
-	while (atomic_read(&mp->ready) < 2)
+	while (atomic_read(&mp->ready) < 2 && !READ_ONCE(mp->abort))
 		cond_resched();
 }
 
@@ -339,8 +394,9 @@ static int blk_mp_writer(void *arg)
 	 * before the reader ever gets in, and prove nothing.
 	 */
 	for (i = 1;
-	     i <= BLK_MP_ROUNDS ||
-	     (READ_ONCE(mp->seen) < 2 && i <= 100 * BLK_MP_ROUNDS);
+	     (i <= BLK_MP_ROUNDS ||
+	      (READ_ONCE(mp->seen) < 2 && i <= 100 * BLK_MP_ROUNDS)) &&
+	     !READ_ONCE(mp->abort);
 	     i++) {
 		mp->ops->lock(&mp->lock);
 		mp->payload[0] = i;
@@ -362,7 +418,7 @@ static int blk_mp_reader(void *arg)
 	u64 last = 0, p[4], n = 0;
 
 	blk_mp_barrier(mp);
-	while (!READ_ONCE(mp->writer_done)) {
+	while (!READ_ONCE(mp->writer_done) && !READ_ONCE(mp->abort)) {
 		mp->ops->lock(&mp->lock);
 		p[0] = mp->payload[0];
 		p[1] = mp->payload[1];
@@ -380,6 +436,21 @@ static int blk_mp_reader(void *arg)
 	kthread_complete_and_exit(&mp->done[1], 0);
 }
 
+/* Both threads done within @ms (in all, not each)? */
+static bool blk_mp_wait(struct blk_mp *mp, unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		long left = (long)(end - jiffies);
+
+		if (!wait_for_completion_timeout(&mp->done[i], max(left, 1L)))
+			return false;
+	}
+	return true;
+}
+
 static void blk_test_message_passing(struct kunit *test)
 {
 	const struct blk_lock_ops *ops = blk_param(test);
@@ -388,7 +459,8 @@ static void blk_test_message_passing(struct kunit *test)
 	int cpu0, cpu1;
 
 	blk_need_smp(test);
-	mp = kunit_kzalloc(test, sizeof(*mp), GFP_KERNEL);
+	/* not kunit_kzalloc(): threads that never finish must not see it freed */
+	mp = kzalloc(sizeof(*mp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, mp);
 	mp->ops = ops;
 	ops->init(&mp->lock);
@@ -398,17 +470,32 @@ static void blk_test_message_passing(struct kunit *test)
 	cpu1 = cpumask_next(cpu0, cpu_online_mask);
 
 	t[0] = kthread_create_on_cpu(blk_mp_writer, mp, cpu0, "blk-mp-w/%u");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t[0]));
+	if (IS_ERR(t[0])) {
+		kfree(mp);
+		KUNIT_FAIL(test, "cannot create the writer");
+		return;
+	}
 	t[1] = kthread_create_on_cpu(blk_mp_reader, mp, cpu1, "blk-mp-r/%u");
 	if (IS_ERR(t[1])) {
 		kthread_stop(t[0]);
+		kfree(mp);
 		KUNIT_FAIL(test, "cannot create the reader");
 		return;
 	}
 	wake_up_process(t[0]);
 	wake_up_process(t[1]);
-	wait_for_completion(&mp->done[0]);
-	wait_for_completion(&mp->done[1]);
+	if (!blk_mp_wait(mp, BLK_MP_TIMEOUT_MS)) {
+		/* a lock that stalls: ask both to leave, then give up on them */
+		WRITE_ONCE(mp->abort, true);
+		if (!blk_mp_wait(mp, BLK_MP_ABORT_MS)) {
+			/* their memory is left to them */
+			KUNIT_FAIL(test, "%s: the pair still stuck %u s after the abort",
+				   ops->name, BLK_MP_ABORT_MS / 1000);
+			return;
+		}
+		KUNIT_FAIL(test, "%s: the pair had not finished after %u s (aborted)",
+			   ops->name, BLK_MP_TIMEOUT_MS / 1000);
+	}
 
 	KUNIT_EXPECT_EQ_MSG(test, mp->mismatches, 0ULL,
 			    "%s: reader saw torn or stale payloads", ops->name);
@@ -416,6 +503,7 @@ static void blk_test_message_passing(struct kunit *test)
 			    "the reader never saw the writer: no concurrency");
 	kunit_info(test, "%s: reader observed %llu distinct rounds of %u",
 		   ops->name, mp->seen, BLK_MP_ROUNDS);
+	kfree(mp);
 }
 
 /* The newest engine result, copied out from under the engine's mutex. */
@@ -449,7 +537,7 @@ static void blk_engine_run_with(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_watchdog_ms, "5000"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	blk_test_wait(test);
 	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
 	blk_results_walk(blk_copy_newest, res, true);
 	KUNIT_ASSERT_PTR_EQ(test, res->cfg.lock, ops);
@@ -614,7 +702,7 @@ static void blk_test_reference(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	blk_test_wait(test);
 	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
 	blk_results_walk(blk_copy_newest, res, true);
 	KUNIT_EXPECT_PTR_EQ(test, res->cfg.lock, ops);
@@ -722,7 +810,7 @@ static void blk_test_watchdog(struct kunit *test)
 	cfg.lock = leaky;		/* not on the menu: the knob would refuse it */
 	KUNIT_ASSERT_EQ(test, blk_config_set(&cfg), 0);
 	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("wait"), 0);
+	blk_test_wait(test);
 	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
 	blk_results_walk(blk_copy_newest, res, true);
 	KUNIT_EXPECT_TRUE_MSG(test, res->stuck, "the watchdog did not see the stuck run");
@@ -909,6 +997,59 @@ static void blk_test_jain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_jain_micro(equal, 0), 0ULL);
 }
 
+/*
+ * A record as stats and stats.json print it, for a result made up to be
+ * awkward: a lock name with a quote, a backslash and a control character,
+ * which JSON must escape, and every other possible CPU, a list longer than
+ * any fixed buffer a line might be built in (64 possible CPUs in the SMP
+ * ways: "0,2,4,...,62", 90 characters).
+ */
+static void blk_test_record_text(struct kunit *test)
+{
+	static const struct blk_lock_ops odd = {
+		.name = "odd\"na\\me\x01", .desc = "a test's",
+	};
+	struct blk_result *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
+	char *cpus = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct seq_file m = {};
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, cpus);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	r->cfg.lock = &odd;
+	cpumask_clear(&r->cfg.cpus);
+	for_each_possible_cpu(cpu)
+		if (!(cpu % 2))
+			cpumask_set_cpu(cpu, &r->cfg.cpus);
+	blk_hist_init(&r->acquire);
+	blk_hist_init(&r->hold);
+	scnprintf(cpus, PAGE_SIZE, "%*pbl", cpumask_pr_args(&r->cfg.cpus));
+
+	m.buf = buf;
+	m.size = 4 * PAGE_SIZE;
+	blk_result_show(&m, r, true);
+	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(&m));
+	buf[m.count] = '\0';
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, strstr(buf, "\"lock\": \"odd\\\"na\\\\me\\u0001\""));
+	snprintf(want, PAGE_SIZE, "\"cpus\": \"%s\"", cpus);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, strstr(buf, want),
+					 "no %s in the JSON record", want);
+
+	m.count = 0;
+	blk_result_show(&m, r, false);
+	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(&m));
+	buf[m.count] = '\0';
+	snprintf(want, PAGE_SIZE, "\ncpus: %s\n", cpus);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, strstr(buf, want),
+					 "no whole cpus line %s in the text record", cpus);
+	kunit_info(test, "%u possible CPUs, the cpus list of every other one has %zu characters",
+		   nr_cpu_ids, strlen(cpus));
+}
+
 static void blk_test_ratio(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, blk_ratio_micro(1, 3), 333333ULL);
@@ -929,6 +1070,7 @@ static struct kunit_case blk_stats_cases[] = {
 	KUNIT_CASE(blk_test_hist_merge),
 	KUNIT_CASE(blk_test_jain),
 	KUNIT_CASE(blk_test_ratio),
+	KUNIT_CASE(blk_test_record_text),
 	{}
 };
 

@@ -57,7 +57,6 @@ blk_known_locks "$locks" || usage
 case " $locks " in *" spinlock "*) ;; *) locks="$locks spinlock" ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" demo
-blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/bench-guest.sh
 log=$BLK_BUILD/bench.log

@@ -11,7 +11,9 @@
 #   sparse  sparse (C=2) has nothing to say
 #   style   checkpatch.pl --strict is clean on every .c and .h, and the
 #           knobs in blk_knobs_list.h are the ones the docs list
-#   vm      the integration test in a VM (tools/guest/check.sh): exclusion
+#   vm      the integration test in a VM (tools/guest/check.sh), on Debian's
+#           6.1 and on the debug kernel (tools/kernel.sh: kmemleak, lockdep,
+#           failslab; BLK_CHECK_KERNELS picks others): exclusion
 #           for every real lock over >= 1e6 acquisitions, busted caught, bad
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
 #   kunit   the blacklock_* KUnit suites (tools/kunit.sh): UML, x86_64 SMP,
@@ -54,8 +56,8 @@ result() { # result STATUS DESCRIPTION
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
 "$BLK_TOP/tools/bootstrap.sh" check
-kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers"
-kdir=/usr/src/linux-headers-$kver
+blk_kernel 6.1 || exit 1
+kver=$BLK_KVER kdir=$BLK_KDIR
 mkdir -p "$BLK_BUILD"
 cd "$BLK_TOP"
 
@@ -120,46 +122,42 @@ if want style; then
 	result $rc "Documentation/blacklock.rst lists every knob of blk_knobs_list.h"
 fi
 
-if want vm; then
-	blk_build_for_vm
-	log=$BLK_BUILD/check-vm.log
-	rc=0
-	"$BLK_TOP/tools/vm.sh" -q -t 600 -l "$log" "$BLK_TOP/tools/guest/check.sh" \
-		2>"$BLK_BUILD/check-vm.verdict" || rc=$?
-	cat "$BLK_BUILD/check-vm.verdict"
-	verdict=$(grep 'verdict:' "$BLK_BUILD/check-vm.verdict" || true)
+# vm_check KERNEL [vm.sh options]: the integration test on one kernel.
+vm_check() {
+	local k=$1 log=$BLK_BUILD/check-vm-$1.log verdict tap line rc=0 json_rc=0
+	shift
+	"$BLK_TOP/tools/vm.sh" -k "$k" -q -t 900 -l "$log" "$@" "$BLK_TOP/tools/guest/check.sh" \
+		2>"$log.verdict" || rc=$?
+	cat "$log.verdict"
+	verdict=$(grep 'verdict:' "$log.verdict" || true)
 	tap=$(grep -E '^(not )?ok [0-9]+ - ' "$log" || true)
-	[ -n "$tap" ] || result 1 "the VM integration test produced no results (see $log)"
+	[ -n "$tap" ] || result 1 "vm $k: the integration test produced no results (see $log)"
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		case "$line" in
-		"not ok "*) result 1 "vm: ${line#not ok * - }" ;;
-		*) result 0 "vm: ${line#ok * - }" ;;
+		"not ok "*) result 1 "vm $k: ${line#not ok * - }" ;;
+		*) result 0 "vm $k: ${line#ok * - }" ;;
 		esac
 	done <<<"$tap"
 	case "$verdict" in
-	*"kernel log clean"*) result 0 "vm: kernel log clean (no Oops, BUG, WARNING, lockup, stall)" ;;
-	*) result 1 "vm: kernel log clean: $verdict" ;;
+	*"kernel log clean"*) result 0 "vm $k: kernel log clean (no Oops, BUG, WARNING, lockdep report, lockup, stall)" ;;
+	*) result 1 "vm $k: kernel log clean: $verdict" ;;
 	esac
-	json_rc=0
-	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats.json"
-	python3 - "$BLK_BUILD/stats.json" <<'PY' || json_rc=1
-import json, sys
-recs = json.load(open(sys.argv[1]))
-runs = [r for r in recs if r["record"] == "run"]
-costs = [r for r in recs if r["record"] == "cost"]
-assert len(runs) >= 5, "expected >= 5 runs, got %d" % len(runs)
-assert len(costs) == 1, "expected the cost record, got %d" % len(costs)
-assert recs[-1] is costs[0], "the cost record comes last"
-for r in runs:
-    assert len(r["per_cpu"]) == r["nr_cpus"], "per_cpu entries"
-    assert sum(c["acquisitions"] for c in r["per_cpu"]) == r["acquisitions"]
-    assert sum(c["samples"] for c in r["per_cpu"]) == r["samples"]
-    assert r["timing"] in ("off", "sample", "every") and r["loop"] in ("engine", "reference")
-names = [k["lock"] for k in costs[0]["locks"]]
-assert "spinlock" in names and "empty" in names, names
-PY
-	result $json_rc "vm: stats.json is valid JSON and agrees with itself"
+	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats-$k.json"
+	python3 "$BLK_TOP/tools/checkjson.py" "$BLK_BUILD/stats-$k.json" || json_rc=1
+	result $json_rc "vm $k: stats.json is valid JSON and agrees with itself"
+}
+
+if want vm; then
+	# Debian's 6.1, and the debug kernel (kmemleak, lockdep, failslab;
+	# built once into the cache by tools/kernel.sh, about 3 minutes).
+	for k in ${BLK_CHECK_KERNELS:-6.1 debug}; do
+		if [ "$k" = debug ] && ! "$BLK_TOP/tools/kernel.sh" debug; then
+			result 1 "vm debug: the debug kernel builds (tools/kernel.sh debug)"
+			continue
+		fi
+		vm_check "$k"
+	done
 fi
 
 if want kunit; then

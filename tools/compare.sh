@@ -55,7 +55,6 @@ case "$timing" in off | sample | every) ;; *) usage ;; esac
 case " $locks " in *" spinlock "*) ;; *) blk_die "-l must include spinlock: every ratio is to it" ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" compare
-blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 cpulist=$(seq 1 "$vcpus" | tr '\n' ' ')
 per_rep=$(($(echo $locks | wc -w) * vcpus * $(echo $cs | wc -w) * $(echo $think | wc -w)))

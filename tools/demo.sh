@@ -47,7 +47,6 @@ case "$timing" in off | sample | every) ;; *) usage ;; esac
 blk_known_locks "$locks" || usage
 
 "$BLK_TOP/tools/bootstrap.sh" demo
-blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/demo-guest.sh
 log=$BLK_BUILD/demo.log

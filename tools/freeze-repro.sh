@@ -41,7 +41,6 @@ case "$flips$timeout" in *[!0-9]* | "") usage ;; esac
 case "$tcg" in single | multi) ;; *) usage ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" demo
-blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/freeze-guest.sh
 log=$BLK_BUILD/freeze-repro-$tcg-keep$keep.log

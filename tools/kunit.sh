@@ -5,7 +5,9 @@
 #
 #   uml    the default architecture (UML: uniprocessor, so the concurrency
 #          cases skip, saying why)
-#   smp    x86_64 in qemu, CONFIG_SMP=y, -smp 2: the concurrency cases race
+#   smp    x86_64 in qemu, CONFIG_SMP=y, -smp 2: the concurrency cases race;
+#          maxcpus=64, so that 64 CPUs are possible and 2 online, as on a
+#          machine with CPUs offline, and a CPU list can be long
 #   debug  smp plus PROVE_LOCKING, KCSAN and DEBUG_ATOMIC_SLEEP; any lockdep
 #          splat, KCSAN report or warning in the kernel log fails the run
 #   arm64  not a test run: builds the kernel with blacklock and its tests for
@@ -32,22 +34,13 @@ done
 
 "$BLK_TOP/tools/bootstrap.sh" kunit
 case " $ways " in *" arm64 "*) "$BLK_TOP/tools/bootstrap.sh" cross ;; esac
-src=$BLK_CACHE/linux-source-6.1
-if [ ! -f "$src/.blacklock-extracted" ]; then
-	blk_say "extracting linux-source-6.1 into $BLK_CACHE"
-	rm -rf "$src"
-	mkdir -p "$BLK_CACHE"
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$BLK_CACHE"
-	touch "$src/.blacklock-extracted"
-fi
+src=$(blk_linux_source)
 
 # blacklock in the tree: the sources only (never objects of an out-of-tree
 # build, which make would take for up-to-date targets), and the hooks.
 dst=$src/drivers/misc/blacklock
 rm -rf "$dst"
-mkdir -p "$dst/kunit"
-(cd "$BLK_TOP" && cp Kbuild Kconfig blacklock.h blk_*.c blk_*.h "$dst/" &&
-	cp kunit/*.c kunit/.kunitconfig "$dst/kunit/")
+blk_sources "$dst"
 grep -q 'drivers/misc/blacklock/Kconfig' "$src/drivers/misc/Kconfig" ||
 	sed -i '$i source "drivers/misc/blacklock/Kconfig"' "$src/drivers/misc/Kconfig"
 grep -q 'CONFIG_BLACKLOCK' "$src/drivers/misc/Makefile" ||
@@ -63,7 +56,7 @@ for w in $ways; do
 		# which WARNs at boot (fixed upstream later); it is not ours.
 		args+=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
 	smp | debug)
-		args+=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2") ;;
+		args+=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64") ;;
 	esac
 	if [ "$w" = debug ]; then
 		args+=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y

@@ -31,26 +31,86 @@ blk_known_locks() {
 	done
 }
 
-# The Debian kernel the VM boots: the newest 6.1 version for which both the
-# image and the headers are installed (override with BLK_KVER).
-blk_vm_kver() {
-	local v
-	if [ -n "${BLK_KVER:-}" ]; then
-		echo "$BLK_KVER"
-		return
-	fi
-	for v in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-\(6\.1\..*-amd64\)$/\1/p' | sort -rV); do
-		if [ -d "/usr/src/linux-headers-$v" ]; then
-			echo "$v"
-			return
+# blk_kernel [NAME]: the kernel the VM tools boot (default $BLK_KERNEL, or
+# 6.1). Sets BLK_KNAME (the name asked for), BLK_KVER (its release, as
+# uname -r says), BLK_KIMAGE (what qemu boots), BLK_KDIR (what modules
+# build against) and BLK_KMODS (its modules directory; empty when 9p and
+# virtio are built in). NAME is one of BLK_KERNEL_NAMES: a Debian series
+# (the newest release of it whose image and headers are installed:
+# tools/bootstrap.sh kernels), or debug, built here by tools/kernel.sh; or
+# an exact installed release. Fails, saying what to do, if there is none.
+BLK_KERNEL_NAMES="6.1 6.1-rt 6.12 6.12-rt debug"
+blk_kernel() {
+	local name=${1:-${BLK_KERNEL:-6.1}} series rt v
+	BLK_KNAME=$name BLK_KMODS=
+	case "$name" in
+	debug)
+		BLK_KDIR=$BLK_CACHE/kernel-debug
+		BLK_KIMAGE=$BLK_KDIR/arch/x86/boot/bzImage
+		if [ ! -s "$BLK_KIMAGE" ] || [ ! -s "$BLK_KDIR/Module.symvers" ]; then
+			blk_say "no debug kernel: build it with tools/kernel.sh debug"
+			return 1
 		fi
-	done
-	return 1
+		BLK_KVER=$(cat "$BLK_KDIR/include/config/kernel.release")
+		return 0
+		;;
+	[0-9]*.[0-9]* | [0-9]*.[0-9]*-rt)
+		series=${name%-rt} rt=
+		[ "$series" = "$name" ] || rt=rt-
+		BLK_KVER=
+		for v in $(ls /boot 2>/dev/null | sed -n 's/^vmlinuz-//p' | sort -rV); do
+			case "$v" in "$series".*-"$rt"amd64) ;; *) continue ;; esac
+			# the generic flavour, or rt: never cloud, never rt unasked
+			case "${v%-amd64}" in *-cloud | *-rt) [ -n "$rt" ] && [ "${v%-rt-amd64}" != "$v" ] || continue ;; esac
+			[ -d "/usr/src/linux-headers-$v" ] || continue
+			BLK_KVER=$v
+			break
+		done
+		if [ -z "$BLK_KVER" ] && [ -e "/boot/vmlinuz-$name" ]; then
+			BLK_KVER=$name
+		fi
+		;;
+	*) BLK_KVER= ;;
+	esac
+	if [ -z "$BLK_KVER" ] || [ ! -d "/usr/src/linux-headers-$BLK_KVER" ]; then
+		blk_say "no kernel '$name' with headers installed (known: $BLK_KERNEL_NAMES, or a release in /boot): run tools/bootstrap.sh kernels"
+		return 1
+	fi
+	BLK_KIMAGE=/boot/vmlinuz-$BLK_KVER
+	BLK_KDIR=/usr/src/linux-headers-$BLK_KVER
+	BLK_KMODS=/lib/modules/$BLK_KVER
 }
 
-# Build blacklock.ko for the VM kernel; extra arguments go to make (W=1 ...).
-blk_build_for_vm() {
-	local kver
-	kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers: run tools/bootstrap.sh"
-	make -s -C "$BLK_TOP" KERNELDIR="/usr/src/linux-headers-$kver" "$@"
+# blk_sources DIR: copy blacklock's sources (never objects, which make
+# would take for up-to-date targets) into DIR, keeping their times.
+blk_sources() {
+	mkdir -p "$1/kunit"
+	(cd "$BLK_TOP" && cp -p Kbuild Kconfig blacklock.h blk_*.c blk_*.h "$1/" &&
+		cp -p kunit/*.c kunit/.kunitconfig "$1/kunit/")
+}
+
+# blk_build_for_kernel: build blacklock.ko for the kernel blk_kernel chose,
+# in a directory of its own ($BLK_BUILD/ko/RELEASE), and set BLK_KO to it;
+# extra arguments go to make (W=1 ...).
+blk_build_for_kernel() {
+	local dir=$BLK_BUILD/ko/$BLK_KVER
+	blk_sources "$dir"
+	make -s -C "$BLK_KDIR" M="$dir" "$@" modules >"$dir/build.log" 2>&1 ||
+		{ cat "$dir/build.log" >&2; blk_die "blacklock does not build for $BLK_KVER"; }
+	BLK_KO=$dir/blacklock.ko
+}
+
+# blk_linux_source: Debian's linux-source-6.1, extracted once into the
+# cache; prints its path.
+blk_linux_source() {
+	local src=$BLK_CACHE/linux-source-6.1
+	if [ ! -f "$src/.blacklock-extracted" ]; then
+		[ -r /usr/src/linux-source-6.1.tar.xz ] || blk_die "no linux-source-6.1: run tools/bootstrap.sh kunit"
+		blk_say "extracting linux-source-6.1 into $BLK_CACHE"
+		rm -rf "$src"
+		mkdir -p "$BLK_CACHE"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$BLK_CACHE"
+		touch "$src/.blacklock-extracted"
+	fi
+	echo "$src"
 }

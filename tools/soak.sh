@@ -29,7 +29,6 @@ case "$n$vcpus" in *[!0-9]* | "") usage ;; esac
 blk_known_locks "$locks" || usage
 
 "$BLK_TOP/tools/bootstrap.sh" demo
-blk_build_for_vm
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/soak-guest.sh
 log=$BLK_BUILD/soak.log

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's kernel in a throwaway qemu (TCG) VM with blacklock.ko, run a
-# guest script, and judge the run: the guest script's exit status, and a
-# kernel log free of Oops, BUG, WARNING, soft lockups and RCU stalls.
+# Boot a kernel (Debian's 6.1 by default) in a throwaway qemu (TCG) VM
+# with blacklock.ko built for it, run a guest script, and judge the run:
+# the guest script's exit status, and a kernel log free of Oops, BUG,
+# WARNING, lockdep reports, soft lockups and RCU stalls.
 #
 # The guest is a busybox initramfs built here: /guest holds blacklock.ko,
 # blkctl and the script. The module is loaded before the script runs.
@@ -14,10 +15,13 @@ BLK_TOOL=vm
 usage() {
 	cat >&2 <<USAGE
 usage: $0 [options] [GUEST_SCRIPT]
+  -k KERNEL  the kernel: ${BLK_KERNEL_NAMES// /, } or an installed
+             release (default \$BLK_KERNEL, or 6.1; tools/kernel.sh list)
   -c N       vCPUs (default 2)
   -m MB      guest memory (default 1024)
   -t SEC     give up after SEC seconds (default 300)
   -p PARAMS  insmod parameters for blacklock.ko
+  -e VAR=VAL set VAR in the guest script's environment (repeatable)
   -n         do not load the module before the script
   -9         share this machine's root read-only over 9p at /host, with
              /proc, /sys, /dev, debugfs, tracefs and a tmpfs /tmp mounted
@@ -38,8 +42,14 @@ USAGE
 }
 
 cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0 tcg=multi
-while getopts "c:m:t:p:n9HT:l:qh" opt; do
+kname=${BLK_KERNEL:-6.1} envs=()
+while getopts "k:c:m:t:p:e:n9HT:l:qh" opt; do
 	case "$opt" in
+	k) kname=$OPTARG ;;
+	e)
+		case "$OPTARG" in [A-Za-z_]*=*) envs+=("$OPTARG") ;; *) usage ;; esac
+		[[ "${OPTARG%%=*}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || usage
+		;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout=$OPTARG ;;
@@ -60,12 +70,12 @@ script=${1:-}
 case "$cpus$mem$timeout" in *[!0-9]*) usage ;; esac
 case "$tcg" in single | multi) ;; *) usage ;; esac
 
-kver=$(blk_vm_kver) || blk_die "no Debian 6.1 kernel with headers: run tools/bootstrap.sh"
-kernel=/boot/vmlinuz-$kver
-ko=$BLK_TOP/blacklock.ko
-busybox=$(command -v busybox || echo /bin/busybox)
+blk_kernel "$kname" || exit 1
+kver=$BLK_KVER kernel=$BLK_KIMAGE
 [ -r "$kernel" ] || blk_die "cannot read $kernel"
-[ -f "$ko" ] || blk_die "no $ko: build it first (make)"
+blk_build_for_kernel
+ko=$BLK_KO
+busybox=$(command -v busybox || echo /bin/busybox)
 [ -x "$busybox" ] || blk_die "no busybox: run tools/bootstrap.sh"
 command -v qemu-system-x86_64 >/dev/null || blk_die "no qemu: run tools/bootstrap.sh"
 
@@ -86,18 +96,26 @@ else
 	echo 'exit 0' >"$root/guest/script.sh"
 fi
 printf '%s\n' "$params" >"$root/guest/params"
+: >"$root/guest/env"
+for e in "${envs[@]}"; do
+	printf 'export %s=%q\n' "${e%%=*}" "${e#*=}" >>"$root/guest/env"
+done
 echo "$load" >"$root/guest/load"
 qemu_share=()
 if [ "$share" = 1 ]; then
-	# Debian's kernel has 9p and virtio as modules: carry them, in order.
+	# Debian's kernels have 9p and virtio as modules: carry them and what
+	# they depend on, in the order modules.dep gives (dependencies first).
+	[ -n "$BLK_KMODS" ] || blk_die "-9 needs a kernel with modules (Debian's)"
 	mkdir -p "$root/guest/mod"
-	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev \
-		virtio_pci netfs fscache 9pnet 9pnet_virtio 9p; do
-		f=$(find "/lib/modules/$kver/kernel" -name "$m.ko*" | head -n 1)
-		[ -n "$f" ] || blk_die "no module $m for $kver"
+	for f in $(awk '{ sub(/:$/, "", $1); m = $1; sub(/.*\//, "", m); sub(/\.ko.*/, "", m) }
+			m == "virtio_pci" || m == "9pnet_virtio" || m == "9p" {
+				for (i = NF; i > 1; i--) print $i; print $1 }' "$BLK_KMODS/modules.dep" |
+			awk '!seen[$0]++'); do
+		m=${f##*/} m=${m%%.ko*}
 		case "$f" in
-		*.ko) cp "$f" "$root/guest/mod/$m.ko" ;;
-		*.ko.xz) xz -dc "$f" >"$root/guest/mod/$m.ko" ;;
+		*.ko) cp "$BLK_KMODS/$f" "$root/guest/mod/$m.ko" ;;
+		*.ko.xz) xz -dc "$BLK_KMODS/$f" >"$root/guest/mod/$m.ko" ;;
+		*.ko.zst) zstd -qdc "$BLK_KMODS/$f" >"$root/guest/mod/$m.ko" ;;
 		*) blk_die "cannot unpack $f" ;;
 		esac
 		echo "$m" >>"$root/guest/mod/order"
@@ -134,6 +152,7 @@ if [ "$(cat load)" = 1 ]; then
 	insmod /guest/blacklock.ko $(cat params) || rc=$?
 fi
 if [ "$rc" = 0 ]; then
+	. /guest/env
 	sh /guest/script.sh
 	rc=$?
 fi
@@ -141,7 +160,9 @@ echo "BLK-DMESG-BEGIN"
 dmesg
 echo "BLK-DMESG-END"
 echo "BLK-GUEST-EXIT: $rc"
-poweroff -f
+# qemu runs with -no-reboot: a reboot ends it, on any kernel (a power-off
+# needs ACPI's handler, which the debug kernel's small config lacks)
+reboot -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"

@@ -7,6 +7,14 @@
 # Exit status: the number of failed checks (0 = all passed).
 D=/sys/kernel/debug/blacklock
 DUR=${BLK_CHECK_MS:-2000}
+# acquisitions each real lock must reach
+ACQ=${BLK_CHECK_ACQ:-1000000}
+# kmemleak, in a kernel that has it: what leaked before now is not ours
+KML=/sys/kernel/debug/kmemleak
+if [ -w $KML ]; then
+	echo scan >$KML
+	echo clear >$KML
+fi
 n=0
 failed=0
 
@@ -41,20 +49,20 @@ check "the menu has real locks, the empty floor and busted ($(echo $REAL))" \
 	[ -n "$REAL" -a "$(awk '$2 == "floor" { print $1 }' "$D/locks")" = empty \
 	  -a "$(awk '$2 == "broken" { print $1 }' "$D/locks")" = busted ]
 
-# ---- mutual exclusion: every real lock, >= 1e6 acquisitions -------------
+# ---- mutual exclusion: every real lock, >= $ACQ acquisitions ---------------
 # A queued spinlock whose next waiter's vCPU the host has descheduled can
 # crawl (tens of thousands of acquisitions a second when the host is busy):
 # up to five runs, until a million acquisitions are in.
 for l in $REAL; do
 	acq=0 vio=0 runs=0
-	while [ "$acq" -lt 1000000 ] && [ "$runs" -lt 5 ]; do
+	while [ "$acq" -lt "$ACQ" ] && [ "$runs" -lt 5 ]; do
 		rec=$(blkctl run lock=$l duration_ms="$DUR" cs_ns=0 think_ns=0 cpus=all ncpus=0)
 		acq=$((acq + $(echo "$rec" | key acquisitions)))
 		vio=$((vio + $(echo "$rec" | key violations)))
 		runs=$((runs + 1))
 	done
-	check "$l: violations 0 over >= 1000000 acquisitions (got $vio over $acq in $runs runs)" \
-		[ "$acq" -ge 1000000 -a "$vio" = 0 ]
+	check "$l: violations 0 over >= $ACQ acquisitions (got $vio over $acq in $runs runs)" \
+		[ "$acq" -ge "$ACQ" -a "$vio" = 0 ]
 done
 for l in ttas ttas_asm spinlock; do
 	rec=$(blkctl run lock=$l duration_ms=500 cs_ns=200 think_ns=100 timing=every)
@@ -234,30 +242,43 @@ blkctl set duration_ms=300
 # the kernel log), no lost record, no run left behind.
 blkctl set lock=ttas duration_ms=50 cpus=all ncpus=0 timing=sample cs_ns=0 think_ns=0
 before=$(awk '/^runs:/ { print $2 }' "$D/status")
-(
-	i=0
-	while [ $i -lt 400 ]; do
-		echo $((100 + i % 7)) >"$D/cs_ns" 2>/dev/null
-		echo sample >"$D/timing" 2>/dev/null
-		i=$((i + 1))
-	done
-) &
-w1=$!
-(
-	i=0
-	while [ $i -lt 400 ]; do
-		echo 0 >"$D/think_ns" 2>/dev/null
-		echo all >"$D/cpus" 2>/dev/null
-		i=$((i + 1))
-	done
-) &
-w2=$!
-(
-	while [ -d "$D" ] && [ ! -f /tmp/stress-done ]; do
-		for f in "$D"/*; do [ "$f" = "$D/control" ] || cat "$f" >/dev/null 2>&1; done
-	done
-) &
-r1=$!
+# stress_start: two knob writers and a reader of every file, in the
+# background until stress_stop (the reader also ends when $D goes away).
+stress_start() {
+	rm -f /tmp/stress-done
+	(
+		i=0
+		while [ $i -lt 400 ] && [ ! -f /tmp/stress-done ]; do
+			echo $((100 + i % 7)) >"$D/cs_ns" 2>/dev/null
+			echo sample >"$D/timing" 2>/dev/null
+			i=$((i + 1))
+		done
+	) &
+	w1=$!
+	(
+		i=0
+		while [ $i -lt 400 ] && [ ! -f /tmp/stress-done ]; do
+			echo 0 >"$D/think_ns" 2>/dev/null
+			echo all >"$D/cpus" 2>/dev/null
+			i=$((i + 1))
+		done
+	) &
+	w2=$!
+	(
+		while [ -d "$D" ] && [ ! -f /tmp/stress-done ]; do
+			for f in "$D"/*; do [ "$f" = "$D/control" ] || cat "$f" >/dev/null 2>&1; done
+		done
+	) &
+	r1=$!
+}
+# stress_stop [now]: wait for the writers to finish (or stop them now)
+stress_stop() {
+	[ "${1:-}" != now ] || touch /tmp/stress-done
+	wait $w1 $w2
+	touch /tmp/stress-done
+	wait $r1
+}
+stress_start
 started=0
 i=0
 while [ $i -lt 100 ]; do
@@ -271,9 +292,7 @@ done
 for l in $(awk '{ print $1 }' "$D/locks"); do
 	blkctl run lock=$l duration_ms=100 >/dev/null && started=$((started + 1))
 done
-wait $w1 $w2
-touch /tmp/stress-done
-wait $r1
+stress_stop
 after=$(awk '/^runs:/ { print $2 }' "$D/status")
 check "100 start/stop cycles and every kind back to back, two knob writers and a reader alongside: $started runs started, $((after - before)) finished" \
 	[ "$started" -ge 100 -a "$((after - before))" = "$started" ]
@@ -303,6 +322,34 @@ if [ -w $C1 ]; then
 	blkctl set duration_ms=300
 fi
 
+# ---- an allocation that fails ----------------------------------------------
+# failslab (debug kernel) fails every slab allocation of one task: the
+# shell that writes "start". The run must not start, and nothing change.
+F=/sys/kernel/debug/failslab
+if [ -d $F ]; then
+	blkctl set lock=ttas duration_ms=300 cs_ns=0
+	runs=$(awk '/^runs:/ { print $2 }' "$D/status")
+	echo Y >$F/task-filter
+	echo N >$F/ignore-gfp-wait
+	echo 100 >$F/probability
+	echo 1 >$F/interval
+	echo -1 >$F/times
+	echo 0 >$F/verbose
+	# the control file is opened first: opening allocates too
+	err=$(sh -c "exec 3>$D/control && echo 1 >/proc/self/make-it-fail && echo start >&3" 2>&1) &&
+		err=accepted
+	echo 0 >$F/times
+	echo 0 >$F/probability
+	check "start with every allocation failing is refused (Cannot allocate memory: '$err')" \
+		eval 'case "$err" in *"Cannot allocate memory"*) true ;; *) false ;; esac'
+	check "the refused start changed nothing (idle, runs still $runs)" \
+		[ "$(awk '/^runs:/ { print $2 }' "$D/status")" = "$runs" \
+		  -a "$(awk '/^state:/ { print $2 }' "$D/status")" = idle ]
+	rec=$(blkctl run lock=ttas duration_ms=300)
+	check "the next run works (run $(echo "$rec" | key run), violations $(echo "$rec" | key violations))" \
+		[ "$(echo "$rec" | key run)" = $((runs + 1)) -a "$(echo "$rec" | key violations)" = 0 ]
+fi
+
 echo BLK-JSON-BEGIN
 cat "$D/stats.json"
 echo BLK-JSON-END
@@ -311,13 +358,24 @@ blkctl reset
 check "reset forgets the results" [ -z "$(cat "$D/stats")" ]
 
 # ---- module parameters and unload -----------------------------------------
-blkctl set duration_ms=600000
+# rmmod in the middle of a 10-minute run, with the writers and the reader
+# of the stress test going at it. While one of them has a file open the
+# module is in use, and rmmod is refused (EAGAIN, the kernel's answer):
+# it is tried again, as a user would, up to 50 times.
+blkctl set duration_ms=600000 cs_ns=0
 blkctl start
+stress_start
+sleep 1
 t0=$(date +%s)
-rmmod blacklock
-rc=$?
+tries=1
+while ! rmmod blacklock 2>/dev/null && [ $tries -lt 50 ]; do
+	tries=$((tries + 1))
+	sleep 0.1
+done
 t1=$(date +%s)
-check "rmmod during a run succeeds promptly ($((t1 - t0)) s)" [ "$rc" = 0 -a $((t1 - t0)) -le 5 ]
+stress_stop now
+check "rmmod during a run, knob writers and a reader busy, succeeds promptly ($((t1 - t0)) s, $tries tries)" \
+	[ ! -d "$D" -a $((t1 - t0)) -le 5 ]
 check "rmmod removed the debugfs directory" [ ! -e "$D" ]
 check "insmod refuses lock=nonesuch" eval '! insmod /guest/blacklock.ko lock=nonesuch 2>/dev/null'
 check "insmod refuses duration_ms=0" eval '! insmod /guest/blacklock.ko duration_ms=0 2>/dev/null'
@@ -325,6 +383,36 @@ insmod /guest/blacklock.ko lock=ttas_asm duration_ms=300 ncpus=1 run_on_load=1
 rec=$(blkctl stats)
 check "run_on_load=1 ran once at load with the given knobs" \
 	[ "$(echo "$rec" | key lock)" = ttas_asm -a "$(echo "$rec" | key nr_cpus)" = 1 ]
+rmmod blacklock
+# A signal ends run_on_load's wait: the run stops, the module stays loaded.
+insmod /guest/blacklock.ko lock=ttas duration_ms=600000 run_on_load=1 &
+p=$!
+i=0
+while [ ! -e "$D/status" ] || ! grep -q "state: running" "$D/status" 2>/dev/null; do
+	[ $i -lt 100 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+t0=$(date +%s)
+kill $p
+wait $p
+t1=$(date +%s)
+rec=$(blkctl stats 2>/dev/null)
+check "a signal ends a run_on_load=1 wait promptly ($((t1 - t0)) s): the run is stopped, the module stays" \
+	[ $((t1 - t0)) -le 5 -a "$(echo "$rec" | key stopped)" = 1 -a -d "$D" ]
+
+# ---- kmemleak: nothing blacklock allocated is left unreferenced -------------
+# After the last unload every allocation of the module must be freed; an
+# object older than kmemleak's 5 s minimum age with no reference is a leak.
+if [ -w $KML ]; then
+	rmmod blacklock
+	sleep 6
+	echo scan >$KML
+	echo scan >$KML
+	leaks=$(grep -c '^unreferenced object' $KML)
+	[ "$leaks" = 0 ] || head -n 40 $KML
+	check "kmemleak: no object unreferenced after all of the above and the unload ($leaks)" [ "$leaks" = 0 ]
+fi
 
 echo "guest: $((n - failed)) passed, $failed failed"
 exit "$failed"
