@@ -9,6 +9,7 @@
 #   make compare      sweep every lock in the VM under perf stat -> results/
 #   make bench        the harness's own cost and the precision targets, one boot
 #   make soak         every real lock to 10^8 acquisitions, 0 violations
+#   make matrix       the VM test on Debian's 6.1, 6.1-rt, 6.12 and 6.12-rt
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -52,4 +53,7 @@ bench:
 soak:
 	tools/soak.sh
 
-.PHONY: all module clean sparse style check demo kunit compare bench soak
+matrix:
+	tools/matrix.sh
+
+.PHONY: all module clean sparse style check demo kunit compare bench soak matrix

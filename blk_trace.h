@@ -14,6 +14,14 @@
 #define _BLK_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <linux/version.h>
+
+/* 6.10 dropped __assign_str()'s source: it is the __string()'s own. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define blk_assign_str(dst, src)	__assign_str(dst)
+#else
+#define blk_assign_str(dst, src)	__assign_str(dst, src)
+#endif
 
 TRACE_EVENT(blk_contended_begin,
 	    TP_PROTO(const void *lock),
@@ -48,7 +56,7 @@ TRACE_EVENT(blk_run_start,
 			     __field(u32, duration_ms)
 			     __field(u32, cs_ns)
 			     __field(u32, think_ns)),
-	    TP_fast_assign(__assign_str(lock, lock);
+	    TP_fast_assign(blk_assign_str(lock, lock);
 			   __entry->nr_cpus = nr_cpus;
 			   __entry->duration_ms = duration_ms;
 			   __entry->cs_ns = cs_ns;
@@ -68,7 +76,7 @@ TRACE_EVENT(blk_run_stop,
 			     __field(u64, violations)
 			     __field(u64, duration_ns)),
 	    TP_fast_assign(__entry->run = run;
-			   __assign_str(lock, lock);
+			   blk_assign_str(lock, lock);
 			   __entry->acquisitions = acquisitions;
 			   __entry->violations = violations;
 			   __entry->duration_ns = duration_ns;),

@@ -9,15 +9,30 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|cross|compare|check]
+usage: $0 [demo|kunit|cross|compare|kernels|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
   cross  an arm64 cross compiler (for tools/kunit.sh arm64)
   compare  demo's, plus perf, gnuplot and python3 (make compare)
-  check  all of the above, and sparse
+  kernels  demo's, plus the other kernels the VM tools boot, with their
+         headers: Debian's 6.1 PREEMPT_RT, and the newest 6.12 and 6.12
+         PREEMPT_RT that Debian 12 has (make matrix)
+  check  all of the above but the PREEMPT_RT kernels, and sparse
 USAGE
 	exit 2
+}
+
+# Debian 12 has no meta-package for 6.12: the newest release it has.
+newest_612() {
+	local v try
+	for try in 1 2; do
+		v=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+			awk '{ sub(/^linux-image-/, "", $1); print $1 }' | sort -V | tail -n 1)
+		[ -z "$v" ] && [ "$try" = 1 ] && [ "$(id -u)" = 0 ] && apt-get update -qq || break
+	done
+	[ -n "$v" ] || blk_die "Debian's archive has no linux-image-6.12.*+deb12-amd64"
+	echo "$v"
 }
 
 what=${1:-demo}
@@ -29,7 +44,17 @@ demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
 cross) pkgs="gcc-aarch64-linux-gnu" ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
-check) pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl" ;;
+kernels)
+	v612=$(newest_612) || exit 1
+	pkgs="$demo_pkgs linux-image-rt-amd64 linux-headers-rt-amd64 python3
+		linux-image-$v612 linux-headers-$v612
+		linux-image-${v612%-amd64}-rt-amd64 linux-headers-${v612%-amd64}-rt-amd64"
+	;;
+check)
+	v612=$(newest_612) || exit 1
+	pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl
+		linux-image-$v612 linux-headers-$v612"
+	;;
 -h|--help) usage ;;
 *) usage ;;
 esac

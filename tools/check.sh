@@ -12,8 +12,8 @@
 #   style   checkpatch.pl --strict is clean on every .c and .h, and the
 #           knobs in blk_knobs_list.h are the ones the docs list
 #   vm      the integration test in a VM (tools/guest/check.sh), on Debian's
-#           6.1 and on the debug kernel (tools/kernel.sh: kmemleak, lockdep,
-#           failslab; BLK_CHECK_KERNELS picks others): exclusion
+#           6.1 and 6.12 and on the debug kernel (tools/kernel.sh: kmemleak,
+#           lockdep, failslab; BLK_CHECK_KERNELS picks others): exclusion
 #           for every real lock over >= 1e6 acquisitions, busted caught, bad
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
 #   kunit   the blacklock_* KUnit suites (tools/kunit.sh): UML, x86_64 SMP,
@@ -149,9 +149,10 @@ vm_check() {
 }
 
 if want vm; then
-	# Debian's 6.1, and the debug kernel (kmemleak, lockdep, failslab;
-	# built once into the cache by tools/kernel.sh, about 3 minutes).
-	for k in ${BLK_CHECK_KERNELS:-6.1 debug}; do
+	# Debian's 6.1 and 6.12, and the debug kernel (kmemleak, lockdep,
+	# failslab; built once into the cache by tools/kernel.sh, about 3
+	# minutes). make matrix adds the PREEMPT_RT kernels.
+	for k in ${BLK_CHECK_KERNELS:-6.1 6.12 debug}; do
 		if [ "$k" = debug ] && ! "$BLK_TOP/tools/kernel.sh" debug; then
 			result 1 "vm debug: the debug kernel builds (tools/kernel.sh debug)"
 			continue

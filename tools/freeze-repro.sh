@@ -13,21 +13,30 @@
 #        whole boot and flip it in a second instance instead: the key then
 #        stays on and nothing is patched (the mechanism check)
 #   -T   TCG threading, multi (default) or single
+#   -c   no flips: count the live text patches that make check's guest
+#        test itself makes. It runs tools/guest/check.sh on the debug
+#        kernel (tools/kernel.sh debug) under single-threaded TCG (where a
+#        patch cannot freeze the guest), with the function tracer recording
+#        every text_poke_bp_batch() and its call stack, and lists each
+#        batch with the check it followed
 #
-# Verdict line: "freeze-repro: verdict: completed N flips in S s" or
-# "freeze-repro: verdict: FROZE after about N flips".
+# Verdict line: "freeze-repro: verdict: completed N flips in S s",
+# "freeze-repro: verdict: FROZE after about N flips", or with -c
+# "freeze-repro: verdict: N patch batches, M after the first workers
+# started: I by insmod or rmmod, E elsewhere".
 set -euo pipefail
 BLK_TOOL=freeze-repro
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [-n FLIPS] [-k] [-T single|multi] [-t TIMEOUT_S]" >&2
+	echo "usage: $0 [-n FLIPS] [-k] [-T single|multi] [-t TIMEOUT_S] | -c" >&2
 	exit 2
 }
 
-flips=1200 keep=0 tcg=multi timeout=300
-while getopts "n:kT:t:h" opt; do
+flips=1200 keep=0 tcg=multi timeout=300 count=0
+while getopts "n:kT:t:ch" opt; do
 	case "$opt" in
+	c) count=1 ;;
 	n) flips=$OPTARG ;;
 	k) keep=1 ;;
 	T) tcg=$OPTARG ;;
@@ -41,6 +50,45 @@ case "$flips$timeout" in *[!0-9]* | "") usage ;; esac
 case "$tcg" in single | multi) ;; *) usage ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" demo
+
+if [ "$count" = 1 ]; then
+	"$BLK_TOP/tools/kernel.sh" debug
+	log=$BLK_BUILD/freeze-repro-count.log
+	rc=0
+	"$BLK_TOP/tools/vm.sh" -k debug -T single -t 1800 -q -l "$log" -e BLK_COUNT_PATCHES=1 \
+		"$BLK_TOP/tools/guest/check.sh" || rc=$?
+	grep -q '^BLK-PATCHES-END' "$log" || blk_die "the guest test did not finish (exit $rc, log $log)"
+	# One line per batch: its number, the last mark before it, the task,
+	# and the call stack from just above text_poke_finish()/text_poke_bp().
+	sed -n '/^BLK-PATCHES-BEGIN$/,/^BLK-PATCHES-END$/p' "$log" | awk '
+		function flush() {
+			if (cur) printf "%3d  %-28s %-18s %s\n", nb, where, task, stack
+			cur = 0
+		}
+		/tracing_mark_write: BLK-MARK/ {
+			flush(); sub(/.*BLK-MARK /, ""); where = $0
+			if (where ~ /^first-run/) { where = "first workers"; after = 1 }
+			next
+		}
+		/ text_poke_bp_batch <-/ {
+			flush(); nb++; cur = 1; task = $1; stack = ""; frames = 0
+			if (after) { na++; if (task ~ /^(insmod|rmmod)-/) nm++ }
+			next
+		}
+		/^ => / && cur {
+			f = $2
+			if (f ~ /^(0x[0-9a-f]+|text_poke_bp_batch|text_poke_finish|text_poke_bp|text_poke_flush)$/) next
+			if (frames++ < 5) stack = stack (stack ? " < " : "") f
+		}
+		END {
+			flush()
+			printf "freeze-repro: verdict: %d patch batches, %d after the first workers started: %d by insmod or rmmod, %d elsewhere\n", nb, na, nm, na - nm
+		}' | tee "$BLK_BUILD/freeze-repro-count.txt"
+	# The guest test's own verdict is not this tool's: under
+	# single-threaded TCG the vCPUs take turns, and busted cannot race.
+	[ "$rc" = 0 ] || blk_say "the guest test had $rc failed checks under single-threaded TCG (log $log): $(grep '^not ok' "$log" | cut -c1-60 | tr '\n' ';')"
+	exit 0
+fi
 mkdir -p "$BLK_BUILD"
 guest=$BLK_BUILD/freeze-guest.sh
 log=$BLK_BUILD/freeze-repro-$tcg-keep$keep.log

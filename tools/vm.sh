@@ -172,6 +172,10 @@ chmod +x "$root/init"
 # spinlock_t quietly becomes the virt_spin_lock() test-and-set fallback.
 # No KVM (it hangs at boot here): multi-threaded TCG, one host thread per
 # vCPU. Oopses and soft lockups panic, and a panic ends qemu at once.
+# no_ipi_broadcast=1: the kernel otherwise switches IPI shorthands (a
+# static key) off when a CPU goes offline and on again when it is back, a
+# live text patch on each CPU hotplug; with the shorthands always off,
+# hotplug patches nothing (tools/freeze-repro.sh -c counts the patches).
 # What a clean kernel log must not contain.
 bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
 blk_say "booting $kver, $cpus vCPUs, TCG ($tcg-threaded), timeout ${timeout}s"
@@ -205,7 +209,7 @@ watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel "tcg,thread=$tcg" -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
 	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
-	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr no_ipi_broadcast=1" \
 	-monitor "unix:$mon,server=on,wait=off" \
 	-nographic -no-reboot </dev/null 2>&1 |
 	tr -d '\r' | tee "$log" |

@@ -18,8 +18,26 @@ fi
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# BLK_COUNT_PATCHES=1 (tools/freeze-repro.sh -c, debug kernel): the function
+# tracer, in a trace instance of its own, records every batch of live text
+# patches (text_poke_bp_batch(), the int3 dance that can freeze a
+# multi-threaded TCG guest) with its call stack, and every check and the
+# first worker are marked in the same buffer, so that each patch can be
+# placed. Printed at the end between BLK-PATCHES markers.
+P=
+if [ "${BLK_COUNT_PATCHES:-}" = 1 ]; then
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	P=/sys/kernel/tracing/instances/patches
+	mkdir $P && echo 16384 >$P/buffer_size_kb &&
+		echo text_poke_bp_batch >$P/set_ftrace_filter &&
+		echo 1 >$P/options/func_stack_trace &&
+		echo function >$P/current_tracer || P=
+	[ -n "$P" ] || echo "BLK_COUNT_PATCHES: cannot trace text_poke_bp_batch here"
+fi
+mark() { [ -z "$P" ] || echo "BLK-MARK $*" >$P/trace_marker; }
+mark "start: module loaded, no worker yet"
+ok() { n=$((n + 1)); echo "ok $n - $*"; mark "after ok $n"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; mark "after not ok $n"; }
 check() {
 	desc=$1
 	shift
@@ -53,6 +71,21 @@ check "the menu has real locks, the empty floor and busted ($(echo $REAL))" \
 # A queued spinlock whose next waiter's vCPU the host has descheduled can
 # crawl (tens of thousands of acquisitions a second when the host is busy):
 # up to five runs, until a million acquisitions are in.
+# The blacklock tracepoints, switched on now, before any worker, in two
+# trace instances of our own with their buffers off, and left on. Each
+# tracepoint then has two probes: a key that is on, and a static call that
+# goes to the iterator. The toggles of the tracepoint checks below add and
+# remove a third probe, which changes neither, and patch no kernel text
+# (each live patch is a small chance of freezing a multi-threaded TCG
+# guest; tools/freeze-repro.sh, whose -c counts the patches of this test).
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+for k in keep1 keep2; do
+	mkdir -p $T/instances/$k && echo 0 >$T/instances/$k/tracing_on &&
+		echo 1 >$T/instances/$k/events/blacklock/enable
+done
+
+mark "first-run: the first workers start"
 for l in $REAL; do
 	acq=0 vio=0 runs=0
 	while [ "$acq" -lt "$ACQ" ] && [ "$runs" -lt 5 ]; do
@@ -60,6 +93,10 @@ for l in $REAL; do
 		acq=$((acq + $(echo "$rec" | key acquisitions)))
 		vio=$((vio + $(echo "$rec" | key violations)))
 		runs=$((runs + 1))
+		# for make matrix (tools/matrix.py): one line per run
+		echo "BLK-RUN lock=$l flavour=$(echo "$rec" | key spinlock_impl)" \
+			"throughput_per_s=$(echo "$rec" | key throughput_per_s)" \
+			"acquisitions=$(echo "$rec" | key acquisitions) violations=$(echo "$rec" | key violations)"
 	done
 	check "$l: violations 0 over >= $ACQ acquisitions (got $vio over $acq in $runs runs)" \
 		[ "$acq" -ge "$ACQ" -a "$vio" = 0 ]
@@ -136,8 +173,10 @@ check "cost: ttas and spinlock cost more than nothing, spinlock is 1.000000 of i
 	       ! echo '$rec' | grep -qE '^cost_(ttas|spinlock): cycles_per_pair_min=0.000 '"
 check "the knobs file lists every knob file there is" \
 	sh -c "for k in \$(awk '{ print \$1 }' $D/knobs); do [ -f $D/\$k ] || exit 1; done"
-check "spinlock_t flavour is reported ($(echo "$rec" | key spinlock_impl))" \
-	[ "$(echo "$rec" | key spinlock_impl)" = queued ]
+# PREEMPT_RT kernels say so in their version string
+case "$(uname -v)" in *PREEMPT_RT*) flavour=rt_mutex ;; *) flavour=queued ;; esac
+check "spinlock_t flavour is reported ($(echo "$rec" | key spinlock_impl), $flavour expected)" \
+	[ "$(echo "$rec" | key spinlock_impl)" = $flavour ]
 
 rec=$(blkctl run lock=ttas ncpus=1 duration_ms=300)
 check "ncpus=1: one worker, nothing contended" \
@@ -145,18 +184,9 @@ check "ncpus=1: one worker, nothing contended" \
 blkctl set ncpus=0 >/dev/null
 
 # ---- tracepoints and the ping-pong floor ---------------------------------
-T=/sys/kernel/tracing
-mount -t tracefs tracefs $T 2>/dev/null
 check "the blacklock tracepoints exist" \
 	[ -d $T/events/blacklock/blk_contended_begin -a -d $T/events/blacklock/blk_contended_end \
 	  -a -d $T/events/blacklock/blk_run_start -a -d $T/events/blacklock/blk_run_stop ]
-# Switch the blacklock tracepoints on once, in an instance of our own with
-# its buffer off, and leave them on: the toggles below then add and remove
-# users of keys that are already on, and patch no kernel text (each patch
-# is a small chance of freezing a multi-threaded TCG guest; see
-# tools/freeze-repro.sh).
-mkdir -p $T/instances/keep && echo 0 >$T/instances/keep/tracing_on &&
-	echo 1 >$T/instances/keep/events/blacklock/enable
 # trace EVENTS... -- KNOBS: run once with those events on; the trace is in $T/trace
 trace() {
 	echo 0 >$T/tracing_on
@@ -414,5 +444,11 @@ if [ -w $KML ]; then
 	check "kmemleak: no object unreferenced after all of the above and the unload ($leaks)" [ "$leaks" = 0 ]
 fi
 
+if [ -n "$P" ]; then
+	echo 0 >$P/tracing_on
+	echo BLK-PATCHES-BEGIN
+	grep -v '^#' $P/trace
+	echo BLK-PATCHES-END
+fi
 echo "guest: $((n - failed)) passed, $failed failed"
 exit "$failed"
