@@ -14,10 +14,9 @@
 #define _BLK_TRACE_H
 
 #include <linux/tracepoint.h>
-#include <linux/version.h>
 
-/* 6.10 dropped __assign_str()'s source: it is the __string()'s own. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+/* 6.10 dropped __assign_str()'s source, the __string()'s own (see Kbuild) */
+#ifdef BLK_ASSIGN_STR_1ARG
 #define blk_assign_str(dst, src)	__assign_str(dst)
 #else
 #define blk_assign_str(dst, src)	__assign_str(dst, src)
