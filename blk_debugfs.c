@@ -139,6 +139,7 @@ static void blk_put_machine(struct blk_emit *e)
 {
 	blk_put_str(e, "kernel", init_utsname()->release);
 	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
+	blk_put_str(e, "cas_asm", blk_cas_asm_name());
 	blk_put_str(e, "clock", blk_clock_info.name);
 	blk_put_u64(e, "clock_khz", blk_clock_info.khz);
 	blk_put_u64(e, "timer_overhead_cycles", blk_clock_info.overhead);

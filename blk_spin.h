@@ -14,8 +14,10 @@
  *
  *   - blk_spin_*()     GCC's __atomic builtins (__atomic_compare_exchange_n,
  *                      __atomic_load_n, __atomic_store_n);
- *   - blk_spin_*_asm() an inline "lock cmpxchg" on x86 (UML included). On any
- *                      other architecture the _asm variants are the builtins.
+ *   - blk_spin_*_asm() an inline "lock cmpxchg" on x86 (UML included); on
+ *                      arm64 CASA (LSE) or an LDAXR/STXR loop, whichever
+ *                      the CPUs allow. On any other architecture the _asm
+ *                      variants are the builtins.
  *
  * Ordering argument
  * -----------------
@@ -112,7 +114,8 @@ struct blk_spin_counters {
 /**
  * enum blk_cas_backend - which instructions implement the CAS.
  * @BLK_CAS_BUILTIN: GCC __atomic builtins.
- * @BLK_CAS_ASM: x86 inline "lock cmpxchg" (the builtins elsewhere).
+ * @BLK_CAS_ASM: inline asm: x86 "lock cmpxchg", arm64 CASA or LDAXR/STXR
+ *	(the builtins elsewhere).
  */
 enum blk_cas_backend {
 	BLK_CAS_BUILTIN,
@@ -163,6 +166,101 @@ static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
 	*old = prev;
 	return success;
 }
+#elif defined(CONFIG_ARM64)
+#include <asm/lse.h>
+
+/**
+ * blk_cas_llsc() - compare-and-swap a lock word with a load-acquire
+ * exclusive / store exclusive loop (ARMv8.0).
+ * @ptr: the word.
+ * @old: the expected value.
+ * @new: the value to store when *@ptr == @old.
+ *
+ * LDAXR loads the word with acquire semantics and opens the exclusive
+ * monitor; STXR stores only if no other CPU wrote the word since, and
+ * reports in its status register (0: stored) whether it did, so a lost
+ * reservation loops back. A mismatch leaves without storing. The acquire
+ * is all the lock needs (the release is blk_spin_unlock()'s), as in the
+ * kernel's __ll_sc__cmpxchg_case_acq_32(). "+Q" is the word, read and
+ * written, addressed by one base register as the exclusives require;
+ * "=&r" because the results are written before the inputs are last read;
+ * "cc" for CMP; "memory" so the compiler moves no access across the
+ * acquire.
+ *
+ * Return: the value found; the CAS succeeded if it equals @old.
+ */
+static __always_inline u32 blk_cas_llsc(u32 *ptr, u32 old, u32 new)
+{
+	u32 found, failed;
+
+	asm volatile("1:	ldaxr	%w[found], %[v]\n"
+		     "	cmp	%w[found], %w[old]\n"
+		     "	b.ne	2f\n"
+		     "	stxr	%w[failed], %w[new], %[v]\n"
+		     "	cbnz	%w[failed], 1b\n"
+		     "2:"
+		     : [found] "=&r" (found), [failed] "=&r" (failed),
+		       [v] "+Q" (*ptr)
+		     : [old] "r" (old), [new] "r" (new)
+		     : "cc", "memory");
+	return found;
+}
+
+#ifdef CONFIG_ARM64_LSE_ATOMICS
+/**
+ * blk_cas_lse() - compare-and-swap a lock word with CASA (ARMv8.1 LSE).
+ * @ptr: the word.
+ * @old: the expected value.
+ * @new: the value to store when *@ptr == @old.
+ *
+ * CASA compares its first register with the word and, equal, stores the
+ * second; either way the first register gets the value found, and the
+ * load has acquire semantics (the kernel's __lse__cmpxchg_case_acq_32()).
+ * One instruction, no retry loop: the interconnect does the atomicity.
+ * "+r" for the expected/found register, "+Q" for the word, "memory" as
+ * for the LL/SC loop. __LSE_PREAMBLE lets the assembler take the LSE
+ * instruction in a kernel built for ARMv8.0.
+ *
+ * Return: the value found; the CAS succeeded if it equals @old.
+ */
+static __always_inline u32 blk_cas_lse(u32 *ptr, u32 old, u32 new)
+{
+	u32 found = old;
+
+	asm volatile(__LSE_PREAMBLE
+		     "	casa	%w[found], %w[new], %[v]\n"
+		     : [found] "+r" (found), [v] "+Q" (*ptr)
+		     : [new] "r" (new)
+		     : "memory");
+	return found;
+}
+#endif
+
+/**
+ * blk_cas_asm() - compare-and-swap a lock word, LSE or LL/SC.
+ * @ptr: the word.
+ * @old: in: the expected value; out, on failure: the value found.
+ * @new: the value to store when *@ptr == *@old.
+ *
+ * CASA where the CPUs have LSE atomics, the LDAXR/STXR loop where they do
+ * not, chosen as the kernel's own atomics choose (asm/lse.h): by
+ * system_uses_lse_atomics(), a static branch set once the CPU features
+ * are known, so the choice costs one patched branch, not a test.
+ *
+ * Return: true if *@ptr held *@old and now holds @new.
+ */
+static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
+{
+	u32 expected = *old;
+
+#ifdef CONFIG_ARM64_LSE_ATOMICS
+	if (system_uses_lse_atomics())
+		*old = blk_cas_lse(ptr, expected, new);
+	else
+#endif
+		*old = blk_cas_llsc(ptr, expected, new);
+	return *old == expected;
+}
 #else
 static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
 {
@@ -191,6 +289,7 @@ void blk_spin_lock_slowpath(struct blk_spinlock *lock);
 void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock);
 void blk_spin_tas_slowpath(struct blk_spinlock *lock);
 void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
+const char *blk_cas_asm_name(void);
 void blk_spin_counters_reset(void);
 
 /**

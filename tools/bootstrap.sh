@@ -13,7 +13,8 @@ usage: $0 [demo|kunit|cross|compare|kernels|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
-  cross  an arm64 cross compiler (for tools/kunit.sh arm64)
+  cross  an arm64 cross compiler and qemu-system-aarch64 (tools/kunit.sh
+         arm64 arm64-lse)
   compare  demo's, plus perf, gnuplot and python3 (make compare)
   kernels  demo's, plus the other kernels the VM tools boot, with their
          headers: Debian's 6.1 PREEMPT_RT, and the newest 6.12 and 6.12
@@ -42,7 +43,7 @@ kunit_pkgs="make gcc qemu-system-x86 linux-source-6.1 xz-utils python3 bc bison 
 case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
-cross) pkgs="gcc-aarch64-linux-gnu" ;;
+cross) pkgs="gcc-aarch64-linux-gnu qemu-system-arm" ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 kernels)
 	v612=$(newest_612) || exit 1
@@ -52,7 +53,7 @@ kernels)
 	;;
 check)
 	v612=$(newest_612) || exit 1
-	pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu sparse perl
+	pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu qemu-system-arm sparse perl
 		linux-image-$v612 linux-headers-$v612"
 	;;
 -h|--help) usage ;;

@@ -10,9 +10,16 @@
 #          machine with CPUs offline, and a CPU list can be long
 #   debug  smp plus PROVE_LOCKING, KCSAN and DEBUG_ATOMIC_SLEEP; any lockdep
 #          splat, KCSAN report or warning in the kernel log fails the run
-#   arm64  not a test run: builds the kernel with blacklock and its tests for
-#          arm64 (kunit.py build, aarch64-linux-gnu-gcc), which proves the
-#          non-x86 side (the builtins standing in for the asm CAS) compiles
+#   weak   debug plus KCSAN_STRICT and KCSAN_WEAK_MEMORY: KCSAN also models
+#          the reordering of plain accesses up to the next barrier, and so
+#          can see a release that orders nothing (Documentation/blacklock.rst
+#          says what it caught when a relaxed store was planted)
+#   arm64  arm64 in qemu-system-aarch64 (TCG, -smp 2), built with
+#          aarch64-linux-gnu-gcc, on kunit.py's CPU, a Cortex-A57: ARMv8.0,
+#          no LSE atomics, so ttas_asm's CAS is the LDAXR/STXR loop
+#   arm64-lse  the same kernel on -cpu max (ARMv8.1+ LSE atomics): ttas_asm's
+#          CAS is CASA. Each arm64 way must say, in KUnit's log, that it ran
+#          the CAS it meant, and the object must hold both instructions.
 #
 # The kernel tree is Debian's linux-source-6.1, extracted once into the
 # cache ($BLK_CACHE, default ~/.cache/blacklock) with blacklock's sources
@@ -23,17 +30,17 @@ BLK_TOOL=kunit
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [uml|smp|debug|arm64 ...]   (default: uml smp debug)" >&2
+	echo "usage: $0 [uml|smp|debug|weak|arm64|arm64-lse ...]   (default: uml smp debug weak)" >&2
 	exit 2
 }
 
-ways=${*:-uml smp debug}
+ways=${*:-uml smp debug weak}
 for w in $ways; do
-	case "$w" in uml | smp | debug | arm64) ;; *) usage ;; esac
+	case "$w" in uml | smp | debug | weak | arm64 | arm64-lse) ;; *) usage ;; esac
 done
 
 "$BLK_TOP/tools/bootstrap.sh" kunit
-case " $ways " in *" arm64 "*) "$BLK_TOP/tools/bootstrap.sh" cross ;; esac
+case " $ways " in *" arm64"*) "$BLK_TOP/tools/bootstrap.sh" cross ;; esac
 src=$(blk_linux_source)
 
 # blacklock in the tree: the sources only (never objects of an out-of-tree
@@ -55,28 +62,29 @@ for w in $ways; do
 		# kunit.py's UML defaults enable PCI over virtio with no device,
 		# which WARNs at boot (fixed upstream later); it is not ours.
 		args+=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
-	smp | debug)
+	smp | debug | weak)
 		args+=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64") ;;
 	esac
-	if [ "$w" = debug ]; then
+	if [ "$w" = debug ] || [ "$w" = weak ]; then
 		args+=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
 			--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
 	fi
+	[ "$w" != weak ] || args+=(--kconfig_add CONFIG_KCSAN_STRICT=y
+		--kconfig_add CONFIG_KCSAN_WEAK_MEMORY=y)
+	case "$w" in
+	arm64*)
+		# one kernel for both arm64 ways: the second only boots it
+		args=(--kunitconfig=drivers/misc/blacklock/kunit --build_dir="$BLK_CACHE/kunit-arm64"
+			--jobs="$(nproc)" --arch=arm64 --cross_compile=aarch64-linux-gnu-)
+		if [ "$w" = arm64-lse ]; then
+			args+=(--qemu_args="-smp 2 -cpu max")
+		else
+			args+=(--qemu_args="-smp 2")
+		fi
+		;;
+	esac
 	log=$BLK_BUILD/kunit-$w.log
 	mkdir -p "$BLK_BUILD"
-	if [ "$w" = arm64 ]; then
-		args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-)
-		blk_say "$w: kunit.py build ${args[*]}"
-		rc=0
-		(cd "$src" && python3 tools/testing/kunit/kunit.py build "${args[@]}") </dev/null >"$log" 2>&1 || rc=$?
-		objs=$(ls "$BLK_CACHE/kunit-$w/drivers/misc/blacklock/"*.o 2>/dev/null | wc -l)
-		[ "$objs" -gt 0 ] || rc=1
-		[ "$rc" = 0 ] || tail -n 20 "$log" >&2
-		blk_say "$w: build of blacklock for arm64: $objs objects; verdict $([ "$rc" = 0 ] && echo PASS || echo FAIL)"
-		echo "arm64 build: status $rc"
-		[ "$rc" = 0 ] || failed_ways="$failed_ways $w"
-		continue
-	fi
 	args+=(--timeout="${BLK_KUNIT_TIMEOUT:-900}")
 	blk_say "$w: kunit.py run ${args[*]}"
 	rc=0
@@ -93,7 +101,7 @@ for w in $ways; do
 	# What KUnit cannot see: lockdep, KCSAN and warnings in the raw log,
 	# up to the reboot that follows the tests (6.1's own shutdown path has
 	# a known KCSAN race in native_stop_other_cpus(); it is not ours).
-	raw=$BLK_CACHE/kunit-$w/test.log
+	raw=$BLK_CACHE/kunit-${w%-lse}/test.log
 	bad=$(sed '/Restarting system/q' "$raw" 2>/dev/null |
 		grep -E 'BUG:|WARNING:|Call Trace:|turning off the locking correctness validator|possible recursive locking|possible circular locking|inconsistent lock state|lock held when returning|KCSAN:|Oops|soft lockup|detected stall' |
 		head -n 5 || true)
@@ -108,6 +116,25 @@ for w in $ways; do
 		rc=1
 	fi
 	[ -n "$ran" ] || rc=1
+	case "$w" in
+	arm64*)
+		want=ldaxr/stxr
+		[ "$w" = arm64 ] || want=casa
+		got=$(sed -n "s/.*ttas_asm's CAS here: \(.*\)$/\1/p" "$raw" | head -n 1)
+		if [ "$got" != "$want" ]; then
+			blk_say "$w: ttas_asm's CAS ran as '${got:-?}', not $want"
+			rc=1
+		fi
+		obj=$BLK_CACHE/kunit-arm64/drivers/misc/blacklock/blk_loop.o
+		dis=$(aarch64-linux-gnu-objdump -d "$obj" 2>&1 || true)
+		for insn in casa ldaxr stxr; do
+			if ! grep -qw "$insn" <<<"$dis"; then
+				blk_say "$w: no $insn in $obj"
+				rc=1
+			fi
+		done
+		;;
+	esac
 	blk_say "$w: ${totals:-no totals (see $log)}; verdict $([ "$rc" = 0 ] && echo PASS || echo FAIL)"
 	echo "kunit $w: ran ${ran:-0} passed ${passed:-0} failed $failed skipped ${skipped:-0} status $rc"
 	total=$((total + ${ran:-0}))

@@ -82,11 +82,15 @@ blk_kernel() {
 }
 
 # blk_sources DIR: copy blacklock's sources (never objects, which make
-# would take for up-to-date targets) into DIR, keeping their times.
+# would take for up-to-date targets) into DIR. Only a file that differs is
+# copied, and it gets a new time: make then rebuilds what changed, even when
+# the sources come from another checkout with older file times.
 blk_sources() {
+	local f
 	mkdir -p "$1/kunit"
-	(cd "$BLK_TOP" && cp -p Kbuild Kconfig blacklock.h blk_*.c blk_*.h "$1/" &&
-		cp -p kunit/*.c kunit/.kunitconfig "$1/kunit/")
+	(cd "$BLK_TOP" && for f in Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.c kunit/.kunitconfig; do
+		cmp -s "$f" "$1/$f" || cp "$f" "$1/$f"
+	done)
 }
 
 # blk_build_for_kernel: build blacklock.ko for the kernel blk_kernel chose,

@@ -127,7 +127,7 @@ check "busted is caught by each detector on its own ($ovl overlaps, $lost lost u
 # ---- the record ------------------------------------------------------------
 rec=$(blkctl run lock=ttas duration_ms=300 timing=sample)
 missing=
-for k in run lock kernel spinlock_impl clock cpus nr_cpus duration_ns acquisitions \
+for k in run lock kernel spinlock_impl cas_asm clock cpus nr_cpus duration_ns acquisitions \
 	throughput_per_s violations cas_failures spins acquire_cycles_p50 \
 	acquire_cycles_p90 acquire_cycles_p99 acquire_cycles_p999 acquire_cycles_max \
 	acquire_ns_p50 acquire_ns_p99 hold_cycles_p50 hold_ns_p50 fairness_jain \
