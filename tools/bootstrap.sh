@@ -9,10 +9,11 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|cross|compare|kernels|check]
+usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
+  kunit-rt  kunit's, plus linux-source-6.12 (tools/kunit.sh rt: PREEMPT_RT)
   cross  an arm64 cross compiler and qemu-system-aarch64 (tools/kunit.sh
          arm64 arm64-lse)
   compare  demo's, plus perf, gnuplot and python3 (make compare)
@@ -43,6 +44,7 @@ kunit_pkgs="make gcc qemu-system-x86 linux-source-6.1 xz-utils python3 bc bison 
 case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
+kunit-rt) pkgs="$kunit_pkgs linux-source-6.12" ;;
 cross) pkgs="gcc-aarch64-linux-gnu qemu-system-arm" ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 kernels)

@@ -14,6 +14,9 @@
 #          the reordering of plain accesses up to the next barrier, and so
 #          can see a release that orders nothing (Documentation/blacklock.rst
 #          says what it caught when a relaxed store was planted)
+#   rt     x86_64 SMP with PREEMPT_RT (and DEBUG_ATOMIC_SLEEP), from
+#          Debian's linux-source-6.12 (6.1 has no PREEMPT_RT for x86):
+#          spinlock_t is an rtmutex there
 #   arm64  arm64 in qemu-system-aarch64 (TCG, -smp 2, CONFIG_PREEMPT so that
 #          preemption is counted), built with
 #          aarch64-linux-gnu-gcc, on kunit.py's CPU, a Cortex-A57: ARMv8.0,
@@ -32,31 +35,44 @@ BLK_TOOL=kunit
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [uml|smp|debug|weak|arm64|arm64-lse ...]   (default: uml smp debug weak)" >&2
+	echo "usage: $0 [uml|smp|debug|weak|rt|arm64|arm64-lse ...]   (default: uml smp debug weak)" >&2
 	exit 2
 }
 
 ways=${*:-uml smp debug weak}
 for w in $ways; do
-	case "$w" in uml | smp | debug | weak | arm64 | arm64-lse) ;; *) usage ;; esac
+	case "$w" in uml | smp | debug | weak | rt | arm64 | arm64-lse) ;; *) usage ;; esac
 done
 
 "$BLK_TOP/tools/bootstrap.sh" kunit
 case " $ways " in *" arm64"*) "$BLK_TOP/tools/bootstrap.sh" cross ;; esac
-src=$(blk_linux_source)
-
-# blacklock in the tree: the sources only (never objects of an out-of-tree
-# build, which make would take for up-to-date targets), and the hooks.
-dst=$src/drivers/misc/blacklock
-rm -rf "$dst"
-blk_sources "$dst"
-grep -q 'drivers/misc/blacklock/Kconfig' "$src/drivers/misc/Kconfig" ||
-	sed -i '$i source "drivers/misc/blacklock/Kconfig"' "$src/drivers/misc/Kconfig"
-grep -q 'CONFIG_BLACKLOCK' "$src/drivers/misc/Makefile" ||
-	echo 'obj-$(CONFIG_BLACKLOCK) += blacklock/' >>"$src/drivers/misc/Makefile"
+# in_tree VERSION: the kernel tree, with blacklock in it (the sources only,
+# never objects of an out-of-tree build, which make would take for
+# up-to-date targets) and the hooks; prints its path.
+in_tree() {
+	local src dst
+	src=$(blk_linux_source "$1") || exit 1
+	dst=$src/drivers/misc/blacklock
+	rm -rf "$dst"
+	blk_sources "$dst"
+	grep -q 'drivers/misc/blacklock/Kconfig' "$src/drivers/misc/Kconfig" ||
+		sed -i '$i source "drivers/misc/blacklock/Kconfig"' "$src/drivers/misc/Kconfig"
+	grep -q 'CONFIG_BLACKLOCK' "$src/drivers/misc/Makefile" ||
+		echo 'obj-$(CONFIG_BLACKLOCK) += blacklock/' >>"$src/drivers/misc/Makefile"
+	echo "$src"
+}
+src61=$(in_tree 6.1) || exit 1
+src612=
+case " $ways " in *" rt "*)
+	"$BLK_TOP/tools/bootstrap.sh" kunit-rt
+	src612=$(in_tree 6.12) || exit 1
+	;;
+esac
 
 total=0 failed_ways=
 for w in $ways; do
+	src=$src61
+	[ "$w" != rt ] || src=$src612
 	args=(--kunitconfig=drivers/misc/blacklock/kunit --build_dir="$BLK_CACHE/kunit-$w"
 		--jobs="$(nproc)")
 	case "$w" in
@@ -64,9 +80,11 @@ for w in $ways; do
 		# kunit.py's UML defaults enable PCI over virtio with no device,
 		# which WARNs at boot (fixed upstream later); it is not ours.
 		args+=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
-	smp | debug | weak)
+	smp | debug | weak | rt)
 		args+=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64") ;;
 	esac
+	[ "$w" != rt ] || args+=(--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y
+		--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
 	if [ "$w" = debug ] || [ "$w" = weak ]; then
 		args+=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
 			--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)

@@ -104,16 +104,17 @@ blk_build_for_kernel() {
 	BLK_KO=$dir/blacklock.ko
 }
 
-# blk_linux_source: Debian's linux-source-6.1, extracted once into the
-# cache; prints its path.
+# blk_linux_source [VERSION]: Debian's linux-source-VERSION (default 6.1),
+# extracted once into the cache; prints its path.
 blk_linux_source() {
-	local src=$BLK_CACHE/linux-source-6.1
+	local v=${1:-6.1} src
+	src=$BLK_CACHE/linux-source-$v
 	if [ ! -f "$src/.blacklock-extracted" ]; then
-		[ -r /usr/src/linux-source-6.1.tar.xz ] || blk_die "no linux-source-6.1: run tools/bootstrap.sh kunit"
-		blk_say "extracting linux-source-6.1 into $BLK_CACHE"
+		[ -r "/usr/src/linux-source-$v.tar.xz" ] || blk_die "no linux-source-$v: run tools/bootstrap.sh kunit"
+		blk_say "extracting linux-source-$v into $BLK_CACHE"
 		rm -rf "$src"
 		mkdir -p "$BLK_CACHE"
-		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$BLK_CACHE"
+		tar -xJf "/usr/src/linux-source-$v.tar.xz" -C "$BLK_CACHE"
 		touch "$src/.blacklock-extracted"
 	fi
 	echo "$src"

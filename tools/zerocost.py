@@ -52,8 +52,10 @@ def canon_reg(r):
     return r
 
 
-def disassemble(ko):
-    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-r", ko],
+def disassemble(obj, objdump="objdump", comment="#"):
+    """{function: [{addr, mn, ops, reloc}]} from objdump -dr; @comment is
+    what starts the disassembler's remarks (x86 "#", arm64 "//")."""
+    out = subprocess.run([objdump, "-d", "--no-show-raw-insn", "-r", obj],
                          check=True, capture_output=True, text=True).stdout
     funcs, cur = {}, None
     for line in out.splitlines():
@@ -63,13 +65,14 @@ def disassemble(ko):
             continue
         if cur is None:
             continue
-        m = re.match(r"^\s+([0-9a-f]+):\s+R_X86_64_\w+\s+(\S+)", line)
-        if m and cur:
-            cur[-1]["reloc"] = re.sub(r"[-+]0x[0-9a-f]+$", "", m.group(2))
+        m = re.match(r"^\s+([0-9a-f]+):\s+R_[A-Z0-9]+_\w+\s+(\S+)", line)
+        if m:
+            if cur:
+                cur[-1]["reloc"] = re.sub(r"[-+]0x[0-9a-f]+$", "", m.group(2))
             continue
         m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
         if m:
-            ops = re.sub(r"\s+#.*$", "", m.group(3)).strip()
+            ops = m.group(3).split(comment)[0].strip()
             cur.append({"addr": int(m.group(1), 16), "mn": m.group(2),
                         "ops": ops, "reloc": None})
     return funcs

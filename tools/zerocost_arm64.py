@@ -24,32 +24,12 @@ Exit status 1 if a check fails.
 """
 import argparse
 import re
-import subprocess
 import sys
+
+from zerocost import disassemble
 
 KINDS = ("ttas", "ttas_asm")
 LOOPS = ("blk_hammer", "blk_reference", "blk_cost")
-
-
-def disassemble(obj, objdump):
-    out = subprocess.run([objdump, "-dr", "--no-show-raw-insn", obj],
-                         check=True, capture_output=True, text=True).stdout
-    funcs, cur = {}, None
-    for line in out.splitlines():
-        m = re.match(r"^[0-9a-f]+ <([\w.]+)>:$", line)
-        if m:
-            cur = funcs.setdefault(m.group(1), [])
-            continue
-        m = re.match(r"^\s+[0-9a-f]+: R_AARCH64_\w+\s+(\S+)", line)
-        if m:
-            if cur:
-                cur[-1]["reloc"] = m.group(1)
-            continue
-        m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*([^/]*)", line)
-        if m and cur is not None:
-            cur.append({"addr": int(m.group(1), 16), "mn": m.group(2),
-                        "ops": m.group(3).strip(), "reloc": ""})
-    return funcs
 
 
 def normalise(code):
@@ -118,7 +98,7 @@ def main():
     ap.add_argument("obj", help="blk_loop.o built for arm64")
     ap.add_argument("--objdump", default="aarch64-linux-gnu-objdump")
     args = ap.parse_args()
-    funcs = disassemble(args.obj, args.objdump)
+    funcs = disassemble(args.obj, args.objdump, "//")
     failed = 0
 
     def verdict(ok, what):
