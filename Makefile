@@ -5,7 +5,8 @@
 #   make              build blacklock.ko against KERNELDIR
 #   make demo         build, boot a throwaway VM, compare every lock kind
 #   make check        W=1 build, sparse, checkpatch, VM test, KUnit
-#   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN, weak memory
+#   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN, weak
+#                     memory, PREEMPT_RT
 #   make compare      sweep every lock in the VM under perf stat -> results/
 #   make bench        the harness's own cost and the precision targets, one boot
 #   make soak         every real lock to 10^8 acquisitions, 0 violations

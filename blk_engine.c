@@ -571,7 +571,7 @@ static int blk_start_workers(struct blk_config *cfg)
 		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
 	if (cfg->watchdog_ms)
 		hrtimer_start(&blk_wd_timer, ms_to_ktime(BLK_WD_PERIOD_MS),
-			      HRTIMER_MODE_REL);
+			      HRTIMER_MODE_REL_HARD);
 	return 0;
 }
 
@@ -756,7 +756,12 @@ int blk_engine_init(void)
 	blk_pcpu = alloc_percpu(struct blk_pcpu);
 	if (!blk_pcpu)
 		return -ENOMEM;
-	hrtimer_init(&blk_wd_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	/*
+	 * _HARD: on PREEMPT_RT a plain hrtimer expires in the softirq thread,
+	 * which workers spinning with preemption off on every CPU would never
+	 * let run; the watchdog must fire from the hard interrupt everywhere.
+	 */
+	hrtimer_init(&blk_wd_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	blk_wd_timer.function = blk_watchdog_fn;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "blacklock:online",
 					NULL, blk_cpu_offline);

@@ -55,7 +55,7 @@ kernels)
 	;;
 check)
 	v612=$(newest_612) || exit 1
-	pkgs="$demo_pkgs $kunit_pkgs gcc-aarch64-linux-gnu qemu-system-arm sparse perl
+	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm sparse perl
 		linux-image-$v612 linux-headers-$v612"
 	;;
 -h|--help) usage ;;

@@ -17,8 +17,9 @@
 #           for every real lock over >= 1e6 acquisitions, busted caught, bad
 #           input refused, stop/rmmod prompt, a clean kernel log, valid JSON
 #   kunit   the blacklock_* KUnit suites (tools/kunit.sh): UML, x86_64 SMP,
-#           x86_64 SMP under lockdep and KCSAN, and that with KCSAN's strict
-#           weak-memory model; every KUnit case counts
+#           x86_64 SMP under lockdep and KCSAN, that with KCSAN's strict
+#           weak-memory model, and x86_64 PREEMPT_RT (6.12); every KUnit
+#           case counts
 #   arm64   the KUnit suites on arm64 under qemu-system-aarch64, without
 #           LSE atomics (ttas_asm's CAS is LDAXR/STXR) and with (CASA)
 #
@@ -180,7 +181,7 @@ kunit_ways() {
 }
 
 if want kunit; then
-	kunit_ways "$BLK_BUILD/kunit.out" uml smp debug weak
+	kunit_ways "$BLK_BUILD/kunit.out" uml smp debug weak rt
 fi
 
 if want arm64; then
