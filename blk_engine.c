@@ -315,6 +315,15 @@ u64 blk_throughput(const struct blk_result *r)
 	return blk_mul_div(r->acquisitions, NSEC_PER_SEC, r->duration_ns);
 }
 
+/* What start allocated for the run's end (blk_run.result, the scratch). */
+static void blk_run_free(void)
+{
+	kvfree(blk_run.result);
+	kfree(blk_run.acq);
+	blk_run.result = NULL;
+	blk_run.acq = NULL;
+}
+
 /* Fill in the result allocated at start, and hand it over. */
 static struct blk_result *blk_collect(void)
 {
@@ -383,9 +392,8 @@ static struct blk_result *blk_collect(void)
 	r->harness_cycles = floor == U64_MAX ? 0 : floor;
 	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
 	r->iter_cycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
-	kfree(acq);
-	blk_run.acq = NULL;
-	blk_run.result = NULL;
+	blk_run.result = NULL;		/* handed over: the caller keeps it */
+	blk_run_free();
 	return r;
 }
 
@@ -469,14 +477,6 @@ static void blk_stop_workers(const struct cpumask *mask)
 			kthread_stop(pc->task);
 		pc->task = NULL;
 	}
-}
-
-static void blk_run_free(void)
-{
-	kvfree(blk_run.result);
-	kfree(blk_run.acq);
-	blk_run.result = NULL;
-	blk_run.acq = NULL;
 }
 
 /* The rest of blk_start(), with the hotplug lock held: the CPUs stay up. */

@@ -71,43 +71,41 @@ esac
 
 total=0 failed_ways=
 for w in $ways; do
-	src=$src61
-	[ "$w" != rt ] || src=$src612
-	args=(--kunitconfig=drivers/misc/blacklock/kunit --build_dir="$BLK_CACHE/kunit-$w"
-		--jobs="$(nproc)")
+	# Each way: its tree, its build directory (the two arm64 ways share
+	# one kernel: the second only boots it), its kunit.py arguments, and
+	# for arm64 the CAS it must run.
+	src=$src61 bdir=$BLK_CACHE/kunit-$w want=
+	# x86_64: no PS/2 probe, whose "input: AT Raw Set 2 keyboard" line,
+	# printed whenever the probe ends, once landed inside a KTAP header and
+	# kunit.py took the whole run for a crash
+	x86=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64"
+		--kernel_args=i8042.nokbd --kernel_args=i8042.noaux)
+	kcsan=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
+		--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
+	arm=(--arch=arm64 --cross_compile=aarch64-linux-gnu- --kconfig_add CONFIG_PREEMPT=y)
 	case "$w" in
 	uml)
 		# kunit.py's UML defaults enable PCI over virtio with no device,
 		# which WARNs at boot (fixed upstream later); it is not ours.
-		args+=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
-	smp | debug | weak | rt)
-		# no PS/2 probe: its "input: AT Raw Set 2 keyboard" line, printed
-		# whenever the probe ends, once landed inside a KTAP header and
-		# kunit.py took the whole run for a crash
-		args+=(--arch=x86_64 --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64"
-			--kernel_args=i8042.nokbd --kernel_args=i8042.noaux) ;;
+		way=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
+	smp) way=("${x86[@]}") ;;
+	debug) way=("${x86[@]}" "${kcsan[@]}") ;;
+	weak)
+		way=("${x86[@]}" "${kcsan[@]}" --kconfig_add CONFIG_KCSAN_STRICT=y
+			--kconfig_add CONFIG_KCSAN_WEAK_MEMORY=y) ;;
+	rt)
+		src=$src612
+		way=("${x86[@]}" --kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y
+			--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y) ;;
+	arm64)
+		bdir=$BLK_CACHE/kunit-arm64 want=ldaxr/stxr
+		way=("${arm[@]}" --qemu_args="-smp 2") ;;
+	arm64-lse)
+		bdir=$BLK_CACHE/kunit-arm64 want=casa
+		way=("${arm[@]}" --qemu_args="-smp 2 -cpu max") ;;
 	esac
-	[ "$w" != rt ] || args+=(--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y
-		--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
-	if [ "$w" = debug ] || [ "$w" = weak ]; then
-		args+=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
-			--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
-	fi
-	[ "$w" != weak ] || args+=(--kconfig_add CONFIG_KCSAN_STRICT=y
-		--kconfig_add CONFIG_KCSAN_WEAK_MEMORY=y)
-	case "$w" in
-	arm64*)
-		# one kernel for both arm64 ways: the second only boots it
-		args=(--kunitconfig=drivers/misc/blacklock/kunit --build_dir="$BLK_CACHE/kunit-arm64"
-			--jobs="$(nproc)" --arch=arm64 --cross_compile=aarch64-linux-gnu-
-			--kconfig_add CONFIG_PREEMPT=y)
-		if [ "$w" = arm64-lse ]; then
-			args+=(--qemu_args="-smp 2 -cpu max")
-		else
-			args+=(--qemu_args="-smp 2")
-		fi
-		;;
-	esac
+	args=(--kunitconfig=drivers/misc/blacklock/kunit --build_dir="$bdir" --jobs="$(nproc)"
+		"${way[@]}")
 	log=$BLK_BUILD/kunit-$w.log
 	mkdir -p "$BLK_BUILD"
 	args+=(--timeout="${BLK_KUNIT_TIMEOUT:-900}")
@@ -126,7 +124,7 @@ for w in $ways; do
 	# What KUnit cannot see: lockdep, KCSAN and warnings in the raw log,
 	# up to the reboot that follows the tests (6.1's own shutdown path has
 	# a known KCSAN race in native_stop_other_cpus(); it is not ours).
-	raw=$BLK_CACHE/kunit-${w%-lse}/test.log
+	raw=$bdir/test.log
 	bad=$(sed '/Restarting system/q' "$raw" 2>/dev/null |
 		grep -E 'BUG:|WARNING:|Call Trace:|turning off the locking correctness validator|possible recursive locking|possible circular locking|inconsistent lock state|lock held when returning|KCSAN:|Oops|soft lockup|detected stall' |
 		head -n 5 || true)
@@ -145,10 +143,7 @@ for w in $ways; do
 		rc=1
 	fi
 	[ -n "$ran" ] || rc=1
-	case "$w" in
-	arm64*)
-		want=ldaxr/stxr
-		[ "$w" = arm64 ] || want=casa
+	if [ -n "$want" ]; then
 		got=$(sed -n "s/.*ttas_asm's CAS here: \(.*\)$/\1/p" "$raw" | head -n 1)
 		if [ "$got" != "$want" ]; then
 			blk_say "$w: ttas_asm's CAS ran as '${got:-?}', not $want"
@@ -157,13 +152,12 @@ for w in $ways; do
 		# the zero-cost check of the arm64 object (CASA and the LDAXR/STXR
 		# loop both there, inline, no outline atomics)
 		if ! python3 "$BLK_TOP/tools/zerocost_arm64.py" \
-			"$BLK_CACHE/kunit-arm64/drivers/misc/blacklock/blk_loop.o" >"$log.zerocost" 2>&1; then
+			"$bdir/drivers/misc/blacklock/blk_loop.o" >"$log.zerocost" 2>&1; then
 			grep -E '^FAIL' "$log.zerocost" >&2 || true
 			blk_say "$w: the arm64 zero-cost check failed (see $log.zerocost)"
 			rc=1
 		fi
-		;;
-	esac
+	fi
 	blk_say "$w: ${totals:-no totals (see $log)}; verdict $([ "$rc" = 0 ] && echo PASS || echo FAIL)"
 	echo "kunit $w: ran ${ran:-0} passed ${passed:-0} failed $failed skipped ${skipped:-0} status $rc"
 	total=$((total + ${ran:-0}))

@@ -47,8 +47,8 @@ while getopts "k:c:m:t:p:e:n9HT:l:qh" opt; do
 	case "$opt" in
 	k) kname=$OPTARG ;;
 	e)
-		case "$OPTARG" in [A-Za-z_]*=*) envs+=("$OPTARG") ;; *) usage ;; esac
-		[[ "${OPTARG%%=*}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || usage
+		[[ "$OPTARG" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage
+		envs+=("$OPTARG")
 		;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
