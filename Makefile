@@ -11,6 +11,8 @@
 #   make bench        the harness's own cost and the precision targets, one boot
 #   make soak         every real lock to 10^8 acquisitions, 0 violations
 #   make matrix       the VM test on Debian's 6.1, 6.1-rt, 6.12 and 6.12-rt
+#   make oversub      every lock on 2, 4 and 8 vCPUs (2 host cores), hypervisor
+#                     bit off and on -> results/oversub.md, oversub.png
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -57,4 +59,7 @@ soak:
 matrix:
 	tools/matrix.sh
 
-.PHONY: all module clean sparse style check demo kunit compare bench soak matrix
+oversub:
+	tools/oversub.sh
+
+.PHONY: all module clean sparse style check demo kunit compare bench soak matrix oversub

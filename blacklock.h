@@ -26,33 +26,56 @@ struct seq_file;
  * it protects is in the next one, so the lock word's line carries only lock
  * traffic.
  *
- * @word is what the exclusion check guards: the owner's CPU number in its
- * low BLK_OWNER_BITS (all ones: nobody) and, above them, a counter that
- * every critical section increments with a non-atomic read-modify-write.
- * Two CPUs inside at once either see each other in the owner field or lose
- * an increment; one word keeps both checks to one load and one store on
- * entry and on exit (see blk_loop.c).
+ * @word is what the exclusion check guards: in its low BLK_OWNER_BITS the
+ * index of the worker inside, or, once it has left, of the last one inside
+ * (BLK_NOBODY before the first); above them the BLK_FREE flag, set while
+ * nobody is inside; above that a counter that every critical section
+ * increments with a non-atomic read-modify-write. Two workers inside at
+ * once either find the flag clear or lose an increment, and the owner field
+ * tells each acquisition who had the lock before it; one word keeps all of
+ * it to one load and one store on entry and on exit (see blk_loop.c).
+ *
+ * @rel_seq and @rel_t: a timed critical section's number (the counter it
+ * wrote) and the clock just before its unlock, for the handoff latency of
+ * the next one.
  */
 struct blk_shared {
 	struct blk_lock lock ____cacheline_aligned;
 	u64 word ____cacheline_aligned;
 	u64 data[4];
+	u64 rel_seq;
+	u64 rel_t;
 };
 
 #define BLK_OWNER_BITS		20
-#define BLK_NOBODY		(BIT_ULL(BLK_OWNER_BITS) - 1)
-#define BLK_COUNT_ONE		BIT_ULL(BLK_OWNER_BITS)
+#define BLK_OWNER_MASK		(BIT_ULL(BLK_OWNER_BITS) - 1)
+#define BLK_NOBODY		BLK_OWNER_MASK
+#define BLK_FREE		BIT_ULL(BLK_OWNER_BITS)
+#define BLK_COUNT_SHIFT		(BLK_OWNER_BITS + 1)
+#define BLK_COUNT_ONE		BIT_ULL(BLK_COUNT_SHIFT)
+#define BLK_WORD_INIT		(BLK_FREE | BLK_NOBODY)
 
 /* The counter part of a shared word. */
 static inline u64 blk_word_count(u64 word)
 {
-	return word >> BLK_OWNER_BITS;
+	return word >> BLK_COUNT_SHIFT;
 }
+
+/* One worker's arrival stamp, alone in its cache line (timed iterations). */
+struct blk_arrival {
+	u64 t;
+} ____cacheline_aligned;
 
 /**
  * struct blk_loop - one worker's hot loop: what it is given, what it counts.
  * @sh: the shared data and lock.
- * @cpu: the CPU it runs on (the owner field's value while inside).
+ * @cpu: the CPU it runs on.
+ * @idx: its index among the run's workers: the owner field's value.
+ * @nr: the run's workers.
+ * @from: out: from[i], acquisitions it made straight after worker i's
+ *	(its row of the who-handed-to-whom matrix); @nr entries.
+ * @arrivals: every worker's arrival stamp, by index: set by a timed
+ *	iteration from its request until its grant, 0 otherwise.
  * @cs_loops: blk_cs_work() loops inside the critical section.
  * @think_loops: blk_think_work() loops after it.
  * @sample_every: time one acquisition in this many; 0: none.
@@ -63,12 +86,26 @@ static inline u64 blk_word_count(u64 word)
  *	reads it).
  * @acquisitions: out: critical sections completed.
  * @overlaps: out: critical sections in which another owner was seen.
+ * @handoffs: out: acquisitions that followed another owner's (a worker's
+ *	or an interrupt's).
+ * @longest_streak: out: its most acquisitions in a row with nobody else's
+ *	in between.
+ * @overtakes: out: timed acquisitions' count of workers seen waiting that
+ *	had asked before them.
+ * @first_overlap: out: the shared counter when it first saw an overlap;
+ *	0 if it never did.
  * @acquire: out: the sampled acquire latencies (request to grant).
  * @hold: out: the sampled hold times (grant to release).
+ * @handoff: out: sampled handoffs: a timed release to the next timed grant
+ *	by another worker.
  */
 struct blk_loop {
 	struct blk_shared *sh;
 	u32 cpu;
+	u32 idx;
+	u32 nr;
+	u64 *from;
+	struct blk_arrival *arrivals;
 	u64 cs_loops;
 	u64 think_loops;
 	u64 sample_every;
@@ -78,8 +115,13 @@ struct blk_loop {
 	u64 progress;
 	u64 acquisitions;
 	u64 overlaps;
+	u64 handoffs;
+	u64 longest_streak;
+	u64 overtakes;
+	u64 first_overlap;
 	struct blk_hist *acquire;
 	struct blk_hist *hold;
+	struct blk_hist *handoff;
 };
 
 /* A hot loop: runs @w until its deadline or its stop flag. */
@@ -98,12 +140,15 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
  * @trylock: take it if free; true on success.
  * @is_locked: peek; true if held.
  * @hammer: the engine's loop for this kind, the lock inlined.
+ * @hammer_irq: the same with the irqsave variants (irq_hz > 0).
  * @reference: lock, counter++, unlock and nothing else, the lock inlined.
  * @cost: the uncontended pair cost batch, the lock inlined.
  * @rescue: free the lock by force, for the watchdog of a stuck run; NULL
  *	where that cannot be done (the kernel's locks).
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
+ * @rmw: atomic read-modify-writes of an uncontended acquisition and release
+ *	(blk_kinds_list.h).
  * @kernel: the kernel's own lock; on a uniprocessor kernel without
  *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
@@ -125,9 +170,11 @@ struct blk_lock_ops {
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
 	blk_loop_fn *hammer;
+	blk_loop_fn *hammer_irq;
 	blk_loop_fn *reference;
 	blk_cost_fn *cost;
 	void (*rescue)(struct blk_lock *l);
+	u32 rmw;
 	bool counted;
 	bool kernel;
 	bool broken;
@@ -142,13 +189,17 @@ const char *blk_spinlock_flavour(void);
 void blk_spinlock_flavour_probe(void);
 
 /* The loops, blk_loop.c, declared here for the ops table. */
-#define BLK_KIND(id, desc, flags)				\
-	blk_loop_fn blk_hammer_##id, blk_reference_##id;	\
+#define BLK_KIND(id, desc, flags, rmw)				\
+	blk_loop_fn blk_hammer_##id, blk_hammer_irq_##id,	\
+		blk_reference_##id;				\
 	blk_cost_fn blk_cost_##id;
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
 void blk_cs_work(struct blk_shared *sh, u64 loops);
+u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
+		      u32 me, u64 *held_ns);
+void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l);
 u64 blk_think_work(u64 loops);
 
 /* ---- the knobs (blk_knobs.c) ---------------------------------------------- */
@@ -189,6 +240,9 @@ extern const char *const blk_loop_names[];
  * @timing: an enum blk_timing.
  * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many.
  * @watchdog_ms: stop a run in which no worker progressed for this long.
+ * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
+ * @backoff_max: ttas_backoff's longest wait.
+ * @irq_hz: hardirq acquisitions per second per worker CPU; 0: none.
  * @loop: an enum blk_loop_kind.
  */
 struct blk_config {
@@ -201,6 +255,9 @@ struct blk_config {
 	u32 timing;
 	u32 sample_every;
 	u32 watchdog_ms;
+	u32 backoff_min;
+	u32 backoff_max;
+	u32 irq_hz;
 	u32 loop;
 };
 
@@ -241,7 +298,14 @@ int blk_config_set(const struct blk_config *cfg);
  * @contended: acquisitions that took the contended path (counted locks).
  * @cas_failures: failed CAS attempts (counted locks).
  * @spins: inner-loop iterations (counted locks).
- * @overlaps: critical sections in which it saw another owner.
+ * @direct_handoffs: unlocks that passed the lock on without an RMW (mcs).
+ * @overlaps: critical sections in which it (or its CPU's interrupt) saw
+ *	another owner.
+ * @handoffs: its acquisitions that followed another owner's.
+ * @longest_streak: its most acquisitions in a row.
+ * @overtakes: waiters that asked before it and were passed (timed
+ *	acquisitions only).
+ * @irq_acquisitions: acquisitions by its CPU's interrupt (irq_hz).
  * @samples: acquisitions it timed.
  * @acquire_p50: median sampled acquire latency, cycles.
  * @acquire_p99: 99th percentile sampled acquire latency, cycles.
@@ -254,7 +318,12 @@ struct blk_cpu_result {
 	u64 contended;
 	u64 cas_failures;
 	u64 spins;
+	u64 direct_handoffs;
 	u64 overlaps;
+	u64 handoffs;
+	u64 longest_streak;
+	u64 overtakes;
+	u64 irq_acquisitions;
 	u64 samples;
 	u64 acquire_p50;
 	u64 acquire_p99;
@@ -273,10 +342,20 @@ struct blk_cpu_result {
  * @contended: sum over workers.
  * @cas_failures: sum over workers.
  * @spins: sum over workers.
+ * @direct_handoffs: sum over workers.
+ * @rmw: atomic read-modify-writes issued, from the kind's uncontended
+ *	count and the contended paths' counters (counted kinds only).
  * @overlaps: sum over workers.
+ * @handoffs: sum over workers: acquisitions that followed another owner's.
+ * @longest_streak: the most acquisitions in a row by one worker.
+ * @overtakes: sum over workers (timed acquisitions only).
+ * @first_overlap: the shared counter's value at the first overlap any
+ *	worker saw: about how many acquisitions it took to catch one; 0 if
+ *	none was seen.
+ * @irq_acquisitions: acquisitions by the interrupts of irq_hz.
  * @counter: the final value of the shared, non-atomic counter (the upper
  *	bits of struct blk_shared's word).
- * @lost_updates: |sum of acquisitions - @counter|.
+ * @lost_updates: |all acquisitions (workers' and interrupts') - @counter|.
  * @violations: @overlaps + @lost_updates; 0 for a correct lock.
  * @jain_micro: Jain's fairness index of the per-CPU acquisitions, x 1e6.
  * @max_min_micro: max / min per-CPU acquisitions, x 1e6; U64_MAX if a CPU
@@ -291,8 +370,15 @@ struct blk_cpu_result {
  * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
  * @acquire: merged sampled acquire-latency histogram, cycles.
  * @hold: merged sampled hold-time histogram, cycles.
+ * @handoff: merged sampled handoff histogram, cycles.
+ * @irq_latency: merged interrupt latency histogram (timer due to lock
+ *	held), cycles.
  * @nr_cpus: entries in @cpu.
  * @cpu: per-worker results, in CPU order.
+ *
+ * After @cpu, when @nr_cpus <= BLK_MATRIX_MAX, the who-handed-to-whom
+ * matrix: blk_result_from(r, i)[j] is how many of worker i's acquisitions
+ * came straight after worker j's.
  */
 struct blk_result {
 	u64 id;
@@ -304,7 +390,14 @@ struct blk_result {
 	u64 contended;
 	u64 cas_failures;
 	u64 spins;
+	u64 direct_handoffs;
+	u64 rmw;
 	u64 overlaps;
+	u64 handoffs;
+	u64 longest_streak;
+	u64 overtakes;
+	u64 first_overlap;
+	u64 irq_acquisitions;
 	u64 counter;
 	u64 lost_updates;
 	u64 violations;
@@ -319,9 +412,43 @@ struct blk_result {
 	bool stuck;
 	struct blk_hist acquire;
 	struct blk_hist hold;
+	struct blk_hist handoff;
+	struct blk_hist irq_latency;
 	unsigned int nr_cpus;
 	struct blk_cpu_result cpu[];
 };
+
+/* The largest run whose records keep the who-handed-to-whom matrix. */
+#define BLK_MATRIX_MAX		64
+
+/* Where the matrix starts, and its rows' stride: a cache line each at least. */
+static inline size_t blk_matrix_offset(unsigned int n)
+{
+	return ALIGN(struct_size((struct blk_result *)NULL, cpu, n),
+		     SMP_CACHE_BYTES);
+}
+
+static inline size_t blk_matrix_stride(unsigned int n)
+{
+	return ALIGN(n * sizeof(u64), SMP_CACHE_BYTES) / sizeof(u64);
+}
+
+/* The size of a record of @n workers, with its matrix. */
+static inline size_t blk_result_size(unsigned int n)
+{
+	if (n > BLK_MATRIX_MAX)
+		return struct_size((struct blk_result *)NULL, cpu, n);
+	return blk_matrix_offset(n) + blk_matrix_stride(n) * n * sizeof(u64);
+}
+
+/* Row @i of the matrix of @r; NULL when @r has none. */
+static inline u64 *blk_result_from(const struct blk_result *r, unsigned int i)
+{
+	if (r->nr_cpus > BLK_MATRIX_MAX)
+		return NULL;
+	return (u64 *)((char *)r + blk_matrix_offset(r->nr_cpus)) +
+	       i * blk_matrix_stride(r->nr_cpus);
+}
 
 /**
  * struct blk_cost_kind - the uncontended cost of one kind's lock/unlock pair.
@@ -402,6 +529,7 @@ static inline u64 blk_sub_overhead(u64 d)
 
 void blk_calibrate(void);
 u64 blk_cycles_to_ns(u64 cycles);
+u64 blk_ns_to_cycles(u64 ns);
 u64 blk_ns_to_loops(u32 ns, u64 loops_per_ms);
 
 /* ---- the engine (blk_engine.c) and its neighbours ------------------------ */

@@ -36,6 +36,17 @@ u64 blk_cycles_to_ns(u64 cycles)
 }
 
 /**
+ * blk_ns_to_cycles() - nanoseconds in the engine's clock's cycles.
+ * @ns: the time.
+ *
+ * Return: the cycles, as blk_cycles_to_ns() would give them back.
+ */
+u64 blk_ns_to_cycles(u64 ns)
+{
+	return mul_u64_u32_div(ns, blk_clock_info.khz, NSEC_PER_MSEC);
+}
+
+/**
  * blk_ns_to_loops() - a work duration as a loop count.
  * @ns: the duration.
  * @loops_per_ms: the work function's calibrated rate.

@@ -123,6 +123,33 @@ static void blk_put_milli(struct blk_emit *e, const char *key, u64 v)
 	blk_put_fixed(e, key, v, 3, 1000);
 }
 
+/* A list of numbers: "1,2,3" in text, [1, 2, 3] in JSON. */
+static void blk_put_u64_list(struct blk_emit *e, const char *key,
+			     const u64 *v, unsigned int n)
+{
+	const bool json = e->syntax == BLK_JSON;
+	unsigned int i;
+
+	blk_key(e, key);
+	if (json)
+		seq_putc(e->m, '[');
+	for (i = 0; i < n; i++)
+		seq_printf(e->m, "%s%llu", i ? (json ? ", " : ",") : "", v[i]);
+	if (json)
+		seq_putc(e->m, ']');
+	blk_end(e);
+}
+
+/* @num per @den, in thousandths; U64_MAX (null, inf) when @den is 0. */
+static u64 blk_per_milli(u64 num, u64 den)
+{
+	if (!den)
+		return U64_MAX;
+	if (num > U64_MAX / 1000)
+		return div64_u64(num, den) * 1000;
+	return div64_u64(num * 1000, den);
+}
+
 /* A CPU list, however long. */
 static void blk_put_cpus(struct blk_emit *e, const char *key,
 			 const struct cpumask *mask)
@@ -221,8 +248,12 @@ static void blk_item_end(struct blk_emit *e)
 	seq_puts(e->m, e->syntax == BLK_JSON ? "}" : "\n");
 }
 
-static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
+static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
+			 unsigned int i)
 {
+	const struct blk_cpu_result *c = &r->cpu[i];
+	const u64 *from = blk_result_from(r, i);
+
 	if (e->syntax == BLK_JSON)	/* the text line starts "cpuN:" */
 		blk_put_u64(e, "cpu", c->cpu);
 	blk_put_u64(e, "acquisitions", c->acquisitions);
@@ -230,7 +261,14 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
 	blk_put_u64(e, "contended", c->contended);
 	blk_put_u64(e, "cas_failures", c->cas_failures);
 	blk_put_u64(e, "spins", c->spins);
+	blk_put_u64(e, "direct_handoffs", c->direct_handoffs);
 	blk_put_u64(e, "overlaps", c->overlaps);
+	blk_put_u64(e, "handoffs", c->handoffs);
+	blk_put_u64(e, "longest_streak", c->longest_streak);
+	blk_put_u64(e, "overtakes", c->overtakes);
+	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
+	if (from)
+		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
 	blk_put_u64(e, "samples", c->samples);
 	blk_put_u64(e, "acquire_cycles_p50", c->acquire_p50);
 	blk_put_u64(e, "acquire_cycles_p99", c->acquire_p99);
@@ -241,6 +279,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_cpu_result *c)
 static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 {
 	const bool json = e->syntax == BLK_JSON;
+	const u64 all = r->acquisitions + r->irq_acquisitions;
 	unsigned int i;
 
 	blk_put_u64(e, "run", r->id);
@@ -266,6 +305,9 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "hotplug_stopped", r->hotplug);
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
+	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
+	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
+	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
 	blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 	blk_put_u64(e, "acquisitions", r->acquisitions);
@@ -281,8 +323,24 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "contended", r->contended);
 	blk_put_u64(e, "cas_failures", r->cas_failures);
 	blk_put_u64(e, "spins", r->spins);
+	blk_put_u64(e, "direct_handoffs", r->direct_handoffs);
+	blk_put_u64(e, "rmw", r->rmw);
+	blk_put_milli(e, "rmw_per_acq", r->cfg.lock->counted ?
+		      blk_per_milli(r->rmw, all) : U64_MAX);
+	blk_put_milli(e, "spins_per_acq", r->cfg.lock->counted ?
+		      blk_per_milli(r->spins, all) : U64_MAX);
 	blk_put_hist(e, "acquire", &r->acquire);
 	blk_put_hist(e, "hold", &r->hold);
+	blk_put_u64(e, "handoffs", r->handoffs);
+	blk_put_u64(e, "handoff_samples", r->handoff.count);
+	blk_put_hist(e, "handoff", &r->handoff);
+	blk_put_u64(e, "overtakes", r->overtakes);
+	blk_put_milli(e, "overtakes_per_sample",
+		      blk_per_milli(r->overtakes, r->acquire.count));
+	blk_put_u64(e, "longest_streak", r->longest_streak);
+	blk_put_u64(e, "first_overlap_at", r->first_overlap);
+	blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
+	blk_put_hist(e, "irq_latency", &r->irq_latency);
 	blk_put_micro(e, "fairness_jain", r->jain_micro);
 	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
 
@@ -293,7 +351,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 
 		snprintf(label, sizeof(label), "cpu%u", r->cpu[i].cpu);
 		c = blk_item(e, i, NULL, label);
-		blk_emit_cpu(&c, &r->cpu[i]);
+		blk_emit_cpu(&c, r, i);
 		blk_item_end(e);
 	}
 	blk_list_end(e);

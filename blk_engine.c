@@ -57,7 +57,7 @@
 #include "blacklock.h"
 #include "blk_trace.h"
 
-#define BLK_MAX_RESULTS		8
+#define BLK_MAX_RESULTS		32
 #define BLK_BARRIER_MS		5000
 #define BLK_HOTPLUG_WAIT_MS	5000
 #define BLK_WD_PERIOD_MS	100
@@ -79,6 +79,11 @@ struct blk_pcpu {
 	u64 wd_since;		/* and when it last moved */
 	struct blk_hist acquire;
 	struct blk_hist hold;
+	struct blk_hist handoff;
+	struct hrtimer irq_timer;	/* irq_hz: this CPU's interrupt */
+	u64 irq_acquisitions;
+	u64 irq_overlaps;
+	struct blk_hist irq_latency;	/* due time to lock taken, cycles */
 	struct blk_shared floor;
 };
 
@@ -101,6 +106,8 @@ static struct {
 	bool stuck;
 	struct blk_result *result;	/* allocated at start: finish cannot fail */
 	u64 *acq;			/* scratch for the fairness index */
+	struct blk_arrival *arrivals;	/* the workers' arrival stamps */
+	u64 irq_period_ns;
 	bool go ____cacheline_aligned;
 	bool stop;
 } blk_run;
@@ -139,8 +146,41 @@ static void blk_park_until_stopped(void)
 
 static blk_loop_fn *blk_loop_of(const struct blk_lock_ops *ops)
 {
-	return blk_run.cfg.loop == BLK_LOOP_REFERENCE ? ops->reference :
-							 ops->hammer;
+	if (blk_run.cfg.loop == BLK_LOOP_REFERENCE)
+		return ops->reference;
+	return blk_run.cfg.irq_hz ? ops->hammer_irq : ops->hammer;
+}
+
+/* A run's shared word and handoff stamp, before the first acquisition. */
+static void blk_shared_reset(struct blk_shared *sh)
+{
+	sh->word = BLK_WORD_INIT;
+	sh->rel_seq = U64_MAX;
+	sh->rel_t = 0;
+}
+
+/*
+ * irq_hz: each worker's CPU takes the lock from hardirq context, from an
+ * hrtimer pinned there, once a period; the latency from the timer's due
+ * time to the lock being held goes into a histogram. The timer stops at
+ * the run's stop flag, and its worker cancels it on the way out.
+ */
+static enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
+{
+	struct blk_pcpu *pc = container_of(t, struct blk_pcpu, irq_timer);
+	const u64 due = ktime_to_ns(hrtimer_get_expires(t));
+	u64 late;
+
+	if (READ_ONCE(blk_run.stop))
+		return HRTIMER_NORESTART;
+	pc->irq_overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
+					      pc->loop.nr + pc->loop.idx,
+					      &late);
+	late = late > due ? late - due : 0;
+	blk_hist_add(&pc->irq_latency, blk_ns_to_cycles(late));
+	pc->irq_acquisitions++;
+	hrtimer_forward_now(t, ns_to_ktime(blk_run.irq_period_ns));
+	return HRTIMER_RESTART;
 }
 
 /*
@@ -163,7 +203,7 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 	w.batch = iters;
 	w.deadline_ns = 0;
 	w.stop = &never;
-	pc->floor.word = BLK_NOBODY;
+	blk_shared_reset(&pc->floor);
 	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
 		t0 = blk_clock();
 		fn(&w);
@@ -172,6 +212,9 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 	}
 	blk_hist_init(&pc->acquire);
 	blk_hist_init(&pc->hold);
+	blk_hist_init(&pc->handoff);
+	if (pc->loop.from)	/* the floor's own handoffs are not the run's */
+		memset(pc->loop.from, 0, sizeof(*pc->loop.from) * pc->loop.nr);
 	return div_u64(best * 1000, iters);
 }
 
@@ -211,7 +254,13 @@ static int blk_worker(void *arg)
 	if (!READ_ONCE(blk_run.stop)) {
 		w->deadline_ns = blk_run.deadline_ns;
 		loop = blk_loop_of(blk_run.cfg.lock);
+		if (blk_run.irq_period_ns)
+			hrtimer_start(&pc->irq_timer,
+				      ns_to_ktime(blk_run.irq_period_ns),
+				      HRTIMER_MODE_REL_PINNED_HARD);
 		loop(w);
+		if (blk_run.irq_period_ns)
+			hrtimer_cancel(&pc->irq_timer);
 	}
 	WRITE_ONCE(pc->t_end, ktime_get_ns());
 	if (atomic_dec_and_test(&blk_run.active))
@@ -226,14 +275,14 @@ static int blk_worker(void *arg)
 static void blk_watchdog_report(u64 now)
 {
 	const u64 word = READ_ONCE(blk_shared.word);
-	const u32 owner = word & BLK_NOBODY;
-	char who[16] = "nobody";
+	const u32 owner = word & BLK_OWNER_MASK;
+	char who[24] = "nobody";
 	u32 lock_word;
 	int cpu;
 
 	memcpy(&lock_word, &blk_shared.lock, sizeof(lock_word));
-	if (owner != BLK_NOBODY)
-		snprintf(who, sizeof(who), "cpu%u", owner);
+	if (!(word & BLK_FREE))
+		snprintf(who, sizeof(who), "worker %u", owner);
 	pr_err("run stuck: no worker has finished a batch for %u ms; lock %s, lock word %#x, owner field %s\n",
 	       blk_run.cfg.watchdog_ms, blk_run.cfg.lock->name, lock_word, who);
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
@@ -320,8 +369,10 @@ static void blk_run_free(void)
 {
 	kvfree(blk_run.result);
 	kfree(blk_run.acq);
+	kfree(blk_run.arrivals);
 	blk_run.result = NULL;
 	blk_run.acq = NULL;
+	blk_run.arrivals = NULL;
 }
 
 /* Fill in the result allocated at start, and hand it over. */
@@ -330,6 +381,7 @@ static struct blk_result *blk_collect(void)
 	const struct cpumask *mask = &blk_run.cfg.cpus;
 	struct blk_result *r = blk_run.result;
 	u64 *acq = blk_run.acq, lo = U64_MAX, hi = 0, end = 0, floor = U64_MAX, cycles;
+	u64 all;
 	unsigned int i = 0;
 	int cpu;
 
@@ -344,6 +396,8 @@ static struct blk_result *blk_collect(void)
 	r->nr_cpus = blk_run.nr;
 	blk_hist_init(&r->acquire);
 	blk_hist_init(&r->hold);
+	blk_hist_init(&r->handoff);
+	blk_hist_init(&r->irq_latency);
 
 	for_each_cpu(cpu, mask) {
 		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
@@ -356,13 +410,28 @@ static struct blk_result *blk_collect(void)
 		c->contended = sc.contended;
 		c->cas_failures = sc.cas_failures;
 		c->spins = sc.spins;
-		c->overlaps = pc->loop.overlaps;
+		c->direct_handoffs = sc.direct_handoffs;
+		c->overlaps = pc->loop.overlaps + pc->irq_overlaps;
+		c->handoffs = pc->loop.handoffs;
+		c->longest_streak = pc->loop.longest_streak;
+		c->overtakes = pc->loop.overtakes;
+		c->irq_acquisitions = pc->irq_acquisitions;
 		c->samples = pc->acquire.count;
 		c->acquire_p50 = blk_hist_percentile(&pc->acquire, 500000);
 		c->acquire_p99 = blk_hist_percentile(&pc->acquire, 990000);
 		c->acquire_max = pc->acquire.max;
 		blk_hist_merge(&r->acquire, &pc->acquire);
 		blk_hist_merge(&r->hold, &pc->hold);
+		blk_hist_merge(&r->handoff, &pc->handoff);
+		blk_hist_merge(&r->irq_latency, &pc->irq_latency);
+		if (pc->loop.first_overlap)
+			r->first_overlap = min_not_zero(r->first_overlap,
+							pc->loop.first_overlap);
+		r->handoffs += c->handoffs;
+		r->longest_streak = max(r->longest_streak, c->longest_streak);
+		r->overtakes += c->overtakes;
+		r->direct_handoffs += c->direct_handoffs;
+		r->irq_acquisitions += c->irq_acquisitions;
 
 		r->acquisitions += c->acquisitions;
 		r->contended += c->contended;
@@ -382,9 +451,10 @@ static struct blk_result *blk_collect(void)
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
 	r->counter = blk_word_count(READ_ONCE(blk_shared.word));
-	r->lost_updates = r->acquisitions > r->counter ?
-			  r->acquisitions - r->counter :
-			  r->counter - r->acquisitions;
+	all = r->acquisitions + r->irq_acquisitions;
+	r->lost_updates = all > r->counter ? all - r->counter :
+					     r->counter - all;
+	r->rmw = r->cfg.lock->rmw * all + r->cas_failures - r->direct_handoffs;
 	r->violations = r->overlaps + r->lost_updates;
 	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
 	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;
@@ -505,9 +575,10 @@ static int blk_start_workers(struct blk_config *cfg)
 	 * not start (-ENOMEM, nothing changed) or ends with its record, since
 	 * the finish has nothing left that can fail.
 	 */
-	blk_run.result = kvzalloc(struct_size(blk_run.result, cpu, n), GFP_KERNEL);
+	blk_run.result = kvzalloc(blk_result_size(n), GFP_KERNEL);
 	blk_run.acq = kcalloc(n, sizeof(*blk_run.acq), GFP_KERNEL);
-	if (!blk_run.result || !blk_run.acq) {
+	blk_run.arrivals = kcalloc(n, sizeof(*blk_run.arrivals), GFP_KERNEL);
+	if (!blk_run.result || !blk_run.acq || !blk_run.arrivals) {
 		blk_run_free();
 		return -ENOMEM;
 	}
@@ -530,17 +601,29 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.stuck = false;
 	blk_run.go = false;
 	blk_run.stop = false;
+	blk_run.irq_period_ns = cfg->irq_hz ? div_u64(NSEC_PER_SEC, cfg->irq_hz) : 0;
+	blk_run.result->nr_cpus = n;
 
 	cfg->lock->init(&blk_shared.lock);
-	BUILD_BUG_ON(CONFIG_NR_CPUS >= BLK_NOBODY);
-	blk_shared.word = BLK_NOBODY;
+	if (cfg->irq_hz)
+		blk_lock_irq_class(cfg->lock, &blk_shared.lock);
+	/* worker and interrupt indices, and "nobody", fit the owner field */
+	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
+	blk_shared_reset(&blk_shared);
 	blk_spin_counters_reset();
+	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
+	n = 0;
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 
 		pc->loop = (struct blk_loop) {
 			.sh = &blk_shared,
 			.cpu = cpu,
+			.idx = n,
+			.nr = blk_run.nr,
+			.from = blk_result_from(blk_run.result, n),
+			.arrivals = blk_run.arrivals,
+			.handoff = &pc->handoff,
 			.cs_loops = blk_run.cs_loops,
 			.think_loops = blk_run.think_loops,
 			.sample_every = blk_run.sample_every,
@@ -553,8 +636,16 @@ static int blk_start_workers(struct blk_config *cfg)
 		pc->t_end = 0;
 		pc->wd_seen = 0;
 		pc->wd_since = 0;
+		pc->irq_acquisitions = 0;
+		pc->irq_overlaps = 0;
 		blk_hist_init(&pc->acquire);
 		blk_hist_init(&pc->hold);
+		blk_hist_init(&pc->handoff);
+		blk_hist_init(&pc->irq_latency);
+		hrtimer_init(&pc->irq_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		pc->irq_timer.function = blk_irq_fn;
+		n++;
 		t = kthread_create_on_cpu(blk_worker, pc, cpu, "blacklock/%u");
 		if (IS_ERR(t)) {
 			blk_stop_workers(mask);
@@ -590,6 +681,20 @@ static int blk_start(void)
 	if (cfg->loop == BLK_LOOP_REFERENCE &&
 	    (cfg->cs_ns || cfg->think_ns || cfg->timing != BLK_TIMING_OFF)) {
 		pr_warn("start: loop=reference takes cs_ns=0 think_ns=0 timing=off\n");
+		return -EINVAL;
+	}
+	if (cfg->backoff_min > cfg->backoff_max) {
+		pr_warn("start: backoff_min %u is above backoff_max %u\n",
+			cfg->backoff_min, cfg->backoff_max);
+		return -EINVAL;
+	}
+	if (cfg->irq_hz && cfg->loop == BLK_LOOP_REFERENCE) {
+		pr_warn("start: irq_hz needs loop=engine\n");
+		return -EINVAL;
+	}
+	if (cfg->irq_hz && cfg->lock->rt_sleeps && IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_warn("start: %s sleeps on PREEMPT_RT: no irq_hz\n",
+			cfg->lock->name);
 		return -EINVAL;
 	}
 	cpus_read_lock();

@@ -30,5 +30,11 @@ BLK_KNOB(sample_every, pow2, 1, 1048576, NULL, "256",
 	 "timing=sample times one acquisition in this many (a power of two)")
 BLK_KNOB(watchdog_ms, u32, 0, 10000, NULL, "5000",
 	 "stop a run in which no worker has finished a batch for this long; 0 = never")
+BLK_KNOB(backoff_min, u32, 1, 1048576, NULL, "16",
+	 "ttas_backoff: the first wait after a lost CAS, in cpu_relax() loops")
+BLK_KNOB(backoff_max, u32, 1, 1048576, NULL, "1024",
+	 "ttas_backoff: the longest wait, in cpu_relax() loops (>= backoff_min)")
+BLK_KNOB(irq_hz, u32, 0, 100000, NULL, "0",
+	 "hardirq acquisitions a second per worker CPU (workers use irqsave); 0 = off")
 BLK_KNOB(loop, choice, 0, 0, blk_loop_names, "engine",
 	 "engine: the checked, timed loop; reference: lock, counter++, unlock and nothing else")

@@ -13,6 +13,9 @@
  *   ttas          the TTAS lock, GCC __atomic builtins
  *   ttas_asm      the TTAS lock, inline "lock cmpxchg" (builtins off x86)
  *   tas           CAS in a loop, no read-only inner spin: the bus storm
+ *   ttas_backoff  TTAS, waiting longer after each lost CAS
+ *   ticket        FIFO: a fetch-add draws a ticket, the owner serves the next
+ *   mcs           FIFO: a queue of per-CPU nodes, each spinning on its own
  *   spinlock      the kernel's spinlock_t
  *   raw_spinlock  the kernel's raw_spinlock_t
  *   empty         nothing at all: the harness floor
@@ -36,6 +39,12 @@ static __always_inline void blk_kind_init(enum blk_kind k, struct blk_lock *l)
 	case BLK_KIND_raw_spinlock:
 		raw_spin_lock_init(&l->raw);
 		break;
+	case BLK_KIND_ticket:
+		blk_ticket_init(&l->ticket);
+		break;
+	case BLK_KIND_mcs:
+		blk_mcs_init(&l->mcs);
+		break;
 	default:
 		blk_spin_init(&l->blk);
 		break;
@@ -53,7 +62,12 @@ static __always_inline bool blk_kind_trylock(enum blk_kind k,
 	switch (k) {
 	case BLK_KIND_ttas:
 	case BLK_KIND_tas:
+	case BLK_KIND_ttas_backoff:
 		return __blk_spin_trylock_builtin(&l->blk);
+	case BLK_KIND_ticket:
+		return __blk_ticket_trylock(&l->ticket);
+	case BLK_KIND_mcs:
+		return __blk_mcs_trylock(&l->mcs);
 	case BLK_KIND_ttas_asm:
 		return __blk_spin_trylock_asm(&l->blk);
 	case BLK_KIND_spinlock:
@@ -80,6 +94,10 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
 					       struct blk_lock *l)
 {
 	switch (k) {
+	case BLK_KIND_ticket:
+		return blk_ticket_is_locked(&l->ticket);
+	case BLK_KIND_mcs:
+		return blk_mcs_is_locked(&l->mcs);
 	case BLK_KIND_spinlock:
 		return spin_is_locked(&l->spin);
 	case BLK_KIND_raw_spinlock:
@@ -92,17 +110,73 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
 }
 
 /*
- * The watchdog's last resort for a run whose lock nobody releases: store 0
- * to the word, as an unlock would, so that a waiter spinning with
- * preemption off gets in and its worker can see the stop flag. It breaks
- * whatever exclusion was left; the run is recorded as stuck anyway.
+ * The watchdog's last resort for a run whose lock nobody releases: do what
+ * an unlock would, without being the owner (store 0 to a TTAS word, serve
+ * the next ticket), so that a waiter spinning with preemption off gets in
+ * and its worker can see the stop flag. It breaks whatever exclusion was
+ * left; the run is recorded as stuck anyway. An MCS lock cannot be freed
+ * so: its owner's node, which the next owner waits on, is not the lock's.
  */
-static void blk_rescue_word(struct blk_lock *l)
+static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
 {
-	__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);
+	u16 owner;
+
+	switch (k) {
+	case BLK_KIND_ticket:
+		owner = __atomic_load_n(&l->ticket.owner, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->ticket.owner, (u16)(owner + 1),
+				 __ATOMIC_RELEASE);
+		break;
+	default:
+		__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);
+		break;
+	}
 }
 
-#define BLK_KIND(id, description, flags)				\
+/* the kinds the watchdog cannot free by force */
+#define BLK_NO_RESCUE(id, flags) \
+	(((flags) & BLK_KF_KERNEL) || BLK_KIND_##id == BLK_KIND_mcs)
+
+/**
+ * blk_lock_irq_class() - give a lock a lockdep class of its own for irq_hz.
+ * @ops: its kind.
+ * @l: the lock, just initialised.
+ *
+ * With irq_hz the lock is taken in hardirq context too (the workers with
+ * interrupts off); every other run and test takes the same kind's class
+ * with interrupts on, which lockdep would rightly call inconsistent if the
+ * two shared a class. Nothing without CONFIG_DEBUG_LOCK_ALLOC.
+ */
+void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	static struct lock_class_key keys[BLK_NR_KINDS];
+	struct lock_class_key *key = &keys[ops->kind];
+
+	switch (ops->kind) {
+	case BLK_KIND_spinlock:
+		lockdep_set_class(&l->spin, key);
+		break;
+	case BLK_KIND_raw_spinlock:
+		lockdep_set_class(&l->raw, key);
+		break;
+	case BLK_KIND_ticket:
+		lockdep_init_map_wait(&l->ticket.dep_map, "blk_irq_ticket", key,
+				      0, LD_WAIT_SPIN);
+		break;
+	case BLK_KIND_mcs:
+		lockdep_init_map_wait(&l->mcs.dep_map, "blk_irq_mcs", key, 0,
+				      LD_WAIT_SPIN);
+		break;
+	default:
+		lockdep_init_map_wait(&l->blk.dep_map, "blk_irq", key, 0,
+				      LD_WAIT_SPIN);
+		break;
+	}
+#endif
+}
+
+#define BLK_KIND(id, description, flags, nr_rmw)				\
 static void blk_init_##id(struct blk_lock *l)				\
 {									\
 	blk_kind_init(BLK_KIND_##id, l);				\
@@ -125,6 +199,10 @@ static bool blk_is_locked_##id(struct blk_lock *l)			\
 {									\
 	return blk_kind_is_locked(BLK_KIND_##id, l);			\
 }									\
+static void blk_rescue_##id(struct blk_lock *l)				\
+{									\
+	blk_kind_rescue(BLK_KIND_##id, l);				\
+}									\
 static const struct blk_lock_ops blk_ops_##id = {			\
 	.name		= #id,						\
 	.desc		= description,					\
@@ -135,9 +213,11 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.trylock	= blk_trylock_##id,				\
 	.is_locked	= blk_is_locked_##id,				\
 	.hammer		= blk_hammer_##id,				\
+	.hammer_irq	= blk_hammer_irq_##id,				\
 	.reference	= blk_reference_##id,				\
 	.cost		= blk_cost_##id,				\
-	.rescue		= (flags) & BLK_KF_KERNEL ? NULL : blk_rescue_word,	\
+	.rescue		= BLK_NO_RESCUE(id, flags) ? NULL : blk_rescue_##id,	\
+	.rmw		= nr_rmw,						\
 	.counted	= !!((flags) & BLK_KF_COUNTED),			\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
@@ -148,7 +228,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
-#define BLK_KIND(id, desc, flags)					\
+#define BLK_KIND(id, desc, flags, rmw)					\
 	[BLK_KIND_##id] = &blk_ops_##id,
 const struct blk_lock_ops *const blk_lock_menu[] = {
 #include "blk_kinds_list.h"

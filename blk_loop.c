@@ -12,6 +12,7 @@
  *
  *   blk_hammer_<kind>     the engine's loop: exclusion checks, work, and
  *                         the timestamps the timing mode asks for
+ *   blk_hammer_irq_<kind> the same with the irqsave variants (irq_hz > 0)
  *   blk_reference_<kind>  lock, counter++, unlock: the simplest loop there
  *                         is, the yardstick for the engine's own cost
  *   blk_cost_<kind>       back-to-back pairs, timed as a block: the
@@ -20,11 +21,13 @@
  * An engine iteration:
  *
  *	lock;
- *	claim the owner field and bump the counter (one load, one store),
+ *	claim the word: our index in the owner field, the free flag off,
+ *	the counter bumped (one load, one store),
  *	cs_ns of work on shared data (a call only when cs_ns > 0),
- *	read the word back and free the owner field (one load, one store);
+ *	read the word back and set the free flag (one load, one store);
  *	unlock;
  *	count an overlap if either read was not what it should be;
+ *	note the owner before us (handoffs, streaks), from the word read;
  *	think_ns of work on local data (a call only when think_ns > 0)
  *
  * One iteration in sample_every (all with timing=every, none with
@@ -36,8 +39,8 @@
  * and the deadline, and calls cond_resched().
  *
  * Mutual exclusion is checked twice over, on one shared word (struct
- * blk_shared): its owner field must read "nobody" on entry and the word
- * must be as we left it on exit; each miss is an overlap. And its counter
+ * blk_shared): its free flag must be set on entry and the word must be as
+ * we left it on exit; each miss is an overlap. And its counter
  * is incremented with a non-atomic read-modify-write, so two CPUs inside at
  * once lose updates.
  */
@@ -80,11 +83,12 @@ noinline u64 blk_think_work(u64 loops)
 }
 
 /*
- * Inside the lock: claim the owner field and bump the counter with one
- * load and one store, do the work, then read the word back and free the
- * owner field with one more of each. Nothing else happens in the critical
+ * Inside the lock: claim the word (owner field, flag and counter) with one
+ * load and one store, do the work, then read the word back and set the
+ * free flag with one more of each. Nothing else happens in the critical
  * section: what was read is judged by blk_overlaps() after the unlock, so
- * the checks lengthen the critical section as little as they can.
+ * the checks lengthen the critical section as little as they can. The
+ * owner field is left as it was, naming the last owner for the next one.
  *
  * The accesses are marked (READ_ONCE/WRITE_ONCE) so that the compiler keeps
  * every one of them: plain ones could be merged into a single store, which
@@ -93,30 +97,34 @@ noinline u64 blk_think_work(u64 loops)
  * word while we hold the lock; it is nothing without KCSAN. busted and
  * empty race by design and are not asserted.
  */
+static __always_inline u64 blk_claimed(u64 entry, const u32 me)
+{
+	return (entry & ~(BLK_FREE | BLK_OWNER_MASK)) + BLK_COUNT_ONE + me;
+}
+
 static __always_inline u64 blk_inside(enum blk_kind k, struct blk_shared *sh,
-				      const u32 cpu, const u64 cs_loops,
+				      const u32 me, const u64 cs_loops,
 				      u64 *exit)
 {
 	u64 entry = READ_ONCE(sh->word);
 
 	if (k != BLK_KIND_busted && k != BLK_KIND_empty)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
-	WRITE_ONCE(sh->word, (entry | BLK_NOBODY) + BLK_COUNT_ONE - BLK_NOBODY + cpu);
+	WRITE_ONCE(sh->word, blk_claimed(entry, me));
 	if (cs_loops)
 		blk_cs_work(sh, cs_loops);
 	*exit = READ_ONCE(sh->word);
-	WRITE_ONCE(sh->word, *exit | BLK_NOBODY);
+	WRITE_ONCE(sh->word, *exit | BLK_FREE);
 	return entry;
 }
 
 /*
- * Nobody was inside when we came in (the owner field read "nobody"), and
- * nobody came in or counted while we were (the word is as we left it).
+ * Nobody was inside when we came in (the free flag was set), and nobody
+ * came in or counted while we were (the word is as we left it).
  */
-static __always_inline u32 blk_overlaps(u64 entry, u64 exit, const u32 cpu)
+static __always_inline u32 blk_overlaps(u64 entry, u64 exit, const u32 me)
 {
-	return ((entry & BLK_NOBODY) != BLK_NOBODY) +
-	       (exit != (entry | BLK_NOBODY) + BLK_COUNT_ONE - BLK_NOBODY + cpu);
+	return !(entry & BLK_FREE) + (exit != blk_claimed(entry, me));
 }
 
 static __always_inline bool blk_loop_done(const struct blk_loop *w)
@@ -124,64 +132,162 @@ static __always_inline bool blk_loop_done(const struct blk_loop *w)
 	return READ_ONCE(*w->stop) || ktime_get_ns() >= w->deadline_ns;
 }
 
+/*
+ * Order: who had the lock before us, from the word we read on entry (no
+ * extra access). A run of our own acquisitions grows the streak; another
+ * owner's ends it and counts a handoff, into our row of the matrix when
+ * the owner was a worker (an interrupt's owner field is past the workers').
+ */
+struct blk_order {
+	u64 *from;
+	u32 nr;
+	u64 streak;
+	u64 longest;
+	u64 handoffs;
+	u64 first_overlap;
+};
+
+static __always_inline void blk_order_note(struct blk_order *o, u64 entry,
+					   u32 overlaps, const u32 me)
+{
+	const u32 prev = entry & BLK_OWNER_MASK;
+
+	if (unlikely(overlaps) && !o->first_overlap)
+		o->first_overlap = blk_word_count(entry) + 1;
+	if (likely(prev == me)) {
+		o->streak++;
+		return;
+	}
+	o->longest = max(o->longest, o->streak);
+	o->streak = 1;
+	if (prev != BLK_NOBODY) {
+		o->handoffs++;
+		if (prev < o->nr)
+			o->from[prev]++;
+	}
+}
+
+static __always_inline unsigned long blk_take(enum blk_kind k, const bool irq,
+					      struct blk_lock *l)
+	__acquires(l)
+{
+	if (irq)
+		return blk_kind_lock_irqsave(k, l);
+	blk_kind_lock(k, l);
+	return 0;
+}
+
+static __always_inline void blk_give(enum blk_kind k, const bool irq,
+				     struct blk_lock *l, unsigned long flags)
+	__releases(l)
+{
+	if (irq)
+		blk_kind_unlock_irqrestore(k, l, flags);
+	else
+		blk_kind_unlock(k, l);
+}
+
 /* @n untimed iterations: the loop that runs almost all the time. */
-static __always_inline u64 blk_plain(enum blk_kind k, struct blk_shared *sh,
-				     const u32 cpu, const u64 cs,
+static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
+				     struct blk_shared *sh, struct blk_order *o,
+				     const u32 me, const u64 cs,
 				     const u64 think, u32 n)
 {
 	struct blk_lock *const l = &sh->lock;
 	u64 overlaps = 0, in, out;
+	unsigned long flags;
+	u32 ov;
 
 	while (n--) {
-		blk_kind_lock(k, l);
-		in = blk_inside(k, sh, cpu, cs, &out);
-		blk_kind_unlock(k, l);
-		overlaps += blk_overlaps(in, out, cpu);
+		flags = blk_take(k, irq, l);
+		in = blk_inside(k, sh, me, cs, &out);
+		blk_give(k, irq, l, flags);
+		ov = blk_overlaps(in, out, me);
+		overlaps += ov;
+		blk_order_note(o, in, ov, me);
 		if (think)
 			blk_think_work(think);
 	}
 	return overlaps;
 }
 
-/* One timed iteration: acquire latency and hold time into the histograms. */
-static __always_inline u64 blk_timed(enum blk_kind k, struct blk_loop *w)
+/*
+ * Workers that asked for the lock before @t0 and still wait for it: each
+ * is overtaken by this acquisition. Only timed iterations publish their
+ * arrival, so with timing=sample this sees a sample of the waiters.
+ */
+static __always_inline u64 blk_overtaken(const struct blk_loop *w, u64 t0)
+{
+	u64 n = 0, t;
+	u32 i;
+
+	for (i = 0; i < w->nr; i++) {
+		t = READ_ONCE(w->arrivals[i].t);
+		n += i != w->idx && t && t < t0;
+	}
+	return n;
+}
+
+/*
+ * One timed iteration: acquire latency and hold time into the histograms;
+ * the arrival stamp, for overtakes; and, when the critical section before
+ * ours was another worker's timed one, the handoff between them.
+ */
+static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
+				     struct blk_loop *w, struct blk_order *o)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
-	u64 t0, t1, t2, in, out;
+	u64 t0, t1, t2, in, out, rel_seq, rel_t;
+	unsigned long flags;
+	u32 ov;
 
 	t0 = blk_clock();
-	blk_kind_lock(k, l);
+	WRITE_ONCE(w->arrivals[w->idx].t, t0);
+	flags = blk_take(k, irq, l);
 	t1 = blk_clock();
-	in = blk_inside(k, sh, w->cpu, w->cs_loops, &out);
+	WRITE_ONCE(w->arrivals[w->idx].t, 0);
+	w->overtakes += blk_overtaken(w, t0);
+	rel_seq = READ_ONCE(sh->rel_seq);
+	rel_t = READ_ONCE(sh->rel_t);
+	in = blk_inside(k, sh, w->idx, w->cs_loops, &out);
 	t2 = blk_clock();
-	blk_kind_unlock(k, l);
+	WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
+	WRITE_ONCE(sh->rel_t, t2);
+	blk_give(k, irq, l, flags);
 	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
 	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
+	if (rel_seq == blk_word_count(in) && (in & BLK_OWNER_MASK) != w->idx &&
+	    t1 > rel_t)
+		blk_hist_add(w->handoff, t1 - rel_t);
+	ov = blk_overlaps(in, out, w->idx);
+	blk_order_note(o, in, ov, w->idx);
 	if (w->think_loops)
 		blk_think_work(w->think_loops);
-	return blk_overlaps(in, out, w->cpu);
+	return ov;
 }
 
-static __always_inline void blk_hammer(enum blk_kind k, struct blk_loop *w)
+static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
+				       struct blk_loop *w)
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
-	const u32 cpu = w->cpu, batch = w->batch;
+	const u32 me = w->idx, batch = w->batch;
 	const u64 cs = w->cs_loops, think = w->think_loops;
 	const u64 every = w->sample_every;
 	/* untimed iterations before the next timed one; never 0 with timing off */
 	u64 next = every ? every - 1 : U64_MAX;
 	u64 acq = 0, overlaps = 0;
+	struct blk_order o = { .from = w->from, .nr = w->from ? w->nr : 0 };
 	u32 todo, n;
 
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, sh, cpu, cs, think, n);
+			overlaps += blk_plain(k, irq, sh, &o, me, cs, think, n);
 			next -= n;
 			if (!next && n < todo) {
-				overlaps += blk_timed(k, w);
+				overlaps += blk_timed(k, irq, w, &o);
 				next = every - 1;
 				n++;
 			}
@@ -192,6 +298,9 @@ static __always_inline void blk_hammer(enum blk_kind k, struct blk_loop *w)
 	} while (!blk_loop_done(w));
 	w->acquisitions = acq;
 	w->overlaps = overlaps;
+	w->handoffs = o.handoffs;
+	w->longest_streak = max(o.longest, o.streak);
+	w->first_overlap = o.first_overlap;
 }
 
 static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
@@ -231,10 +340,42 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
 	return blk_clock() - t0;
 }
 
-#define BLK_KIND(id, desc, flags)					\
+/**
+ * blk_irq_iteration() - one acquisition by the irq_hz interrupt.
+ * @ops: the run's lock kind.
+ * @sh: the run's shared data.
+ * @me: the owner field's value: past every worker's index.
+ * @held_ns: out: ktime_get_ns() once the lock was held.
+ *
+ * Hard-irq context. The lock through the ops table (an indirect call is
+ * nothing beside an interrupt), the critical section and the checks as a
+ * worker's, with no work.
+ *
+ * Return: overlaps seen.
+ */
+u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
+		      u32 me, u64 *held_ns)
+{
+	u64 in, out;
+
+	ops->lock(&sh->lock);
+	*held_ns = ktime_get_ns();
+	if (ops->broken || ops->floor)
+		in = blk_inside(BLK_KIND_busted, sh, me, 0, &out);
+	else
+		in = blk_inside(BLK_KIND_ttas, sh, me, 0, &out);
+	ops->unlock(&sh->lock);
+	return blk_overlaps(in, out, me);
+}
+
+#define BLK_KIND(id, desc, flags, rmw)					\
 void blk_hammer_##id(struct blk_loop *w)				\
 {									\
-	blk_hammer(BLK_KIND_##id, w);					\
+	blk_hammer(BLK_KIND_##id, false, w);				\
+}									\
+void blk_hammer_irq_##id(struct blk_loop *w)				\
+{									\
+	blk_hammer(BLK_KIND_##id, true, w);				\
 }									\
 void blk_reference_##id(struct blk_loop *w)				\
 {									\

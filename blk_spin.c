@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * blacklock: the contended paths of the TTAS and TAS locks.
+ * blacklock: the contended paths of the TTAS, TAS and backoff locks, and
+ * the contention counters every blacklock lock kind shares.
  *
  * Everything here runs only after the inline fast path's CAS has failed,
  * which is why it is allowed to count. The counters are per CPU and summed
@@ -30,9 +31,19 @@
 
 static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
 
-/* t0: from blk_spin_wait_begin(), 0 if the end of the wait is not traced */
-static void blk_spin_account(struct blk_spinlock *lock, u64 t0,
-			     u64 cas_failures, u64 spins)
+/* backoff_min and backoff_max, in cpu_relax() loops; set at a run's start */
+static u32 blk_backoff_min = 16, blk_backoff_max = 1024;
+
+/**
+ * blk_spin_account() - count one contended acquisition.
+ * @lock: the lock, for the tracepoint.
+ * @t0: from blk_spin_wait_begin(), 0 if the end of the wait is not traced.
+ * @cas_failures: failed CAS attempts, the fast path's included.
+ * @spins: wait-loop iterations.
+ *
+ * Preemption is off (the caller holds the lock).
+ */
+void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins)
 {
 	u64 now;
 
@@ -46,11 +57,14 @@ static void blk_spin_account(struct blk_spinlock *lock, u64 t0,
 	__this_cpu_add(blk_spin_counters.spins, spins);
 }
 
-/*
- * Trace the start of a wait. Returns its start in cycles (made odd, so
- * never 0) if the end will be traced, else 0.
+/**
+ * blk_spin_wait_begin() - trace the start of a wait.
+ * @lock: the lock.
+ *
+ * Return: the start in cycles (made odd, so never 0) if the end will be
+ * traced, else 0.
  */
-static u64 blk_spin_wait_begin(struct blk_spinlock *lock)
+u64 blk_spin_wait_begin(const void *lock)
 {
 	trace_blk_contended_begin(lock);
 	return trace_blk_contended_end_enabled() ? get_cycles() | 1 : 0;
@@ -110,8 +124,8 @@ void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock)
  * @lock: the lock, whose fast-path CAS has just failed.
  *
  * Retries the CAS back to back (with cpu_relax() between attempts, as any
- * sane TAS lock would). Each retry is counted both as a CAS failure and as
- * a spin, so the two kinds can be compared in one table.
+ * sane TAS lock would). Each retry is a CAS failure; there is no read-only
+ * spin to count, which is the point of the comparison with TTAS.
  */
 void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 {
@@ -125,7 +139,63 @@ void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 			break;
 		failures++;
 	}
-	blk_spin_account(lock, t0, failures, failures);
+	blk_spin_account(lock, t0, failures, 0);
+}
+
+/**
+ * blk_spin_set_backoff() - the ttas_backoff limits for the next run.
+ * @min: the first wait after a lost CAS, in cpu_relax() loops.
+ * @max: the longest wait.
+ *
+ * Call only while no ttas_backoff lock is contended (the engine does it at
+ * a run's start, before its workers exist).
+ */
+void blk_spin_set_backoff(u32 min, u32 max)
+{
+	WRITE_ONCE(blk_backoff_min, min);
+	WRITE_ONCE(blk_backoff_max, max);
+}
+
+/**
+ * blk_spin_backoff_slowpath() - contended acquisition with backoff.
+ * @lock: the lock, whose fast-path CAS has just failed.
+ *
+ * TTAS, except that each lost CAS is followed by a wait, without touching
+ * the lock's line, that starts at backoff_min cpu_relax() and doubles up
+ * to backoff_max. The ordering is ttas's: only the acquire CAS grants.
+ */
+void blk_spin_backoff_slowpath(struct blk_spinlock *lock)
+{
+	u64 t0 = blk_spin_wait_begin(lock), failures = 1, spins = 0;
+	u32 delay = READ_ONCE(blk_backoff_min);
+	const u32 limit = READ_ONCE(blk_backoff_max);
+	u32 old, i;
+
+	for (;;) {
+		for (i = 0; i < delay; i++)
+			cpu_relax();
+		delay = min(delay * 2, limit);
+		while (__atomic_load_n(&lock->val, __ATOMIC_RELAXED)) {
+			cpu_relax();
+			spins++;
+		}
+		old = 0;
+		if (blk_cas_builtin(&lock->val, &old, 1))
+			break;
+		failures++;
+	}
+	blk_spin_account(lock, t0, failures, spins);
+}
+
+/**
+ * blk_spin_count_handoff() - count an unlock that passed the lock on
+ * without a read-modify-write (MCS, to a queued successor).
+ *
+ * Preemption is off (the caller still holds the lock).
+ */
+void blk_spin_count_handoff(void)
+{
+	__this_cpu_inc(blk_spin_counters.direct_handoffs);
 }
 
 /**
@@ -143,6 +213,7 @@ void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
 	sum->contended += READ_ONCE(c->contended);
 	sum->cas_failures += READ_ONCE(c->cas_failures);
 	sum->spins += READ_ONCE(c->spins);
+	sum->direct_handoffs += READ_ONCE(c->direct_handoffs);
 }
 
 /**

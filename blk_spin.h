@@ -103,12 +103,22 @@ struct blk_spinlock {
  * struct blk_spin_counters - contention counters of the blk_spin locks.
  * @contended: acquisitions whose first CAS failed.
  * @cas_failures: CAS attempts that failed, the first one included.
- * @spins: iterations of the read-only inner loop (for TAS: CAS retries).
+ * @spins: iterations of a read-only wait loop: relaxed or acquire loads of
+ *	the lock word (TTAS, ticket) or of the waiter's own node (MCS); TAS
+ *	has none.
+ * @direct_handoffs: MCS unlocks that found a successor queued and passed
+ *	the lock with a plain store, skipping the uncontended unlock's CAS.
+ *
+ * Every field is counted only in a contended path. Together with the
+ * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
+ * read-modify-writes a run issued: rmw x acquisitions + @cas_failures -
+ * @direct_handoffs.
  */
 struct blk_spin_counters {
 	u64 contended;
 	u64 cas_failures;
 	u64 spins;
+	u64 direct_handoffs;
 };
 
 /**
@@ -288,6 +298,11 @@ static __always_inline bool blk_cas(enum blk_cas_backend be, u32 *ptr,
 void blk_spin_lock_slowpath(struct blk_spinlock *lock);
 void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock);
 void blk_spin_tas_slowpath(struct blk_spinlock *lock);
+void blk_spin_backoff_slowpath(struct blk_spinlock *lock);
+void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
+u64 blk_spin_wait_begin(const void *lock);
+void blk_spin_count_handoff(void);
+void blk_spin_set_backoff(u32 min, u32 max);
 void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
 const char *blk_cas_asm_name(void);
 void blk_spin_counters_reset(void);
@@ -434,6 +449,23 @@ static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
 	__acquires(lock)
 {
 	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_tas_slowpath);
+	__acquire(lock);
+}
+
+/**
+ * blk_spin_lock_backoff() - take a lock, TTAS with exponential backoff.
+ * @lock: the lock.
+ *
+ * The fast path is ttas's. A waiter whose CAS loses to another CPU's waits
+ * before it looks again, from backoff_min cpu_relax() up to backoff_max,
+ * doubling at each loss: fewer CPUs pull the line exclusive at once after
+ * a release, at the price of a lock that may sit free while its waiters
+ * back off. Unlocked with blk_spin_unlock().
+ */
+static inline void blk_spin_lock_backoff(struct blk_spinlock *lock)
+	__acquires(lock)
+{
+	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_backoff_slowpath);
 	__acquire(lock);
 }
 

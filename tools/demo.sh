@@ -115,24 +115,26 @@ END {
 	if (v[1, "timing"] == "sample")
 		printf " (1 in %s timed)", v[1, "sample_every"]
 	printf ";\n(x) = ratio to spinlock, same boot; lock cyc = cycles per acquisition per CPU\nless the harness floor (the same loop around the empty lock).\n\n"
-	printf "%-13s %12s %6s %9s %10s %6s %10s %6s %8s %8s %11s\n",
+	printf "%-13s %12s %6s %9s %10s %6s %10s %6s %8s %8s %8s %8s %11s\n",
 		"lock", "acq/s", "(x)", "lock cyc", "acq p50", "(x)", "acq p99", "(x)",
-		"jain", "max/min", "violations"
+		"jain", "max/min", "streak", "rmw/acq", "violations"
 	for (i = 1; i <= n; i++) {
 		t = v[i, "throughput_per_s"]; p50 = v[i, "acquire_cycles_p50"]
 		p99 = v[i, "acquire_cycles_p99"]
-		printf "%-13s %12d %6s %9.1f %10d %6s %10d %6s %8.4f %8.3f %11d\n",
+		printf "%-13s %12d %6s %9.1f %10d %6s %10d %6s %8.4f %8.3f %8d %8s %11d\n",
 			name[i], t, base ? ratio(t, v[base, "throughput_per_s"]) : "-",
 			v[i, "lock_cycles_per_acq"],
 			p50, base ? ratio(p50, v[base, "acquire_cycles_p50"]) : "-",
 			p99, base ? ratio(p99, v[base, "acquire_cycles_p99"]) : "-",
-			v[i, "fairness_jain"], v[i, "fairness_max_min"], v[i, "violations"]
+			v[i, "fairness_jain"], v[i, "fairness_max_min"], v[i, "longest_streak"],
+			v[i, "contention_counted"] ? v[i, "rmw_per_acq"] : "-", v[i, "violations"]
 	}
-	printf "\n"
+	printf "\nstreak: most acquisitions in a row by one CPU; rmw/acq: atomic read-modify-writes\n"
+	printf "per acquisition (counted kinds; the kernel'"'"'s locks are not instrumented).\n\n"
 	caught = "not run"
 	for (i = 1; i <= n; i++)
 		if (name[i] == "busted")
-			caught = v[i, "violations"] > 0 ? "yes" : "NO"
+			caught = v[i, "violations"] > 0 ? "yes, first at acquisition " v[i, "first_overlap_at"] : "NO"
 	bad = 0
 	for (i = 1; i <= n; i++)
 		if (name[i] != "busted" && name[i] != "empty" && v[i, "violations"] != 0)

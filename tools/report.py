@@ -8,8 +8,8 @@ Several RAW files (the parts of one split sweep, in order) make one report.
 
 Appends every run to DIR/runs.csv and DIR/runs.jsonl (one line per run,
 with the kernel, the spinlock_t flavour, the CPU model and the module's git
-commit), and writes, for this sweep alone, DIR/summary.md and two plots,
-DIR/throughput.png and DIR/acquire_cdf.png (gnuplot).
+commit), and writes, for this sweep alone, DIR/summary.md and three plots,
+DIR/throughput.png, DIR/acquire_cdf.png and DIR/traffic.png (gnuplot).
 
 Every comparison is a ratio to the kernel's spinlock_t measured in the same
 sweep: per repeat (the same pass over the configurations), then the median
@@ -34,6 +34,12 @@ RECORD_KEYS = [
     "fairness_max_min", "spinlock_impl", "clock", "clock_khz",
     "timer_overhead_cycles", "kernel", "loop", "timing", "sample_every",
     "samples", "harness_cycles_per_iter", "lock_cycles_per_acq",
+    "contention_counted", "rmw", "rmw_per_acq", "spins_per_acq",
+    "direct_handoffs", "handoffs", "handoff_samples", "handoff_cycles_p50",
+    "handoff_cycles_p99", "overtakes", "overtakes_per_sample",
+    "longest_streak", "first_overlap_at", "irq_hz", "irq_acquisitions",
+    "irq_latency_ns_p50", "irq_latency_ns_p99", "irq_latency_ns_max",
+    "backoff_min", "backoff_max",
 ]
 
 
@@ -77,7 +83,9 @@ def parse(paths):
             k, _, v = line.partition(": ")
             pingpong[k] = num(v)
         elif line.startswith("BLK-RUN-BEGIN "):
-            run = {"traced": int(line.split()[1].split("=")[1]), "perf": {}}
+            tags = dict(x.split("=", 1) for x in line.split()[1:3] if "=" in x)
+            run = {"traced": int(tags.get("traced", 0)),
+                   "pass": tags.get("pass", "main"), "perf": {}}
         elif line.startswith("BLK-RUN-END"):
             rc = int(line.split("rc=")[1]) if "rc=" in line else 0
             if run is not None and "lock" in run and rc == 0:
@@ -111,7 +119,7 @@ def rep_numbers(runs):
     """Number the repeats: the n-th run of a (lock, config) is repeat n."""
     seen = {}
     for r in runs:
-        if r["traced"]:
+        if r["traced"] or r["pass"] != "main":
             continue
         k = (r["lock"], r["nr_cpus"], r["cs_ns"], r["think_ns"])
         seen[k] = seen.get(k, 0) + 1
@@ -248,6 +256,27 @@ def plot_cdf(hists, locks, ncpus, outdir):
     return gnuplot(script, outdir)
 
 
+def plot_traffic(rows, outdir):
+    """RMW and spin loads per acquisition, one bar pair per counted lock."""
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return False
+    with open(os.path.join(outdir, "traffic.dat"), "w") as f:
+        for lock, rmw, spins in rows:
+            f.write("%s %g %g\n" % (lock, rmw, spins or 0))
+    script = ("set terminal pngcairo noenhanced size 900,520 font 'sans,10'\n"
+              "set output 'traffic.png'\n"
+              "set title 'blacklock: what one acquisition costs the lock word, "
+              "most CPUs, cs 0, think 0 (median of repeats)'\n"
+              "set style data histograms\nset style histogram clustered gap 1\n"
+              "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
+              "set ylabel 'per acquisition (log scale)'\nset logscale y\n"
+              "set yrange [0.1:*]\nset grid ytics\nset key top left\n"
+              "plot 'traffic.dat' using 2:xtic(1) title 'atomic RMWs', "
+              "'' using ($3 > 0 ? $3 : 0.1) title 'wait-loop loads (spins)'\n")
+    return gnuplot(script, outdir)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("raw", nargs="+")
@@ -271,7 +300,7 @@ def main():
     perf_keys = sorted({k for r in runs for k in r["perf"]})
     csv_path = os.path.join(a.outdir, "runs.csv")
     fields = (["sweep", "commit", "kernel", "spinlock_impl", "cpu_model",
-               "host_cpu_model", "traced", "rep"]
+               "host_cpu_model", "traced", "pass", "rep"]
               + [k for k in RECORD_KEYS if k not in ("kernel", "spinlock_impl")]
               + ["perf:" + k for k in perf_keys])
     new = not os.path.exists(csv_path)
@@ -288,6 +317,7 @@ def main():
             w.writeheader()
         for r in runs:
             row = dict(common, traced=r["traced"], rep=r.get("rep", ""))
+            row["pass"] = r["pass"]
             row.update({k: r.get(k, "") for k in RECORD_KEYS
                         if k not in ("kernel", "spinlock_impl")})
             row.update({"perf:" + k: ("" if r["perf"].get(k) is None else
@@ -297,7 +327,9 @@ def main():
             rec["perf"] = r["perf"]
             j.write(json.dumps(rec, sort_keys=True) + "\n")
 
-    plain = [r for r in runs if not r["traced"]]
+    plain = [r for r in runs if not r["traced"] and r["pass"] == "main"]
+    order = [r for r in runs if r["pass"] == "order"]
+    irqs = [r for r in runs if r["pass"] == "irq"]
     locks = []
     for r in plain:
         if r["lock"] not in locks:
@@ -399,6 +431,64 @@ def main():
             cells.append("not supported" if m is None else "%.4g" % m)
         md.append("| %s | %s |" % (lock, " | ".join(cells)))
 
+    md.append("\n## Bus traffic, handoff and order, %d CPUs, cs 0, think 0\n" % top)
+    md.append("RMW/acq: atomic read-modify-writes per acquisition (the kind's "
+              "uncontended ones plus those its contended paths counted), and "
+              "spins/acq: loads in its wait loops, both from the main runs; no PMU "
+              "needed. The kernel's locks are not instrumented (-). The rest is "
+              "the order pass, every acquisition timed: handoff is a release to "
+              "the next owner's grant on another CPU; overtakes are waiters that "
+              "asked first and were passed, per timed acquisition; a streak is "
+              "acquisitions in a row by one CPU.\n")
+    md.append("| lock | RMW/acq | spins/acq | handoff p50 cyc | handoff p99 cyc | "
+              "handoff p50 / floor | overtakes per acq | longest streak | "
+              "handoffs per acq | Jain |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    traffic = []
+    for lock in locks:
+        counted = [r.get("contention_counted") for r in plain if r["lock"] == lock]
+        rmw = med(values(plain, lock, hcfg, "rmw_per_acq")) if all(counted) else None
+        spins = med(values(plain, lock, hcfg, "spins_per_acq")) if all(counted) else None
+        traffic.append((lock, rmw, spins))
+        o = [r for r in order if r["lock"] == lock]
+        ov = lambda k: med([r.get(k) for r in o])
+        hp50 = ov("handoff_cycles_p50")
+        acq = ov("acquisitions")
+        md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            lock, "-" if rmw is None else "%.2f" % rmw,
+            "-" if spins is None else "%.1f" % spins,
+            "-" if hp50 is None else f_int(hp50),
+            "-" if ov("handoff_cycles_p99") is None else f_int(ov("handoff_cycles_p99")),
+            "%.2f" % (hp50 / floor) if hp50 and floor else "-",
+            "-" if ov("overtakes_per_sample") is None else "%.3f" % ov("overtakes_per_sample"),
+            "-" if ov("longest_streak") is None else f_int(ov("longest_streak")),
+            "%.2f" % (ov("handoffs") / acq) if acq else "-",
+            "-" if ov("fairness_jain") is None else "%.3f" % ov("fairness_jain")))
+
+    if irqs:
+        hz = irqs[0].get("irq_hz")
+        md.append("\n## Interrupt context: irq_hz=%s, %d CPUs, cs 0, think 0\n" % (hz, top))
+        md.append("An hrtimer on every worker CPU takes the lock in hardirq context "
+                  "%s times a second; the workers take it with interrupts off. Latency "
+                  "is from the timer's due time to the lock held in the handler. "
+                  "Worker throughput is against the same lock's main runs.\n" % hz)
+        md.append("| lock | irq latency p50 ns | p99 ns | max ns | irq acquisitions | "
+                  "worker acq/s | x without interrupts | violations |")
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for lock in locks:
+            i = [r for r in irqs if r["lock"] == lock]
+            if not i:
+                md.append("| %s | refused (sleeps on PREEMPT_RT) | | | | | | |" % lock)
+                continue
+            iv = lambda k: med([r.get(k) for r in i])
+            base = med(values(plain, lock, hcfg, "throughput_per_s"))
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %d |" % (
+                lock, f_int(iv("irq_latency_ns_p50")), f_int(iv("irq_latency_ns_p99")),
+                f_int(iv("irq_latency_ns_max")), f_int(iv("irq_acquisitions")),
+                f_big(iv("throughput_per_s")),
+                "%.2f" % (iv("throughput_per_s") / base) if base else "-",
+                sum(r.get("violations", 0) for r in i)))
+
     traced = [r for r in runs if r["traced"]]
     if traced:
         tps = sorted({k for r in traced for k in r["perf"]})
@@ -417,16 +507,19 @@ def main():
 
     ok_t = plot_throughput(plain, locks, cfgs, a.outdir)
     ok_c = plot_cdf(hists, locks, top, a.outdir)
+    ok_r = plot_traffic(traffic, a.outdir)
     md.append("\n## Plots\n")
     if ok_t:
         md.append("![throughput vs CPUs](throughput.png)\n")
     if ok_c:
         md.append("![acquire latency CDF](acquire_cdf.png)\n")
+    if ok_r:
+        md.append("![RMWs and wait-loop loads per acquisition](traffic.png)\n")
     with open(os.path.join(a.outdir, "summary.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     print("report: %d runs (%d traced), %d locks, %d configurations, %d repeats -> %s"
           % (len(runs), len(traced), len(locks), len(cfgs), reps, a.outdir))
-    if not (ok_t and ok_c):
+    if not (ok_t and ok_c and ok_r):
         die("a plot could not be made")
     if meta["failed_runs"]:
         die("%d runs did not finish" % meta["failed_runs"])

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Sweep lock kinds x CPU counts x critical-section lengths x think times,
-# repeated, each run under perf stat. Runs wherever blacklock is loaded: on
+# repeated, each run under perf stat; then, on the most CPUs, an order pass
+# (every acquisition timed: handoffs, overtakes, streaks) and an interrupt
+# pass (irq_hz) per lock. Runs wherever blacklock is loaded: on
 # a real machine, or in the VM (tools/compare.sh runs it there with the
 # host's userland). Prints a raw record stream on stdout for
 # tools/report.py: one BLK-RUN block per run (the stats record and perf's
@@ -14,7 +16,7 @@ set -euo pipefail
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-k K] [-d MS] [-T TIMING]
+usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-k K] [-d MS] [-T TIMING] [-i HZ]
   -l  lock kinds (default: the real locks of the module's locks file)
   -c  CPU counts (default: 1 .. number of online CPUs)
   -s  critical-section lengths, ns (default: 0 100 1000)
@@ -24,6 +26,7 @@ usage: $0 [-l "LOCKS"] [-c "NCPUS"] [-s "CS_NS"] [-t "THINK_NS"] [-r REPEATS] [-
       repeat 1, the traced runs with repeat R), so a sweep can be split
   -d  run length, ms (default: 300)
   -T  timing mode: off, sample or every (default: the module's default)
+  -i  the interrupt pass's irq_hz (default 1000; 0: no interrupt pass)
 USAGE
 	exit 2
 }
@@ -32,8 +35,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 blkctl=$here/blkctl
 D=${BLK_DEBUGFS:-/sys/kernel/debug/blacklock}
 locks=""
-ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300 only="" timing=""
-while getopts "l:c:s:t:r:k:d:T:h" opt; do
+ncpus="" cs="0 100 1000" think="0 1000" reps=3 ms=300 only="" timing="" irq_hz=1000
+while getopts "l:c:s:t:r:k:d:T:i:h" opt; do
 	case "$opt" in
 	l) locks=$OPTARG ;;
 	c) ncpus=$OPTARG ;;
@@ -43,18 +46,19 @@ while getopts "l:c:s:t:r:k:d:T:h" opt; do
 	k) only=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	T) timing=$OPTARG ;;
+	i) irq_hz=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$reps$ms$only$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
+case "$reps$ms$only$irq_hz$(echo $ncpus $cs $think | tr -d ' ')" in *[!0-9]*) usage ;; esac
 [ -z "$only" ] || [ "$only" -ge 1 -a "$only" -le "$reps" ] || usage
 first=${only:-1} last=${only:-$reps}
 case "$timing" in "" | off | sample | every) ;; *) usage ;; esac
 [ -d "$D" ] || { echo "$0: no $D: load blacklock first" >&2; exit 1; }
 [ -n "$locks" ] || locks=$(awk '$2 == "lock" || $2 == "kernel" { printf "%s ", $1 }' "$D/locks")
-[ -z "$timing" ] || "$blkctl" set timing="$timing"
+[ -n "$timing" ] || timing=$(cat "$D/timing")
 online=$(grep -c '^processor' /proc/cpuinfo)
 [ -n "$ncpus" ] || ncpus=$(seq 1 "$online" | tr '\n' ' ')
 
@@ -68,8 +72,9 @@ if [ -z "$perf" ]; then
 elif [ -d /sys/bus/event_source/devices/cpu ] || [ -d /sys/bus/event_source/devices/cpu_core ]; then
 	events="$events,cycles,instructions,cache-misses"
 	extra=$("$perf" list --raw-dump 2>/dev/null | tr ' ' '\n' |
-		grep -iE '^(bus[-_]lock|split[-_]lock|ls_locks\.bus_lock|mem_load_retired\.l3_miss|sq_misc\.bus_lock)' | head -n 3 | paste -sd, - || true)
-	[ -z "$extra" ] && missing="bus-lock/mem_load events (not offered by this PMU)"
+		grep -iE '^(bus[-_]lock|split[-_]lock|ls_locks\.bus_lock|mem_load_retired\.l3_miss|sq_misc\.bus_lock|mem_load_l3_hit_retired\.xsnp_(hitm|fwd)|ls_any_fills_from_sys\.remote_cache|bus_access)$' |
+		head -n 5 | paste -sd, - || true)
+	[ -z "$extra" ] && missing="bus-lock, cache-to-cache (HITM) and bus-access events (none offered by this PMU)"
 	[ -z "$extra" ] || events="$events,$extra"
 else
 	missing="cycles instructions cache-misses bus-lock mem_load (no PMU: $(dmesg 2>/dev/null | grep -m1 -o 'PMU not available[^,]*' || echo 'none found'))"
@@ -90,7 +95,7 @@ echo "BLK-META cpu_model=$model"
 echo "BLK-META online_cpus=$online"
 echo "BLK-META perf_events=$events"
 echo "BLK-META perf_missing=$missing"
-echo "BLK-META sweep=locks:$locks;ncpus:$ncpus;cs_ns:$cs;think_ns:$think;repeats:$reps;duration_ms:$ms"
+echo "BLK-META sweep=locks:$locks;ncpus:$ncpus;cs_ns:$cs;think_ns:$think;repeats:$reps;duration_ms:$ms;timing:$timing;irq_hz:$irq_hz"
 
 # Keep every static key the sweep needs switched on from here to the end.
 # Opening a perf event or enabling a tracepoint for the first time flips a
@@ -126,15 +131,16 @@ if [ "$first" = 1 ] && [ "$online" -ge 2 ] && echo pingpong >"$D/control" 2>/dev
 	echo "BLK-PINGPONG-END"
 fi
 
-# run TRACED KNOB=VALUE...: one run, its record, perf's counts. A run that
-# has not ended long after its duration is stopped, reported with what the
-# module and the kernel say, and the sweep goes on.
+# run TRACED PASS KNOB=VALUE...: one run, its record, perf's counts. PASS
+# is main, order or irq. A run that has not ended long after its duration
+# is stopped, reported with what the module and the kernel say, and the
+# sweep goes on.
 run() {
-	local traced=$1 ev=$events out rc=0 limit=$((ms / 1000 + 60))
-	shift
+	local traced=$1 pass=$2 ev=$events out rc=0 limit=$((ms / 1000 + 60))
+	shift 2
 	[ "$traced" = 0 ] || ev=$trace_events
 	out=$(mktemp)
-	echo "BLK-RUN-BEGIN traced=$traced $*"
+	echo "BLK-RUN-BEGIN traced=$traced pass=$pass $*"
 	if [ -n "$perf" ]; then
 		timeout "$limit" "$perf" stat -x, -o "$out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
 		grep -v '^#' "$out" | grep . | sed 's/^/perf,/' || true
@@ -159,7 +165,8 @@ for r in $(seq "$first" "$last"); do
 			for t in $think; do
 				for l in $locks; do
 					echo "BLK-PROGRESS rep $r/$reps ncpus=$n cs_ns=$c think_ns=$t $l" >&2
-					run 0 lock="$l" ncpus="$n" cs_ns="$c" think_ns="$t" duration_ms="$ms" cpus=all
+					run 0 main lock="$l" ncpus="$n" cs_ns="$c" think_ns="$t" duration_ms="$ms" cpus=all \
+						timing="$timing" irq_hz=0
 					if [ "$r" = 1 ] && [ "$n" = "$top" ] && [ "$c" = 0 ] && [ "$t" = 0 ]; then
 						echo "BLK-HIST-BEGIN lock=$l ncpus=$n"
 						cat "$D/histogram"
@@ -171,11 +178,29 @@ for r in $(seq "$first" "$last"); do
 	done
 done
 if [ "$last" = "$reps" ]; then
+	# Order: every acquisition timed, so that every waiter's arrival is
+	# seen (overtakes) and every handoff timed; apart from the main runs,
+	# whose throughput three clock reads an iteration would change.
+	for l in $locks; do
+		echo "BLK-PROGRESS order $l" >&2
+		run 0 order lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all \
+			timing=every irq_hz=0
+	done
+	# Interrupts: spinlock_t sleeps on PREEMPT_RT, and cannot be taken
+	# in hardirq context there (start refuses it).
+	for l in $locks; do
+		[ "$irq_hz" != 0 ] || break
+		case "$l $(uname -v)" in "spinlock "*PREEMPT_RT*) continue ;; esac
+		echo "BLK-PROGRESS irq $l" >&2
+		run 0 irq lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all \
+			timing="$timing" irq_hz="$irq_hz"
+	done
 	# the same for the traced runs' tracepoints: one flip each, here
 	keep_keys "$trace_events"
 	for l in $locks; do
 		echo "BLK-PROGRESS traced $l" >&2
-		run 1 lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all
+		run 1 main lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all \
+			timing="$timing" irq_hz=0
 	done
 fi
 echo "BLK-SWEEP-DONE"

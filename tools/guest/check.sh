@@ -123,6 +123,29 @@ lost=$(echo "$rec" | key lost_updates)
 check "busted is caught: violations > 0 (got $vio)" [ "${vio:-0}" -gt 0 ]
 check "busted is caught by each detector on its own ($ovl overlaps, $lost lost updates)" \
 	[ "${ovl:-0}" -gt 0 -a "${lost:-0}" -gt 0 ]
+first=$(echo "$rec" | key first_overlap_at)
+check "busted: the first overlap is placed (at acquisition $first)" [ "${first:-0}" -gt 0 ]
+
+# ---- interrupt context: irq_hz, every real lock --------------------------
+# An hrtimer on each worker's CPU takes the lock in hardirq context; the
+# workers take it with interrupts off. spinlock_t sleeps on PREEMPT_RT and
+# must be refused there.
+case "$(uname -v)" in *PREEMPT_RT*) rt=1 ;; *) rt=0 ;; esac
+for l in $REAL; do
+	if [ "$rt" = 1 ] && [ "$l" = spinlock ]; then
+		blkctl set lock=spinlock irq_hz=1000
+		err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+		blkctl set irq_hz=0
+		check "irq_hz: spinlock_t is refused on PREEMPT_RT (Invalid argument)" \
+			eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+		continue
+	fi
+	rec=$(blkctl run lock=$l irq_hz=1000 duration_ms=500 cs_ns=0 think_ns=0)
+	blkctl set irq_hz=0
+	irqs=$(echo "$rec" | key irq_acquisitions)
+	check "irq_hz=1000 $l: violations 0, $irqs acquisitions in hardirq (latency p99 $(echo "$rec" | key irq_latency_ns_p99) ns)" \
+		[ "$(echo "$rec" | key violations)" = 0 -a "${irqs:-0}" -gt 0 ]
+done
 
 # ---- the record ------------------------------------------------------------
 rec=$(blkctl run lock=ttas duration_ms=300 timing=sample)
@@ -133,11 +156,16 @@ for k in run lock kernel spinlock_impl cas_asm clock cpus nr_cpus duration_ns ac
 	acquire_ns_p50 acquire_ns_p99 hold_cycles_p50 hold_ns_p50 fairness_jain \
 	fairness_max_min timer_overhead_cycles loop timing sample_every samples \
 	cs_loops think_loops aborted iter_cycles_per_acq harness_cycles_per_iter \
-	lock_cycles_per_acq lock_floor hotplug_stopped hotplug_cpu watchdog_ms stuck; do
+	lock_cycles_per_acq lock_floor hotplug_stopped hotplug_cpu watchdog_ms stuck \
+	rmw rmw_per_acq spins_per_acq direct_handoffs handoffs handoff_samples \
+	handoff_cycles_p50 handoff_cycles_p99 overtakes overtakes_per_sample longest_streak \
+	first_overlap_at irq_hz irq_acquisitions irq_latency_cycles_p99 backoff_min backoff_max; do
 	[ -n "$(echo "$rec" | key "$k")" ] || missing="$missing $k"
 done
 check "stats has every documented key${missing:+ (missing:$missing)}" [ -z "$missing" ]
 check "stats has a cpuN: line per CPU" [ "$(echo "$rec" | grep -c '^cpu[0-9]*: ')" = "$(nproc)" ]
+check "each cpuN: line has its row of the handoff matrix" \
+	[ "$(echo "$rec" | grep -c '^cpu[0-9]*: .* handoffs_from=[0-9,]*')" = "$(nproc)" ]
 acq=$(echo "$rec" | key acquisitions)
 smp=$(echo "$rec" | key samples)
 every=$(echo "$rec" | key sample_every)
@@ -236,6 +264,15 @@ refused sample_every 3 "Invalid argument"
 refused sample_every 0 "Invalid argument"
 refused sample_every 2097152 "Invalid argument"
 refused loop bogus "Invalid argument"
+refused backoff_min 0 "Invalid argument"
+refused backoff_max 1048577 "Invalid argument"
+refused irq_hz 100001 "Invalid argument"
+runs=$(awk '$1 == "runs:" { print $2 }' "$D/status")
+blkctl set lock=ttas_backoff backoff_min=64 backoff_max=32
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "backoff_min above backoff_max will not start (Invalid argument), no run made" \
+	eval 'case "$err" in *"Invalid argument"*) [ "$(awk '\''$1 == "runs:" { print $2 }'\'' "$D/status")" = "$runs" ] ;; *) false ;; esac'
+blkctl set lock=ttas backoff_min=16 backoff_max=1024
 blkctl set loop=reference timing=off cs_ns=100
 err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
 check "loop=reference with cs_ns=100 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'

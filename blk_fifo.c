@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the contended paths of the ticket and MCS locks (blk_fifo.h).
+ *
+ * As in blk_spin.c, only what runs after the inline path found the lock
+ * taken counts, into the shared per-CPU counters, once per acquisition.
+ */
+#include <linux/percpu.h>
+#include <linux/processor.h>
+
+#include "blk_fifo.h"
+
+DEFINE_PER_CPU_ALIGNED(struct blk_mcs_node, blk_mcs_nodes[BLK_MCS_NODES]);
+
+/**
+ * blk_ticket_wait() - wait until @ticket is served.
+ * @lock: the lock.
+ * @ticket: the ticket our fetch-add drew.
+ *
+ * Entered with preemption off; returns holding the lock. ACQUIRE loads of
+ * the whole word: the one that sees our ticket pairs with the release
+ * store that served it.
+ */
+void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket)
+{
+	u64 t0 = blk_spin_wait_begin(lock), spins = 0;
+
+	while ((u16)__atomic_load_n(&lock->val, __ATOMIC_ACQUIRE) != ticket) {
+		cpu_relax();
+		spins++;
+	}
+	blk_spin_account(lock, t0, 0, spins);
+}
+
+/**
+ * blk_mcs_wait() - queue behind @prev and wait for the lock.
+ * @node: our node, already the tail.
+ * @prev: the node before it.
+ *
+ * Entered with preemption off; returns holding the lock. The link is
+ * stored after the exchange that made @node the tail (the exchange's
+ * acquire half keeps it there); the wait is on our own node only, an
+ * ACQUIRE load that pairs with the release store in blk_mcs_pass().
+ */
+void blk_mcs_wait(struct blk_mcs_node *node, struct blk_mcs_node *prev)
+{
+	u64 t0 = blk_spin_wait_begin(node), spins = 0;
+
+	WRITE_ONCE(prev->next, node);
+	while (!__atomic_load_n(&node->locked, __ATOMIC_ACQUIRE)) {
+		cpu_relax();
+		spins++;
+	}
+	blk_spin_account(node, t0, 0, spins);
+}
+
+/**
+ * blk_mcs_pass() - hand an MCS lock to the waiter behind @node.
+ * @lock: the lock.
+ * @node: our node.
+ * @next: our successor, or NULL if the tail CAS failed: one is linking
+ *	itself in, and we wait for its pointer.
+ *
+ * A handoff found queued costs no read-modify-write, only the store that
+ * sets the successor's flag, and is counted as such. The store is RELEASE:
+ * our critical section happens-before the successor's.
+ */
+void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
+		  struct blk_mcs_node *next)
+{
+	if (next)
+		blk_spin_count_handoff();
+	while (!next) {
+		cpu_relax();
+		next = READ_ONCE(node->next);
+	}
+	__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: two FIFO spinlocks, for comparison with TTAS.
+ *
+ * ticket  one 32-bit word, the owner half (the ticket being served) below
+ *         and the next half (the next ticket to hand out) above, as x86's
+ *         spinlock was before 4.2. Acquire: one fetch-add of the next half,
+ *         then wait until the owner half equals the ticket drawn. Release:
+ *         the owner adds one to the owner half, with a plain (release)
+ *         store: only the owner writes that half. Strict FIFO; every waiter
+ *         spins on the one word, so each release invalidates every waiter's
+ *         copy of the line.
+ *
+ * mcs     a queue of per-CPU nodes (Mellor-Crummey and Scott; the kernel's
+ *         kernel/locking/mcs_spinlock.h works the same way). The lock is a
+ *         tail pointer. Acquire: one exchange puts our node at the tail; a
+ *         NULL previous tail means the lock was free, otherwise we link
+ *         ourselves behind the previous node and spin on our own node's
+ *         locked flag, a line nobody else reads. Release: pass the lock to
+ *         the successor by setting its flag, or, if there is none, CAS the
+ *         tail from our node back to NULL; if that CAS fails a successor is
+ *         linking itself in, and we wait for its link. Strict FIFO, and one
+ *         remote write per handoff however many wait.
+ *
+ * Ordering argument
+ * -----------------
+ * ticket: the owner's release store to the owner half pairs with the next
+ * owner's acquire load that reads it in the wait loop, or, when the next
+ * owner arrives after the release, with its acquire fetch-add, which reads
+ * the whole word the release store wrote into. Either way the previous
+ * critical section happens-before the next. The fetch-add needs acquire
+ * (not just relaxed) for that second case: it alone grants the lock.
+ *
+ * mcs: there are three handoffs, each a release paired with an acquire.
+ *  - Free lock: the exchange is ACQ_REL; its acquire half reads the NULL
+ *    that the last owner's release CAS stored, so that owner's critical
+ *    section happens-before ours.
+ *  - Queued: the owner's release store of 1 to our node's locked flag pairs
+ *    with the acquire load in our wait loop that reads it.
+ *  - Publishing a node: we initialise it (locked = 0, next = NULL) before
+ *    the exchange, whose release half orders those stores before the node
+ *    becomes the tail; the predecessor finds the node only through the
+ *    tail (our exchange) or its own next pointer, which we store after the
+ *    exchange. So no predecessor can set our flag before it was cleared.
+ * The release CAS on the tail needs no acquire: when it fails, the owner
+ * only waits for a pointer and hands the lock on.
+ *
+ * Each CPU has BLK_MCS_NODES nodes, one per context that may nest a lock
+ * on it (task, softirq, hardirq, NMI, as kernel/locking/qspinlock.c has),
+ * taken and given back in stack order: a CPU releases MCS locks in the
+ * reverse of the order it took them, which is how every spinlock in this
+ * module is used. The count sits in the CPU's first node.
+ *
+ * Both take preemption off and tell lockdep exactly where blk_spin_lock()
+ * does. Their contended paths are out of line (blk_fifo.c) and count into
+ * the same per-CPU counters as TTAS's; the inline paths count nothing.
+ */
+#ifndef _BLK_FIFO_H
+#define _BLK_FIFO_H
+
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+
+#include "blk_spin.h"
+
+/**
+ * struct blk_ticketlock - a ticket lock.
+ * @val: the whole word: the fetch-add target.
+ * @owner: the ticket being served; written only by the owner.
+ * @next: the next ticket to hand out.
+ * @dep_map: lockdep's view (CONFIG_DEBUG_LOCK_ALLOC only).
+ */
+struct blk_ticketlock {
+	union {
+		u32 val;
+		struct {
+#ifdef __BIG_ENDIAN
+			u16 next;
+			u16 owner;
+#else
+			u16 owner;
+			u16 next;
+#endif
+		};
+	};
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+};
+
+#define BLK_TICKET_SHIFT	16
+#define BLK_TICKET_ONE		BIT(BLK_TICKET_SHIFT)
+
+/**
+ * struct blk_mcs_node - one CPU's place in an MCS queue.
+ * @next: the waiter queued behind this one, once it has linked itself.
+ * @locked: set to 1 by the previous owner: the lock is ours.
+ * @count: in a CPU's first node only: how many of its nodes are in use.
+ */
+struct blk_mcs_node {
+	struct blk_mcs_node *next;
+	u32 locked;
+	u32 count;
+};
+
+#define BLK_MCS_NODES		4
+
+DECLARE_PER_CPU_ALIGNED(struct blk_mcs_node, blk_mcs_nodes[BLK_MCS_NODES]);
+
+/**
+ * struct blk_mcslock - an MCS lock.
+ * @tail: the last node queued; NULL when the lock is free.
+ * @dep_map: lockdep's view (CONFIG_DEBUG_LOCK_ALLOC only).
+ */
+struct blk_mcslock {
+	struct blk_mcs_node *tail;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map dep_map;
+#endif
+};
+
+void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket);
+void blk_mcs_wait(struct blk_mcs_node *node, struct blk_mcs_node *prev);
+void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
+		  struct blk_mcs_node *next);
+
+static inline void __blk_ticket_init(struct blk_ticketlock *lock,
+				     const char *name,
+				     struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
+#endif
+	__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);
+}
+
+#define blk_ticket_init(lock)					\
+do {								\
+	static struct lock_class_key __key;			\
+								\
+	__blk_ticket_init((lock), #lock, &__key);		\
+} while (0)
+
+static inline void __blk_mcs_init(struct blk_mcslock *lock, const char *name,
+				  struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
+#endif
+	__atomic_store_n(&lock->tail, NULL, __ATOMIC_RELAXED);
+}
+
+#define blk_mcs_init(lock)					\
+do {								\
+	static struct lock_class_key __key;			\
+								\
+	__blk_mcs_init((lock), #lock, &__key);			\
+} while (0)
+
+/**
+ * blk_ticket_lock() - take a ticket lock, waiting in FIFO order.
+ * @lock: the lock.
+ *
+ * One fetch-add, inline; a ticket not yet served waits out of line.
+ */
+static inline void blk_ticket_lock(struct blk_ticketlock *lock)
+	__acquires(lock)
+{
+	u32 v;
+
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	/* ACQUIRE: when our ticket is already served, this grants the lock */
+	v = __atomic_fetch_add(&lock->val, BLK_TICKET_ONE, __ATOMIC_ACQUIRE);
+	if (unlikely((u16)(v >> BLK_TICKET_SHIFT) != (u16)v))
+		blk_ticket_wait(lock, v >> BLK_TICKET_SHIFT);
+	__acquire(lock);
+}
+
+/**
+ * __blk_ticket_trylock() - take a ticket lock if nobody holds or waits.
+ * @lock: the lock.
+ *
+ * Use blk_ticket_trylock(), which tells sparse about the lock.
+ *
+ * Return: true if taken (preemption is then disabled).
+ */
+static inline bool __blk_ticket_trylock(struct blk_ticketlock *lock)
+{
+	u32 v = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
+
+	preempt_disable();
+	/* ACQUIRE on success, as the fetch-add: it grants the lock */
+	if ((u16)(v >> BLK_TICKET_SHIFT) == (u16)v &&
+	    __atomic_compare_exchange_n(&lock->val, &v, v + BLK_TICKET_ONE,
+					false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
+		return true;
+	}
+	preempt_enable();
+	return false;
+}
+
+#define blk_ticket_trylock(lock) ({					\
+	struct blk_ticketlock *__l = (lock);				\
+	__cond_lock(__l, __blk_ticket_trylock(__l));			\
+})
+
+/**
+ * blk_ticket_unlock() - serve the next ticket.
+ * @lock: the lock.
+ *
+ * The owner half is ours alone while we hold the lock, so a load and a
+ * RELEASE store of one more do (pairs with the next owner's acquire), with
+ * no read-modify-write: the next half may move under us, the owner half
+ * cannot.
+ */
+static inline void blk_ticket_unlock(struct blk_ticketlock *lock)
+	__releases(lock)
+{
+	u16 owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+
+	__release(lock);
+	spin_release(&lock->dep_map, _RET_IP_);
+	__atomic_store_n(&lock->owner, (u16)(owner + 1), __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+static inline bool blk_ticket_is_locked(struct blk_ticketlock *lock)
+{
+	u32 v = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
+
+	return (u16)(v >> BLK_TICKET_SHIFT) != (u16)v;
+}
+
+/* This CPU's next free node; preemption off. */
+static __always_inline struct blk_mcs_node *blk_mcs_node_get(void)
+{
+	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_nodes[0]);
+	struct blk_mcs_node *node = base + base->count++;
+
+	WRITE_ONCE(node->locked, 0);
+	WRITE_ONCE(node->next, NULL);
+	return node;
+}
+
+/* The node this CPU's last MCS acquisition used; preemption off. */
+static __always_inline struct blk_mcs_node *blk_mcs_node_top(void)
+{
+	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_nodes[0]);
+
+	return base + base->count - 1;
+}
+
+static __always_inline void blk_mcs_node_put(void)
+{
+	this_cpu_ptr(&blk_mcs_nodes[0])->count--;
+}
+
+/**
+ * blk_mcs_lock() - take an MCS lock, queueing behind any waiter.
+ * @lock: the lock.
+ *
+ * One exchange, inline; a queued acquisition waits out of line.
+ */
+static inline void blk_mcs_lock(struct blk_mcslock *lock)
+	__acquires(lock)
+{
+	struct blk_mcs_node *node, *prev;
+
+	preempt_disable();
+	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
+	node = blk_mcs_node_get();
+	/* ACQ_REL: publishes the node's reset; a NULL tail grants the lock */
+	prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);
+	if (unlikely(prev))
+		blk_mcs_wait(node, prev);
+	__acquire(lock);
+}
+
+/**
+ * __blk_mcs_trylock() - take an MCS lock if it is free.
+ * @lock: the lock.
+ *
+ * Use blk_mcs_trylock(), which tells sparse about the lock.
+ *
+ * Return: true if taken (preemption is then disabled).
+ */
+static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
+{
+	struct blk_mcs_node *node, *none = NULL;
+
+	preempt_disable();
+	node = blk_mcs_node_get();
+	/* ACQUIRE on success, the exchange's; RELEASE publishes the reset */
+	if (__atomic_compare_exchange_n(&lock->tail, &none, node, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
+		return true;
+	}
+	blk_mcs_node_put();
+	preempt_enable();
+	return false;
+}
+
+#define blk_mcs_trylock(lock) ({					\
+	struct blk_mcslock *__l = (lock);				\
+	__cond_lock(__l, __blk_mcs_trylock(__l));			\
+})
+
+/**
+ * blk_mcs_unlock() - pass an MCS lock on, or free it.
+ * @lock: the lock.
+ *
+ * With nobody queued behind us, one release CAS of the tail back to NULL,
+ * inline. With a successor, or one arriving, the handoff is out of line.
+ */
+static inline void blk_mcs_unlock(struct blk_mcslock *lock)
+	__releases(lock)
+{
+	struct blk_mcs_node *node = blk_mcs_node_top();
+	struct blk_mcs_node *next = READ_ONCE(node->next), *expected = node;
+
+	__release(lock);
+	spin_release(&lock->dep_map, _RET_IP_);
+	/* RELEASE: our critical section before the lock is seen free */
+	if (unlikely(next) ||
+	    unlikely(!__atomic_compare_exchange_n(&lock->tail, &expected, NULL,
+						  false, __ATOMIC_RELEASE,
+						  __ATOMIC_RELAXED)))
+		blk_mcs_pass(lock, node, next);
+	blk_mcs_node_put();
+	preempt_enable();
+}
+
+static inline bool blk_mcs_is_locked(struct blk_mcslock *lock)
+{
+	return !!__atomic_load_n(&lock->tail, __ATOMIC_RELAXED);
+}
+
+#endif /* _BLK_FIFO_H */
