@@ -198,7 +198,7 @@ void blk_spinlock_flavour_probe(void);
 
 void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
-		      u32 me, u64 *held_ns);
+		      u32 me, u64 *held_ns, u64 *wait);
 void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l);
 u64 blk_think_work(u64 loops);
 
@@ -373,6 +373,8 @@ struct blk_cpu_result {
  * @handoff: merged sampled handoff histogram, cycles.
  * @irq_latency: merged interrupt latency histogram (timer due to lock
  *	held), cycles.
+ * @irq_wait: merged histogram of the interrupts' waits for the lock, from
+ *	the handler's start, cycles: the lock's share of @irq_latency.
  * @nr_cpus: entries in @cpu.
  * @cpu: per-worker results, in CPU order.
  *
@@ -414,6 +416,7 @@ struct blk_result {
 	struct blk_hist hold;
 	struct blk_hist handoff;
 	struct blk_hist irq_latency;
+	struct blk_hist irq_wait;
 	unsigned int nr_cpus;
 	struct blk_cpu_result cpu[];
 };

@@ -341,6 +341,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "first_overlap_at", r->first_overlap);
 	blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
 	blk_put_hist(e, "irq_latency", &r->irq_latency);
+	blk_put_hist(e, "irq_wait", &r->irq_wait);
 	blk_put_micro(e, "fairness_jain", r->jain_micro);
 	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
 

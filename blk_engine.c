@@ -81,11 +81,19 @@ struct blk_pcpu {
 	struct blk_hist hold;
 	struct blk_hist handoff;
 	struct hrtimer irq_timer;	/* irq_hz: this CPU's interrupt */
-	u64 irq_acquisitions;
-	u64 irq_overlaps;
-	struct blk_hist irq_latency;	/* due time to lock taken, cycles */
 	struct blk_shared floor;
 };
+
+/*
+ * What one worker CPU's interrupt counts (irq_hz), allocated per run: the
+ * per-CPU area cannot hold two more histograms.
+ */
+struct blk_irq_stats {
+	u64 acquisitions;
+	u64 overlaps;
+	struct blk_hist latency;	/* due time to lock taken, cycles */
+	struct blk_hist wait;		/* handler start to lock taken */
+} ____cacheline_aligned;
 
 /* The run in progress (or the last one). Owned by the run while blk_busy. */
 static struct {
@@ -107,6 +115,7 @@ static struct {
 	struct blk_result *result;	/* allocated at start: finish cannot fail */
 	u64 *acq;			/* scratch for the fairness index */
 	struct blk_arrival *arrivals;	/* the workers' arrival stamps */
+	struct blk_irq_stats *irq;	/* by worker index; with irq_hz only */
 	u64 irq_period_ns;
 	bool go ____cacheline_aligned;
 	bool stop;
@@ -168,17 +177,18 @@ static void blk_shared_reset(struct blk_shared *sh)
 static enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 {
 	struct blk_pcpu *pc = container_of(t, struct blk_pcpu, irq_timer);
+	struct blk_irq_stats *is = &blk_run.irq[pc->loop.idx];
 	const u64 due = ktime_to_ns(hrtimer_get_expires(t));
-	u64 late;
+	u64 late, wait;
 
 	if (READ_ONCE(blk_run.stop))
 		return HRTIMER_NORESTART;
-	pc->irq_overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
-					      pc->loop.nr + pc->loop.idx,
-					      &late);
+	is->overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
+					  pc->loop.nr + pc->loop.idx, &late, &wait);
 	late = late > due ? late - due : 0;
-	blk_hist_add(&pc->irq_latency, blk_ns_to_cycles(late));
-	pc->irq_acquisitions++;
+	blk_hist_add(&is->latency, blk_ns_to_cycles(late));
+	blk_hist_add(&is->wait, wait);
+	is->acquisitions++;
 	hrtimer_forward_now(t, ns_to_ktime(blk_run.irq_period_ns));
 	return HRTIMER_RESTART;
 }
@@ -370,9 +380,11 @@ static void blk_run_free(void)
 	kvfree(blk_run.result);
 	kfree(blk_run.acq);
 	kfree(blk_run.arrivals);
+	kvfree(blk_run.irq);
 	blk_run.result = NULL;
 	blk_run.acq = NULL;
 	blk_run.arrivals = NULL;
+	blk_run.irq = NULL;
 }
 
 /* Fill in the result allocated at start, and hand it over. */
@@ -398,6 +410,7 @@ static struct blk_result *blk_collect(void)
 	blk_hist_init(&r->hold);
 	blk_hist_init(&r->handoff);
 	blk_hist_init(&r->irq_latency);
+	blk_hist_init(&r->irq_wait);
 
 	for_each_cpu(cpu, mask) {
 		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
@@ -411,11 +424,18 @@ static struct blk_result *blk_collect(void)
 		c->cas_failures = sc.cas_failures;
 		c->spins = sc.spins;
 		c->direct_handoffs = sc.direct_handoffs;
-		c->overlaps = pc->loop.overlaps + pc->irq_overlaps;
+		c->overlaps = pc->loop.overlaps;
 		c->handoffs = pc->loop.handoffs;
 		c->longest_streak = pc->loop.longest_streak;
 		c->overtakes = pc->loop.overtakes;
-		c->irq_acquisitions = pc->irq_acquisitions;
+		if (blk_run.irq) {
+			const struct blk_irq_stats *is = &blk_run.irq[i];
+
+			c->overlaps += is->overlaps;
+			c->irq_acquisitions = is->acquisitions;
+			blk_hist_merge(&r->irq_latency, &is->latency);
+			blk_hist_merge(&r->irq_wait, &is->wait);
+		}
 		c->samples = pc->acquire.count;
 		c->acquire_p50 = blk_hist_percentile(&pc->acquire, 500000);
 		c->acquire_p99 = blk_hist_percentile(&pc->acquire, 990000);
@@ -423,7 +443,6 @@ static struct blk_result *blk_collect(void)
 		blk_hist_merge(&r->acquire, &pc->acquire);
 		blk_hist_merge(&r->hold, &pc->hold);
 		blk_hist_merge(&r->handoff, &pc->handoff);
-		blk_hist_merge(&r->irq_latency, &pc->irq_latency);
 		if (pc->loop.first_overlap)
 			r->first_overlap = min_not_zero(r->first_overlap,
 							pc->loop.first_overlap);
@@ -554,7 +573,7 @@ static int blk_start_workers(struct blk_config *cfg)
 {
 	struct cpumask *mask = &cfg->cpus;
 	struct task_struct *t;
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 	int cpu;
 
 	cpumask_clear(&blk_scratch);
@@ -578,7 +597,15 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.result = kvzalloc(blk_result_size(n), GFP_KERNEL);
 	blk_run.acq = kcalloc(n, sizeof(*blk_run.acq), GFP_KERNEL);
 	blk_run.arrivals = kcalloc(n, sizeof(*blk_run.arrivals), GFP_KERNEL);
-	if (!blk_run.result || !blk_run.acq || !blk_run.arrivals) {
+	if (cfg->irq_hz) {
+		blk_run.irq = kvcalloc(n, sizeof(*blk_run.irq), GFP_KERNEL);
+		for (i = 0; blk_run.irq && i < n; i++) {
+			blk_hist_init(&blk_run.irq[i].latency);
+			blk_hist_init(&blk_run.irq[i].wait);
+		}
+	}
+	if (!blk_run.result || !blk_run.acq || !blk_run.arrivals ||
+	    (cfg->irq_hz && !blk_run.irq)) {
 		blk_run_free();
 		return -ENOMEM;
 	}
@@ -636,12 +663,9 @@ static int blk_start_workers(struct blk_config *cfg)
 		pc->t_end = 0;
 		pc->wd_seen = 0;
 		pc->wd_since = 0;
-		pc->irq_acquisitions = 0;
-		pc->irq_overlaps = 0;
 		blk_hist_init(&pc->acquire);
 		blk_hist_init(&pc->hold);
 		blk_hist_init(&pc->handoff);
-		blk_hist_init(&pc->irq_latency);
 		hrtimer_init(&pc->irq_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_PINNED_HARD);
 		pc->irq_timer.function = blk_irq_fn;
@@ -858,6 +882,8 @@ int blk_engine_init(void)
 {
 	int ret;
 
+	/* the most one percpu allocation may be (mm/percpu.c refuses more) */
+	BUILD_BUG_ON(sizeof(struct blk_pcpu) > PCPU_MIN_UNIT_SIZE);
 	blk_pcpu = alloc_percpu(struct blk_pcpu);
 	if (!blk_pcpu)
 		return -ENOMEM;

@@ -132,34 +132,20 @@ static inline void __blk_ticket_init(struct blk_ticketlock *lock,
 				     const char *name,
 				     struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
-#endif
+	blk_dep_init(lock, name, key);
 	__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);
 }
 
-#define blk_ticket_init(lock)					\
-do {								\
-	static struct lock_class_key __key;			\
-								\
-	__blk_ticket_init((lock), #lock, &__key);		\
-} while (0)
+#define blk_ticket_init(lock)	blk_init_class(__blk_ticket_init, lock)
 
 static inline void __blk_mcs_init(struct blk_mcslock *lock, const char *name,
 				  struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
-#endif
+	blk_dep_init(lock, name, key);
 	__atomic_store_n(&lock->tail, NULL, __ATOMIC_RELAXED);
 }
 
-#define blk_mcs_init(lock)					\
-do {								\
-	static struct lock_class_key __key;			\
-								\
-	__blk_mcs_init((lock), #lock, &__key);			\
-} while (0)
+#define blk_mcs_init(lock)	blk_init_class(__blk_mcs_init, lock)
 
 /**
  * blk_ticket_lock() - take a ticket lock, waiting in FIFO order.

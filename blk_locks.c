@@ -149,7 +149,6 @@ static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
  */
 void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l)
 {
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
 	static struct lock_class_key keys[BLK_NR_KINDS];
 	struct lock_class_key *key = &keys[ops->kind];
 
@@ -161,19 +160,15 @@ void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l)
 		lockdep_set_class(&l->raw, key);
 		break;
 	case BLK_KIND_ticket:
-		lockdep_init_map_wait(&l->ticket.dep_map, "blk_irq_ticket", key,
-				      0, LD_WAIT_SPIN);
+		blk_dep_init(&l->ticket, "blk_irq_ticket", key);
 		break;
 	case BLK_KIND_mcs:
-		lockdep_init_map_wait(&l->mcs.dep_map, "blk_irq_mcs", key, 0,
-				      LD_WAIT_SPIN);
+		blk_dep_init(&l->mcs, "blk_irq_mcs", key);
 		break;
 	default:
-		lockdep_init_map_wait(&l->blk.dep_map, "blk_irq", key, 0,
-				      LD_WAIT_SPIN);
+		blk_dep_init(&l->blk, "blk_irq", key);
 		break;
 	}
-#endif
 }
 
 #define BLK_KIND(id, description, flags, nr_rmw)				\

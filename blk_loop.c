@@ -346,6 +346,7 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
  * @sh: the run's shared data.
  * @me: the owner field's value: past every worker's index.
  * @held_ns: out: ktime_get_ns() once the lock was held.
+ * @wait: out: cycles the handler waited for the lock.
  *
  * Hard-irq context. The lock through the ops table (an indirect call is
  * nothing beside an interrupt), the critical section and the checks as a
@@ -354,11 +355,13 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
  * Return: overlaps seen.
  */
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
-		      u32 me, u64 *held_ns)
+		      u32 me, u64 *held_ns, u64 *wait)
 {
-	u64 in, out;
+	u64 in, out, t0;
 
+	t0 = blk_clock();
 	ops->lock(&sh->lock);
+	*wait = blk_sub_overhead(blk_clock() - t0);
 	*held_ns = ktime_get_ns();
 	if (ops->broken || ops->floor)
 		in = blk_inside(BLK_KIND_busted, sh, me, 0, &out);

@@ -307,6 +307,29 @@ void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
 const char *blk_cas_asm_name(void);
 void blk_spin_counters_reset(void);
 
+/*
+ * blk_dep_init(lock, name, key): give a blacklock lock (any with a dep_map)
+ * its lockdep name and class, as a spinning lock; nothing without
+ * CONFIG_DEBUG_LOCK_ALLOC.
+ */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define blk_dep_init(lock, name, key) \
+	lockdep_init_map_wait(&(lock)->dep_map, (name), (key), 0, LD_WAIT_SPIN)
+#else
+#define blk_dep_init(lock, name, key)	do { } while (0)
+#endif
+
+/*
+ * blk_init_class(fn, lock): call __init function @fn on @lock with a
+ * lockdep class of the call site's own, as spin_lock_init() does.
+ */
+#define blk_init_class(fn, lock)				\
+do {								\
+	static struct lock_class_key __key;			\
+								\
+	fn((lock), #lock, &__key);				\
+} while (0)
+
 /**
  * __blk_spin_init() - initialize a lock to the free state.
  * @lock: the lock.
@@ -318,18 +341,11 @@ void blk_spin_counters_reset(void);
 static inline void __blk_spin_init(struct blk_spinlock *lock, const char *name,
 				   struct lock_class_key *key)
 {
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	lockdep_init_map_wait(&lock->dep_map, name, key, 0, LD_WAIT_SPIN);
-#endif
+	blk_dep_init(lock, name, key);
 	__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);
 }
 
-#define blk_spin_init(lock)					\
-do {								\
-	static struct lock_class_key __key;			\
-								\
-	__blk_spin_init((lock), #lock, &__key);			\
-} while (0)
+#define blk_spin_init(lock)	blk_init_class(__blk_spin_init, lock)
 
 /**
  * blk_spin_is_locked() - peek at a lock.

@@ -744,14 +744,15 @@ static void blk_test_irq(struct kunit *test)
 	KUNIT_EXPECT_GT_MSG(test, res->irq_acquisitions, 0ULL,
 			    "no interrupt took the lock");
 	KUNIT_EXPECT_EQ(test, res->irq_latency.count, res->irq_acquisitions);
+	KUNIT_EXPECT_EQ(test, res->irq_wait.count, res->irq_acquisitions);
 	KUNIT_EXPECT_EQ(test, res->counter,
 			res->acquisitions + res->irq_acquisitions);
 	KUNIT_EXPECT_EQ_MSG(test, res->violations, 0ULL,
 			    "%s with interrupts: %llu overlaps, %llu lost updates",
 			    ops->name, res->overlaps, res->lost_updates);
-	kunit_info(test, "%s: %llu acquisitions, %llu by interrupts, latency max %llu cycles",
+	kunit_info(test, "%s: %llu acquisitions, %llu by interrupts, latency max %llu cycles, lock wait max %llu",
 		   ops->name, res->acquisitions, res->irq_acquisitions,
-		   res->irq_latency.max);
+		   res->irq_latency.max, res->irq_wait.max);
 }
 
 static struct kunit_case blk_smp_cases[] = {
@@ -1183,6 +1184,7 @@ static void blk_test_record_text(struct kunit *test)
 	blk_hist_init(&r->hold);
 	blk_hist_init(&r->handoff);
 	blk_hist_init(&r->irq_latency);
+	blk_hist_init(&r->irq_wait);
 	r->nr_cpus = 2;
 	r->cpu[1].cpu = 2;
 	blk_result_from(r, 0)[1] = 7;

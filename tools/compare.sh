@@ -58,7 +58,8 @@ case " $locks " in *" spinlock "*) ;; *) blk_die "-l must include spinlock: ever
 mkdir -p "$BLK_BUILD"
 cpulist=$(seq 1 "$vcpus" | tr '\n' ' ')
 per_rep=$(($(echo $locks | wc -w) * vcpus * $(echo $cs | wc -w) * $(echo $think | wc -w)))
-timeout=$((120 + (per_rep + 5) * (ms + 2500) / 1000))
+# the last repeat adds an order, an interrupt and a traced run per lock
+timeout=$((120 + (per_rep + 3 * $(echo $locks | wc -w) + 5) * (ms + 2500) / 1000))
 blk_say "$((per_rep * reps)) runs of $ms ms under perf stat, plus one traced run per lock"
 logs=() retried=0
 for k in $(seq 1 "$reps"); do
@@ -90,4 +91,4 @@ python3 "$BLK_TOP/tools/report.py" "${logs[@]}" -o "$out" --commit "$commit" \
 	--host-cpu "$host_cpu" --note "$note"
 # (awk reads all of it: a reader that quits early would SIGPIPE the writer)
 awk '/^## Derived/ { exit } /^## Throughput/ { on = 1 } on && n++ < 40' "$out/summary.md"
-blk_say "verdict: report written to $out (summary.md, runs.csv, runs.jsonl, throughput.png, acquire_cdf.png)"
+blk_say "verdict: report written to $out (summary.md, runs.csv, runs.jsonl, throughput.png, acquire_cdf.png, traffic.png)"

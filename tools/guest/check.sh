@@ -143,7 +143,7 @@ for l in $REAL; do
 	rec=$(blkctl run lock=$l irq_hz=1000 duration_ms=500 cs_ns=0 think_ns=0)
 	blkctl set irq_hz=0
 	irqs=$(echo "$rec" | key irq_acquisitions)
-	check "irq_hz=1000 $l: violations 0, $irqs acquisitions in hardirq (latency p99 $(echo "$rec" | key irq_latency_ns_p99) ns)" \
+	check "irq_hz=1000 $l: violations 0, $irqs acquisitions in hardirq (latency p99 $(echo "$rec" | key irq_latency_ns_p99) ns, lock wait p99 $(echo "$rec" | key irq_wait_ns_p99) ns)" \
 		[ "$(echo "$rec" | key violations)" = 0 -a "${irqs:-0}" -gt 0 ]
 done
 
@@ -159,7 +159,8 @@ for k in run lock kernel spinlock_impl cas_asm clock cpus nr_cpus duration_ns ac
 	lock_cycles_per_acq lock_floor hotplug_stopped hotplug_cpu watchdog_ms stuck \
 	rmw rmw_per_acq spins_per_acq direct_handoffs handoffs handoff_samples \
 	handoff_cycles_p50 handoff_cycles_p99 overtakes overtakes_per_sample longest_streak \
-	first_overlap_at irq_hz irq_acquisitions irq_latency_cycles_p99 backoff_min backoff_max; do
+	first_overlap_at irq_hz irq_acquisitions irq_latency_cycles_p99 irq_wait_cycles_p99 \
+	backoff_min backoff_max; do
 	[ -n "$(echo "$rec" | key "$k")" ] || missing="$missing $k"
 done
 check "stats has every documented key${missing:+ (missing:$missing)}" [ -z "$missing" ]
