@@ -79,7 +79,9 @@ struct blk_arrival {
  * @cs_loops: blk_cs_work() loops inside the critical section.
  * @think_loops: blk_think_work() loops after it.
  * @sample_every: time one acquisition in this many; 0: none.
- * @batch: iterations between two looks at the stop flag and the deadline.
+ * @batch: the most iterations between two looks at the stop flag and the
+ *	deadline.
+ * @batch_start: the first batch's (blk_loop.c adapts the others).
  * @deadline_ns: ktime_get_ns() at which the loop ends by itself.
  * @stop: ends the loop early when it reads true.
  * @progress: acquisitions so far, stored after every batch (the watchdog
@@ -110,6 +112,7 @@ struct blk_loop {
 	u64 think_loops;
 	u64 sample_every;
 	u32 batch;
+	u32 batch_start;
 	u64 deadline_ns;
 	const bool *stop;
 	u64 progress;
@@ -123,6 +126,9 @@ struct blk_loop {
 	struct blk_hist *hold;
 	struct blk_hist *handoff;
 };
+
+/* A batch slower than this halves the next one (blk_loop.c). */
+#define BLK_BATCH_SLOW_NS	1000000
 
 /* A hot loop: runs @w until its deadline or its stop flag. */
 typedef void blk_loop_fn(struct blk_loop *w);

@@ -211,6 +211,7 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 
 	w.sh = &pc->floor;
 	w.batch = iters;
+	w.batch_start = iters;
 	w.deadline_ns = 0;
 	w.stop = &never;
 	blk_shared_reset(&pc->floor);
@@ -655,6 +656,7 @@ static int blk_start_workers(struct blk_config *cfg)
 			.think_loops = blk_run.think_loops,
 			.sample_every = blk_run.sample_every,
 			.batch = blk_run.batch,
+			.batch_start = 1,
 			.stop = &blk_run.stop,
 			.acquire = &pc->acquire,
 			.hold = &pc->hold,

@@ -127,9 +127,30 @@ static __always_inline u32 blk_overlaps(u64 entry, u64 exit, const u32 me)
 	return !(entry & BLK_FREE) + (exit != blk_claimed(entry, me));
 }
 
-static __always_inline bool blk_loop_done(const struct blk_loop *w)
+/*
+ * Between batches: publish the progress, let the scheduler in, and decide
+ * whether to go on. A batch takes about 50 us; one that took longer than
+ * BLK_BATCH_SLOW_NS halves the next, down to one acquisition, so that the
+ * deadline, the stop flag and the watchdog still hear from the worker that
+ * often when every acquisition is slow (a FIFO lock handed between vCPUs
+ * that the host runs in turn can take milliseconds each); a quick batch
+ * doubles it, up to the run's. Runs start at one iteration, so that even
+ * the first batch is short. @t: when the batch began.
+ */
+static __always_inline bool blk_batch_end(struct blk_loop *w, u64 acq,
+					  u32 *batch, u64 *t)
 {
-	return READ_ONCE(*w->stop) || ktime_get_ns() >= w->deadline_ns;
+	u64 now;
+
+	WRITE_ONCE(w->progress, acq);
+	cond_resched();
+	now = ktime_get_ns();
+	if (now - *t > BLK_BATCH_SLOW_NS)
+		*batch = max(*batch / 2, 1U);
+	else if (*batch < w->batch && now - *t < BLK_BATCH_SLOW_NS / 8)
+		*batch = min(*batch * 2, w->batch);
+	*t = now;
+	return READ_ONCE(*w->stop) || now >= w->deadline_ns;
 }
 
 /*
@@ -272,14 +293,14 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
-	const u32 me = w->idx, batch = w->batch;
+	const u32 me = w->idx;
 	const u64 cs = w->cs_loops, think = w->think_loops;
 	const u64 every = w->sample_every;
 	/* untimed iterations before the next timed one; never 0 with timing off */
 	u64 next = every ? every - 1 : U64_MAX;
-	u64 acq = 0, overlaps = 0;
+	u64 acq = 0, overlaps = 0, t = ktime_get_ns();
 	struct blk_order o = { .from = w->from, .nr = w->from ? w->nr : 0 };
-	u32 todo, n;
+	u32 batch = w->batch_start, todo, n;
 
 	do {
 		for (todo = batch; todo; todo -= n) {
@@ -293,9 +314,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 			}
 		}
 		acq += batch;
-		WRITE_ONCE(w->progress, acq);
-		cond_resched();
-	} while (!blk_loop_done(w));
+	} while (!blk_batch_end(w, acq, &batch, &t));
 	w->acquisitions = acq;
 	w->overlaps = overlaps;
 	w->handoffs = o.handoffs;
@@ -307,9 +326,8 @@ static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
-	const u32 batch = w->batch;
-	u64 acq = 0;
-	u32 i;
+	u64 acq = 0, t = ktime_get_ns();
+	u32 batch = w->batch_start, i;
 
 	do {
 		for (i = 0; i < batch; i++) {
@@ -319,9 +337,7 @@ static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
 			blk_kind_unlock(k, l);
 		}
 		acq += batch;
-		WRITE_ONCE(w->progress, acq);
-		cond_resched();
-	} while (!blk_loop_done(w));
+	} while (!blk_batch_end(w, acq, &batch, &t));
 	w->acquisitions = acq;
 	w->overlaps = 0;
 }

@@ -24,6 +24,7 @@ def main():
     ap.add_argument("--host-cores", type=int, required=True)
     a = ap.parse_args()
 
+    os.makedirs(a.outdir, exist_ok=True)
     boots = []
     for path in a.raw:
         meta, pp, runs, _ = report.parse([path])
@@ -54,28 +55,34 @@ def main():
                   % (vcpus, hv, flavour,
                      "; %d runs did not finish" % failed if failed else ""))
         md.append("| lock | acq/s | x spinlock | acquire p99 cyc | Jain | max/min | "
-                  "longest streak | handoffs per acq | violations |")
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+                  "RMW/acq | spins/acq | longest streak | handoffs per acq | "
+                  "violations |")
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for lock in locks:
             r = runs.get(lock)
             if r is None:
-                md.append("| %s | did not run | | | | | | | |" % lock)
+                md.append("| %s | did not run | | | | | | | | | |" % lock)
                 continue
             o = order.get(lock, {})
             tp = r.get("throughput_per_s")
             acq = o.get("acquisitions")
-            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            counted = r.get("contention_counted")
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 lock, report.f_big(tp),
                 "%.2f" % (tp / base) if base else "-",
                 r.get("acquire_cycles_p99"), r.get("fairness_jain"),
-                r.get("fairness_max_min"), o.get("longest_streak", "-"),
+                r.get("fairness_max_min"),
+                "%.2f" % r["rmw_per_acq"] if counted else "-",
+                "%.1f" % r["spins_per_acq"] if counted else "-",
+                o.get("longest_streak", "-"),
                 "%.2f" % (o["handoffs"] / acq) if acq else "-",
                 r.get("violations")))
         md.append("")
 
+    hvs = [hv for hv in ("off", "on") if any(b[1] == hv for b in boots)]
     data = os.path.join(a.outdir, "oversub.dat")
     with open(data, "w") as f:
-        for hv in ("off", "on"):
+        for hv in hvs:
             for lock in locks:
                 f.write("# hypervisor=%s lock=%s\n" % (hv, lock))
                 for b in boots:
@@ -85,7 +92,7 @@ def main():
     counts = sorted({b[0] for b in boots})
     panels = []
     idx = 0
-    for hv in ("off", "on"):
+    for hv in hvs:
         series = []
         for lock in locks:
             series.append("'oversub.dat' index %d using 1:2 with linespoints lw 2 "
@@ -93,14 +100,15 @@ def main():
             idx += 1
         panels.append("set title 'hypervisor bit %s'\nplot %s\n"
                       % (hv, ", ".join(series)))
-    script = ("set terminal pngcairo noenhanced size 1100,520 font 'sans,10'\n"
+    script = ("set terminal pngcairo noenhanced size %d,520 font 'sans,10'\n"
+              % (550 * len(hvs)) +
               "set output 'oversub.png'\n"
-              "set multiplot layout 1,2 title 'blacklock: throughput against vCPUs "
+              "set multiplot layout 1,%d title 'blacklock: throughput against vCPUs "
               "on %d host cores (TCG; one boot per point)'\n"
               "set xlabel 'vCPUs (all running workers)'\n"
               "set ylabel 'acquisitions/s (millions, log scale)'\nset logscale y\n"
               "set xtics (%s)\nset xrange [%g:%g]\nset grid\nset key bottom left\n"
-              % (a.host_cores, ", ".join(str(c) for c in counts),
+              % (len(hvs), a.host_cores, ", ".join(str(c) for c in counts),
                  counts[0] - 0.5, counts[-1] + 0.5)
               + "".join(panels) + "unset multiplot\n")
     ok = report.gnuplot(script, a.outdir)
