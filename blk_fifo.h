@@ -59,6 +59,7 @@
 #define _BLK_FIFO_H
 
 #include <linux/bits.h>
+#include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
