@@ -25,8 +25,17 @@ Checks (each a PASS/FAIL line; exit status 1 if any fails):
   - ttas's loops make no indirect call (no call/jmp through a register or
     memory, no retpoline thunk) anywhere, and the lock window holds one
     "lock cmpxchg" and a branch to the slow path, nothing else but set-up
+  - every kind's loops (engine, irqsave engine, reference, cost) make no
+    indirect call (paravirt patch sites aside: they become native
+    instructions at load)
+  - every kind's uncontended atomic read-modify-writes are inline, and
+    exactly as many as blk_kinds_list.h's rmw column says: the RMW
+    instructions (lock-prefixed, or xchg with memory) of blk_cost_KIND and
+    blk_reference_KIND, one lock and one unlock each. The run's rmw count
+    relies on that constant (the fast path counts nothing).
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -174,18 +183,49 @@ def split(lines):
 
 
 def indirect(code):
+    """Indirect calls and jumps. Not the paravirt sites (a call through
+    pv_ops, relocated to it): apply_paravirt() rewrites them at load into
+    the native instructions (pushf/cli, popf), as the irqsave loops have."""
     bad = []
     for x in code:
-        if x["mn"] in ("call", "jmp") and "*" in x["ops"]:
+        if x["mn"] in ("call", "jmp") and "*" in x["ops"] and \
+                not (x["reloc"] or "").startswith("pv_ops"):
             bad.append("%s %s" % (x["mn"], x["ops"]))
         if x["reloc"] and ("indirect_thunk" in x["reloc"] or "indirect_call" in x["reloc"]):
             bad.append("%s %s" % (x["mn"], x["reloc"]))
     return bad
 
 
+def rmw_insns(code):
+    """The atomic read-modify-write instructions of a function, in order."""
+    out = []
+    for x in code:
+        if x["mn"] == "lock":
+            out.append("lock " + x["ops"].split()[0])
+        elif x["mn"].startswith("lock "):
+            out.append(x["mn"])
+        elif x["mn"].startswith("xchg") and "(" in x["ops"]:
+            out.append(x["mn"])
+    return out
+
+
+def kinds_rmw(path):
+    """blk_kinds_list.h: each kind's uncontended RMWs, in menu order."""
+    kinds = []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"BLK_KIND\((\w+),.*,\s*(\d+)\)\s*$", line)
+            if m:
+                kinds.append((m.group(1), int(m.group(2))))
+    return kinds
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ko", help="blacklock.ko built for x86_64")
+    ap.add_argument("--kinds", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                    "..", "blk_kinds_list.h"),
+                    help="the lock menu (default: the tree's blk_kinds_list.h)")
     args = ap.parse_args()
     funcs = disassemble(args.ko)
     failed = 0
@@ -227,6 +267,19 @@ def main():
         bad = indirect(funcs.get(f, []))
         verdict(f in funcs and not bad,
                 "%s makes no indirect call%s" % (f, (": " + ", ".join(bad)) if bad else ""))
+    kinds = kinds_rmw(args.kinds)
+    verdict(bool(kinds), "%s lists the lock kinds" % args.kinds)
+    for kind, want in kinds:
+        fns = ["blk_hammer_", "blk_hammer_irq_", "blk_reference_", "blk_cost_"]
+        bad = ["%s%s: %s" % (f, kind, ", ".join(indirect(funcs.get(f + kind, []))))
+               for f in fns if f + kind not in funcs or indirect(funcs[f + kind])]
+        verdict(not bad, "%s: no indirect call in its four loops%s"
+                % (kind, (" (" + "; ".join(bad) + ")") if bad else ""))
+        got = {f: rmw_insns(funcs.get(f + kind, [])) for f in ("blk_cost_", "blk_reference_")}
+        verdict(all(len(v) == want for v in got.values()),
+                "%s: %d RMW inline per lock/unlock pair, as blk_kinds_list.h says (%s)"
+                % (kind, want, "; ".join("%s%s: %s" % (f, kind, ", ".join(v) or "none")
+                                         for f, v in got.items())))
     print("\nzerocost: verdict: %s" % ("PASS" if not failed else "FAIL (%d)" % failed))
     return 1 if failed else 0
 
