@@ -526,6 +526,9 @@ static int blk_histogram_one(const struct blk_result *r, void *arg)
 		   r->id, r->cfg.lock->name);
 	blk_hist_lines(m, "acquire", &r->acquire);
 	blk_hist_lines(m, "hold", &r->hold);
+	blk_hist_lines(m, "handoff", &r->handoff);
+	blk_hist_lines(m, "irq_latency", &r->irq_latency);
+	blk_hist_lines(m, "irq_wait", &r->irq_wait);
 	return 0;
 }
 

@@ -182,6 +182,9 @@ rec=$(blkctl run lock=ttas duration_ms=300 timing=every)
 hsum=$(awk '$1 == "acquire" { s += $4 } END { print s + 0 }' "$D/histogram")
 check "timing=every times every acquisition ($hsum = $(echo "$rec" | key acquisitions))" \
 	[ "$hsum" = "$(echo "$rec" | key acquisitions)" -a "$(echo "$rec" | key sample_every)" = 1 ]
+hsum=$(awk '$1 == "handoff" { s += $4 } END { print s + 0 }' "$D/histogram")
+check "the handoff histogram adds up to handoff_samples ($hsum), no more than the handoffs ($(echo "$rec" | key handoffs))" \
+	[ "$hsum" = "$(echo "$rec" | key handoff_samples)" -a "$hsum" -gt 0 -a "$hsum" -le "$(echo "$rec" | key handoffs)" ]
 rec=$(blkctl run lock=ttas duration_ms=300 timing=off)
 check "timing=off times nothing ($(echo "$rec" | key samples) samples)" \
 	[ "$(echo "$rec" | key samples)" = 0 -a "$(echo "$rec" | key sample_every)" = 0 ]
