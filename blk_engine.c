@@ -292,8 +292,11 @@ static void blk_watchdog_report(u64 now)
 	int cpu;
 
 	memcpy(&lock_word, &blk_shared.lock, sizeof(lock_word));
-	if (!(word & BLK_FREE))
+	if (!(word & BLK_FREE) && owner < blk_run.nr)
 		snprintf(who, sizeof(who), "worker %u", owner);
+	else if (!(word & BLK_FREE))	/* irq_hz: past the workers' indices */
+		snprintf(who, sizeof(who), "irq of worker %u",
+			 owner - blk_run.nr);
 	pr_err("run stuck: no worker has finished a batch for %u ms; lock %s, lock word %#x, owner field %s\n",
 	       blk_run.cfg.watchdog_ms, blk_run.cfg.lock->name, lock_word, who);
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
