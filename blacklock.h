@@ -427,6 +427,12 @@ struct blk_result {
 	struct blk_cpu_result cpu[];
 };
 
+/* Every acquisition of a run: the workers' and the interrupts' (irq_hz). */
+static inline u64 blk_all_acquisitions(const struct blk_result *r)
+{
+	return r->acquisitions + r->irq_acquisitions;
+}
+
 /* The largest run whose records keep the who-handed-to-whom matrix. */
 #define BLK_MATRIX_MAX		64
 

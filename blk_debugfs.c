@@ -140,14 +140,12 @@ static void blk_put_u64_list(struct blk_emit *e, const char *key,
 	blk_end(e);
 }
 
-/* @num per @den, in thousandths; U64_MAX (null, inf) when @den is 0. */
+/* @num per @den, in thousandths; U64_MAX (null, inf) when undefined. */
 static u64 blk_per_milli(u64 num, u64 den)
 {
-	if (!den)
-		return U64_MAX;
-	if (num > U64_MAX / 1000)
-		return div64_u64(num, den) * 1000;
-	return div64_u64(num * 1000, den);
+	u64 micro = blk_ratio_micro(num, den);
+
+	return micro == U64_MAX ? U64_MAX : micro / 1000;
 }
 
 /* A CPU list, however long. */
@@ -279,7 +277,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 {
 	const bool json = e->syntax == BLK_JSON;
-	const u64 all = r->acquisitions + r->irq_acquisitions;
+	const u64 all = blk_all_acquisitions(r);
 	unsigned int i;
 
 	blk_put_u64(e, "run", r->id);

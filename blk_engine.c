@@ -474,7 +474,7 @@ static struct blk_result *blk_collect(void)
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
 	r->counter = blk_word_count(READ_ONCE(blk_shared.word));
-	all = r->acquisitions + r->irq_acquisitions;
+	all = blk_all_acquisitions(r);
 	r->lost_updates = all > r->counter ? all - r->counter :
 					     r->counter - all;
 	r->rmw = r->cfg.lock->rmw * all + r->cas_failures - r->direct_handoffs;

@@ -96,6 +96,31 @@ struct blk_ticketlock {
 #define BLK_TICKET_SHIFT	16
 #define BLK_TICKET_ONE		BIT(BLK_TICKET_SHIFT)
 
+/* The next ticket to hand out, of a whole lock word. */
+static __always_inline u16 blk_ticket_next(u32 v)
+{
+	return v >> BLK_TICKET_SHIFT;
+}
+
+/* Free: every ticket handed out has been served. */
+static __always_inline bool blk_ticket_free(u32 v)
+{
+	return blk_ticket_next(v) == (u16)v;
+}
+
+/*
+ * Serve the next ticket: a load of the owner half and a RELEASE store of one
+ * more (pairs with the next owner's acquire), no read-modify-write. Only
+ * the owner writes that half (and the watchdog's rescue, which has given
+ * up on exclusion); the next half may move under us.
+ */
+static __always_inline void blk_ticket_serve_next(struct blk_ticketlock *lock)
+{
+	u16 owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&lock->owner, (u16)(owner + 1), __ATOMIC_RELEASE);
+}
+
 /**
  * struct blk_mcs_node - one CPU's place in an MCS queue.
  * @next: the waiter queued behind this one, once it has linked itself.
@@ -163,8 +188,8 @@ static inline void blk_ticket_lock(struct blk_ticketlock *lock)
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	/* ACQUIRE: when our ticket is already served, this grants the lock */
 	v = __atomic_fetch_add(&lock->val, BLK_TICKET_ONE, __ATOMIC_ACQUIRE);
-	if (unlikely((u16)(v >> BLK_TICKET_SHIFT) != (u16)v))
-		blk_ticket_wait(lock, v >> BLK_TICKET_SHIFT);
+	if (unlikely(!blk_ticket_free(v)))
+		blk_ticket_wait(lock, blk_ticket_next(v));
 	__acquire(lock);
 }
 
@@ -182,7 +207,7 @@ static inline bool __blk_ticket_trylock(struct blk_ticketlock *lock)
 
 	preempt_disable();
 	/* ACQUIRE on success, as the fetch-add: it grants the lock */
-	if ((u16)(v >> BLK_TICKET_SHIFT) == (u16)v &&
+	if (blk_ticket_free(v) &&
 	    __atomic_compare_exchange_n(&lock->val, &v, v + BLK_TICKET_ONE,
 					false, __ATOMIC_ACQUIRE,
 					__ATOMIC_RELAXED)) {
@@ -201,28 +226,19 @@ static inline bool __blk_ticket_trylock(struct blk_ticketlock *lock)
 /**
  * blk_ticket_unlock() - serve the next ticket.
  * @lock: the lock.
- *
- * The owner half is ours alone while we hold the lock, so a load and a
- * RELEASE store of one more do (pairs with the next owner's acquire), with
- * no read-modify-write: the next half may move under us, the owner half
- * cannot.
  */
 static inline void blk_ticket_unlock(struct blk_ticketlock *lock)
 	__releases(lock)
 {
-	u16 owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
-
 	__release(lock);
 	spin_release(&lock->dep_map, _RET_IP_);
-	__atomic_store_n(&lock->owner, (u16)(owner + 1), __ATOMIC_RELEASE);
+	blk_ticket_serve_next(lock);
 	preempt_enable();
 }
 
 static inline bool blk_ticket_is_locked(struct blk_ticketlock *lock)
 {
-	u32 v = __atomic_load_n(&lock->val, __ATOMIC_RELAXED);
-
-	return (u16)(v >> BLK_TICKET_SHIFT) != (u16)v;
+	return !blk_ticket_free(__atomic_load_n(&lock->val, __ATOMIC_RELAXED));
 }
 
 /* This CPU's next free node; preemption off. */

@@ -119,13 +119,9 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
  */
 static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
 {
-	u16 owner;
-
 	switch (k) {
 	case BLK_KIND_ticket:
-		owner = __atomic_load_n(&l->ticket.owner, __ATOMIC_RELAXED);
-		__atomic_store_n(&l->ticket.owner, (u16)(owner + 1),
-				 __ATOMIC_RELEASE);
+		blk_ticket_serve_next(&l->ticket);
 		break;
 	default:
 		__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);

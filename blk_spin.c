@@ -71,19 +71,32 @@ u64 blk_spin_wait_begin(const void *lock)
 }
 
 /*
- * The TTAS loop, shared by both back-ends. @be is a compile-time constant in
- * each caller, so each slow path is built with one kind of CAS only.
+ * The TTAS loop, shared by both back-ends and by ttas_backoff. @be and
+ * @backoff are compile-time constants in each caller, so each slow path is
+ * built with one kind of CAS only, and only ttas_backoff's waits.
+ *
+ * With @backoff, each lost CAS (the fast path's included) is followed by a
+ * wait, without touching the lock's line, that starts at backoff_min
+ * cpu_relax() and doubles up to backoff_max.
  *
  * Entered with preemption disabled and one CAS already failed. The inner
  * loop reads with RELAXED ordering: see the ordering argument in blk_spin.h.
  */
 static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
-					  enum blk_cas_backend be)
+					  enum blk_cas_backend be,
+					  const bool backoff)
 {
 	u64 t0 = blk_spin_wait_begin(lock), failures = 1, spins = 0;
-	u32 old;
+	u32 delay = backoff ? READ_ONCE(blk_backoff_min) : 0;
+	const u32 limit = backoff ? READ_ONCE(blk_backoff_max) : 0;
+	u32 old, i;
 
 	for (;;) {
+		if (backoff) {
+			for (i = 0; i < delay; i++)
+				cpu_relax();
+			delay = min(delay * 2, limit);
+		}
 		while (__atomic_load_n(&lock->val, __ATOMIC_RELAXED)) {
 			cpu_relax();
 			spins++;
@@ -104,7 +117,7 @@ static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
  */
 void blk_spin_lock_slowpath(struct blk_spinlock *lock)
 {
-	blk_ttas_spin(lock, BLK_CAS_BUILTIN);
+	blk_ttas_spin(lock, BLK_CAS_BUILTIN, false);
 }
 
 /**
@@ -116,7 +129,7 @@ void blk_spin_lock_slowpath(struct blk_spinlock *lock)
  */
 void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock)
 {
-	blk_ttas_spin(lock, BLK_CAS_ASM);
+	blk_ttas_spin(lock, BLK_CAS_ASM, false);
 }
 
 /**
@@ -160,31 +173,12 @@ void blk_spin_set_backoff(u32 min, u32 max)
  * blk_spin_backoff_slowpath() - contended acquisition with backoff.
  * @lock: the lock, whose fast-path CAS has just failed.
  *
- * TTAS, except that each lost CAS is followed by a wait, without touching
- * the lock's line, that starts at backoff_min cpu_relax() and doubles up
- * to backoff_max. The ordering is ttas's: only the acquire CAS grants.
+ * TTAS with the builtins' CAS, waiting after each lost CAS (see
+ * blk_ttas_spin()). The ordering is ttas's: only the acquire CAS grants.
  */
 void blk_spin_backoff_slowpath(struct blk_spinlock *lock)
 {
-	u64 t0 = blk_spin_wait_begin(lock), failures = 1, spins = 0;
-	u32 delay = READ_ONCE(blk_backoff_min);
-	const u32 limit = READ_ONCE(blk_backoff_max);
-	u32 old, i;
-
-	for (;;) {
-		for (i = 0; i < delay; i++)
-			cpu_relax();
-		delay = min(delay * 2, limit);
-		while (__atomic_load_n(&lock->val, __ATOMIC_RELAXED)) {
-			cpu_relax();
-			spins++;
-		}
-		old = 0;
-		if (blk_cas_builtin(&lock->val, &old, 1))
-			break;
-		failures++;
-	}
-	blk_spin_account(lock, t0, failures, spins);
+	blk_ttas_spin(lock, BLK_CAS_BUILTIN, true);
 }
 
 /**
