@@ -5,12 +5,9 @@
  * As in blk_spin.c, only what runs after the inline path found the lock
  * taken counts, into the shared per-CPU counters, once per acquisition.
  */
-#include <linux/percpu.h>
-#include <linux/processor.h>
-
 #include "blk_fifo.h"
 
-DEFINE_PER_CPU_ALIGNED(struct blk_mcs_node, blk_mcs_nodes[BLK_MCS_NODES]);
+DEFINE_PER_CPU_ALIGNED(struct blk_mcs_cpu, blk_mcs_cpu);
 
 /**
  * blk_ticket_wait() - wait until @ticket is served.

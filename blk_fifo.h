@@ -54,18 +54,13 @@
  * Both take preemption off and tell lockdep exactly where blk_spin_lock()
  * does. Their contended paths are out of line (blk_fifo.c) and count into
  * the same per-CPU counters as TTAS's; the inline paths count nothing.
+ * Both files use nothing but blk_env.h (and blk_spin.h's helpers), so that
+ * the model checker (tools/verify) compiles them as they are.
  */
 #ifndef _BLK_FIFO_H
 #define _BLK_FIFO_H
 
-#include <linux/bits.h>
-#include <linux/cache.h>
-#include <linux/compiler.h>
-#include <linux/lockdep.h>
-#include <linux/percpu.h>
-#include <linux/preempt.h>
-#include <linux/types.h>
-
+#include "blk_env.h"
 #include "blk_spin.h"
 
 /**
@@ -135,7 +130,16 @@ struct blk_mcs_node {
 
 #define BLK_MCS_NODES		4
 
-DECLARE_PER_CPU_ALIGNED(struct blk_mcs_node, blk_mcs_nodes[BLK_MCS_NODES]);
+/**
+ * struct blk_mcs_cpu - one CPU's MCS nodes.
+ * @node: one per context that may nest a lock; @node[0].count says how
+ *	many are in use.
+ */
+struct blk_mcs_cpu {
+	struct blk_mcs_node node[BLK_MCS_NODES];
+};
+
+DECLARE_PER_CPU_ALIGNED(struct blk_mcs_cpu, blk_mcs_cpu);
 
 /**
  * struct blk_mcslock - an MCS lock.
@@ -244,7 +248,7 @@ static inline bool blk_ticket_is_locked(struct blk_ticketlock *lock)
 /* This CPU's next free node; preemption off. */
 static __always_inline struct blk_mcs_node *blk_mcs_node_get(void)
 {
-	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_nodes[0]);
+	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_cpu)->node;
 	struct blk_mcs_node *node = base + base->count++;
 
 	WRITE_ONCE(node->locked, 0);
@@ -255,14 +259,14 @@ static __always_inline struct blk_mcs_node *blk_mcs_node_get(void)
 /* The node this CPU's last MCS acquisition used; preemption off. */
 static __always_inline struct blk_mcs_node *blk_mcs_node_top(void)
 {
-	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_nodes[0]);
+	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_cpu)->node;
 
 	return base + base->count - 1;
 }
 
 static __always_inline void blk_mcs_node_put(void)
 {
-	this_cpu_ptr(&blk_mcs_nodes[0])->count--;
+	this_cpu_ptr(&blk_mcs_cpu)->node[0].count--;
 }
 
 /**

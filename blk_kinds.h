@@ -17,6 +17,7 @@
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
 
+#include "blk_busted.h"
 #include "blk_fifo.h"
 #include "blk_spin.h"
 
@@ -53,31 +54,6 @@ enum blk_kind {
 #define BLK_KF_BROKEN		BIT(2)
 #define BLK_KF_FLOOR		BIT(3)
 #define BLK_KF_RT_SLEEPS	BIT(4)
-
-/*
- * busted: wait until the word reads 0, then write 1, as two separate
- * accesses. Two CPUs that both read 0 before either writes 1 are both
- * "inside". The accesses are marked (READ_ONCE/WRITE_ONCE) so the compiler
- * keeps them, and so the data-race detector sees an intentional race here
- * rather than a bug; the engine's exclusion check is what must catch it.
- */
-static __always_inline void blk_busted_lock(struct blk_lock *l)
-	__acquires(l)
-{
-	preempt_disable();
-	while (READ_ONCE(l->blk.val))
-		cpu_relax();
-	WRITE_ONCE(l->blk.val, 1);
-	__acquire(l);
-}
-
-static __always_inline void blk_busted_unlock(struct blk_lock *l)
-	__releases(l)
-{
-	__release(l);
-	WRITE_ONCE(l->blk.val, 0);
-	preempt_enable();
-}
 
 /**
  * blk_kind_lock() - take a lock of kind @k.
@@ -120,7 +96,7 @@ static __always_inline void blk_kind_lock(enum blk_kind k, struct blk_lock *l)
 		__acquire(l);
 		break;
 	default:
-		blk_busted_lock(l);
+		blk_busted_lock(&l->blk);
 		break;
 	}
 }
@@ -157,7 +133,7 @@ static __always_inline void blk_kind_unlock(enum blk_kind k, struct blk_lock *l)
 		barrier();
 		break;
 	default:
-		blk_busted_unlock(l);
+		blk_busted_unlock(&l->blk);
 		break;
 	}
 }

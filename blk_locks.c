@@ -80,13 +80,7 @@ static __always_inline bool blk_kind_trylock(enum blk_kind k,
 		barrier();
 		return true;
 	default:	/* busted */
-		preempt_disable();
-		if (READ_ONCE(l->blk.val)) {
-			preempt_enable();
-			return false;
-		}
-		WRITE_ONCE(l->blk.val, 1);
-		return true;
+		return blk_busted_trylock(&l->blk);
 	}
 }
 

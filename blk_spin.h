@@ -63,15 +63,15 @@
  * counts nothing. Only when that CAS fails does the code go out of line to
  * blk_spin_lock_slowpath(), which counts the contended acquisition, every
  * failed CAS and every inner-loop iteration into per-CPU counters that are
- * summed when read (see blk_spin_counters_read()).
+ * summed when read (blk_contention.c).
+ *
+ * This file and blk_spin.c use nothing but blk_env.h, so that the model
+ * checker (tools/verify) compiles them as they are.
  */
 #ifndef _BLK_SPIN_H
 #define _BLK_SPIN_H
 
-#include <linux/compiler.h>
-#include <linux/lockdep.h>
-#include <linux/preempt.h>
-#include <linux/types.h>
+#include "blk_env.h"
 
 /**
  * struct blk_spinlock - a TTAS spinlock: one word, 0 free, 1 held.
@@ -98,28 +98,6 @@ struct blk_spinlock {
 /** DEFINE_BLK_SPINLOCK - define and initialize a free &struct blk_spinlock. */
 #define DEFINE_BLK_SPINLOCK(x) \
 	struct blk_spinlock x = { .val = 0 BLK_SPIN_DEP_MAP_INIT(#x) }
-
-/**
- * struct blk_spin_counters - contention counters of the blk_spin locks.
- * @contended: acquisitions whose first CAS failed.
- * @cas_failures: CAS attempts that failed, the first one included.
- * @spins: iterations of a read-only wait loop: relaxed or acquire loads of
- *	the lock word (TTAS, ticket) or of the waiter's own node (MCS); TAS
- *	has none.
- * @direct_handoffs: MCS unlocks that found a successor queued and passed
- *	the lock with a plain store, skipping the uncontended unlock's CAS.
- *
- * Every field is counted only in a contended path. Together with the
- * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
- * read-modify-writes a run issued: rmw x acquisitions + @cas_failures -
- * @direct_handoffs.
- */
-struct blk_spin_counters {
-	u64 contended;
-	u64 cas_failures;
-	u64 spins;
-	u64 direct_handoffs;
-};
 
 /**
  * enum blk_cas_backend - which instructions implement the CAS.
@@ -299,13 +277,7 @@ void blk_spin_lock_slowpath(struct blk_spinlock *lock);
 void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock);
 void blk_spin_tas_slowpath(struct blk_spinlock *lock);
 void blk_spin_backoff_slowpath(struct blk_spinlock *lock);
-void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
-u64 blk_spin_wait_begin(const void *lock);
-void blk_spin_count_handoff(void);
 void blk_spin_set_backoff(u32 min, u32 max);
-void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
-const char *blk_cas_asm_name(void);
-void blk_spin_counters_reset(void);
 
 /*
  * blk_dep_init(lock, name, key): give a blacklock lock (any with a dep_map)

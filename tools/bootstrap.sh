@@ -9,7 +9,7 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|check]
+usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|verify|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
@@ -20,6 +20,8 @@ usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|check]
   kernels  demo's, plus the other kernels the VM tools boot, with their
          headers: Debian's 6.1 PREEMPT_RT, and the newest 6.12 and 6.12
          PREEMPT_RT that Debian 12 has (make matrix)
+  verify what tools/verify/checkers.sh needs to build GenMC (clang and
+         LLVM 15) and herdtools7 (OCaml, dune, menhir)
   check  all of the above but the PREEMPT_RT kernels, and sparse
 USAGE
 	exit 2
@@ -40,12 +42,15 @@ newest_612() {
 what=${1:-demo}
 [ $# -le 1 ] || usage
 demo_pkgs="make gcc linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio gzip"
+verify_pkgs="make autoconf automake clang-15 llvm-15 llvm-15-dev libclang-15-dev libffi-dev zlib1g-dev
+	libedit-dev ocaml-nox ocaml-dune menhir libmenhir-ocaml-dev libzarith-ocaml-dev ocaml-findlib"
 kunit_pkgs="make gcc qemu-system-x86 linux-source-6.1 xz-utils python3 bc bison flex libelf-dev libssl-dev"
 case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
 kunit-rt) pkgs="$kunit_pkgs linux-source-6.12" ;;
 cross) pkgs="gcc-aarch64-linux-gnu qemu-system-arm" ;;
+verify) pkgs=$verify_pkgs ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 kernels)
 	v612=$(newest_612) || exit 1
@@ -56,7 +61,7 @@ kernels)
 check)
 	v612=$(newest_612) || exit 1
 	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm sparse perl
-		linux-image-$v612 linux-headers-$v612"
+		$verify_pkgs linux-image-$v612 linux-headers-$v612"
 	;;
 -h|--help) usage ;;
 *) usage ;;

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the contention counters every blacklock lock kind shares, and
+ * the tracepoints of the contended paths.
+ *
+ * The counters are per CPU and summed only when somebody reads them, the
+ * way lock_events.c does it: the contended path never shares a counter
+ * cache line with another CPU. Preemption is already off where they are
+ * counted, so __this_cpu_add() is enough (on x86 it is one instruction;
+ * elsewhere an interrupt handler contending for a blacklock lock between
+ * its load and store could lose a count, never a lock).
+ *
+ * The blacklock:blk_contended_begin/end tracepoints live here, and only
+ * here: a disabled tracepoint is a static-key NOP, and the fast paths have
+ * none at all.
+ */
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/timex.h>
+
+#include "blk_spin.h"
+
+#define CREATE_TRACE_POINTS
+#include "blk_trace.h"
+
+static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
+
+/**
+ * blk_spin_account() - count one contended acquisition.
+ * @lock: the lock, for the tracepoint.
+ * @t0: from blk_spin_wait_begin(), 0 if the end of the wait is not traced.
+ * @cas_failures: failed CAS attempts, the fast path's included.
+ * @spins: wait-loop iterations.
+ *
+ * Preemption is off (the caller holds the lock).
+ */
+void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins)
+{
+	u64 now;
+
+	if (t0) {
+		now = get_cycles();
+		trace_blk_contended_end(lock, now > t0 ? now - t0 : 0,
+					cas_failures, spins);
+	}
+	__this_cpu_inc(blk_spin_counters.contended);
+	__this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
+	__this_cpu_add(blk_spin_counters.spins, spins);
+}
+
+/**
+ * blk_spin_wait_begin() - trace the start of a wait.
+ * @lock: the lock.
+ *
+ * Return: the start in cycles (made odd, so never 0) if the end will be
+ * traced, else 0.
+ */
+u64 blk_spin_wait_begin(const void *lock)
+{
+	trace_blk_contended_begin(lock);
+	return trace_blk_contended_end_enabled() ? get_cycles() | 1 : 0;
+}
+
+/**
+ * blk_spin_count_handoff() - count an unlock that passed the lock on
+ * without a read-modify-write (MCS, to a queued successor).
+ *
+ * Preemption is off (the caller still holds the lock).
+ */
+void blk_spin_count_handoff(void)
+{
+	__this_cpu_inc(blk_spin_counters.direct_handoffs);
+}
+
+/**
+ * blk_spin_counters_read() - read one CPU's contention counters.
+ * @sum: where to add them.
+ * @cpu: the CPU.
+ *
+ * Adds to @sum, so callers can sum CPUs by calling it once per CPU. The
+ * counters may move while they are read; read them after the lockers stop.
+ */
+void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
+{
+	const struct blk_spin_counters *c = per_cpu_ptr(&blk_spin_counters, cpu);
+
+	sum->contended += READ_ONCE(c->contended);
+	sum->cas_failures += READ_ONCE(c->cas_failures);
+	sum->spins += READ_ONCE(c->spins);
+	sum->direct_handoffs += READ_ONCE(c->direct_handoffs);
+}
+
+/**
+ * blk_spin_counters_reset() - zero every CPU's contention counters.
+ *
+ * Call only while no blk_spin lock is contended, e.g. before a run.
+ */
+void blk_spin_counters_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&blk_spin_counters, cpu), 0,
+		       sizeof(struct blk_spin_counters));
+}
+
+/**
+ * blk_cas_asm_name() - what the inline-asm CAS (ttas_asm) runs here.
+ *
+ * Return: "lock cmpxchg" (x86), "casa" or "ldaxr/stxr" (arm64, by the
+ * CPUs' LSE atomics), or "builtins" where there is no asm back-end.
+ */
+const char *blk_cas_asm_name(void)
+{
+	if (IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_UML_X86))
+		return "lock cmpxchg";
+#ifdef CONFIG_ARM64
+	return system_uses_lse_atomics() ? "casa" : "ldaxr/stxr";
+#else
+	return "builtins";
+#endif
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: the contention counters every blacklock lock kind shares, and
+ * the accounting hooks its contended paths call (blk_contention.c).
+ *
+ * Kernel only: the lock bodies reach the hooks through blk_env.h, which in
+ * the model checker's world makes them count nothing.
+ */
+#ifndef _BLK_CONTENTION_H
+#define _BLK_CONTENTION_H
+
+#include <linux/types.h>
+
+/**
+ * struct blk_spin_counters - contention counters of the blk_spin locks.
+ * @contended: acquisitions whose first CAS failed.
+ * @cas_failures: CAS attempts that failed, the first one included.
+ * @spins: iterations of a read-only wait loop: relaxed or acquire loads of
+ *	the lock word (TTAS, ticket) or of the waiter's own node (MCS); TAS
+ *	has none.
+ * @direct_handoffs: MCS unlocks that found a successor queued and passed
+ *	the lock with a plain store, skipping the uncontended unlock's CAS.
+ *
+ * Every field is counted only in a contended path. Together with the
+ * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
+ * read-modify-writes a run issued: rmw x acquisitions + @cas_failures -
+ * @direct_handoffs.
+ */
+struct blk_spin_counters {
+	u64 contended;
+	u64 cas_failures;
+	u64 spins;
+	u64 direct_handoffs;
+};
+
+void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
+u64 blk_spin_wait_begin(const void *lock);
+void blk_spin_count_handoff(void);
+void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
+void blk_spin_counters_reset(void);
+const char *blk_cas_asm_name(void);
+
+#endif /* _BLK_CONTENTION_H */

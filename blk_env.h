@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: the lock bodies' whole world, in two versions.
+ *
+ * The lock kinds' code (blk_spin.h, blk_spin.c, blk_fifo.h, blk_fifo.c,
+ * blk_busted.h) includes this header and nothing else, and uses only what
+ * it provides:
+ *
+ *   atomics      GCC/Clang __atomic builtins on plain words (the C11
+ *                memory model's orders), READ_ONCE() and WRITE_ONCE()
+ *   environment  preempt_disable()/preempt_enable(), cpu_relax(), lockdep's
+ *                spin_acquire()/spin_release() and lock classes, sparse's
+ *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
+ *                this_cpu_ptr()), and three accounting hooks of the
+ *                contended paths: blk_spin_wait_begin(), blk_spin_account(),
+ *                blk_spin_count_handoff() (blk_contention.c)
+ *
+ * In the module (__KERNEL__) all of it is the kernel's own, as before.
+ *
+ * In the model checker (tools/verify: GenMC compiles the very same .h and
+ * .c files with clang, BLK_MODEL defined) the atomics are the same
+ * builtins, which clang lowers to the LLVM atomic instructions GenMC
+ * models; READ_ONCE()/WRITE_ONCE() are relaxed atomics, which is what LKMM
+ * and the compilers make of them; a thread is a CPU that is never preempted,
+ * so preemption, lockdep and sparse are nothing, cpu_relax() is nothing
+ * (GenMC recognises a spin loop by its loads alone), a per-CPU variable is
+ * one copy per thread, and the accounting hooks count nothing. The inline
+ * assembly (ttas_asm's CAS on x86 and arm64) has no model: there the asm
+ * back-end is the builtins, and herd7 checks the instructions themselves
+ * (tools/verify/litmus).
+ */
+#ifndef _BLK_ENV_H
+#define _BLK_ENV_H
+
+#ifdef __KERNEL__
+
+#include <linux/bits.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/lockdep.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/processor.h>
+#include <linux/types.h>
+
+#include "blk_contention.h"
+
+#else /* the model checker's world */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define BIT(n)			(1UL << (n))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define barrier()		__asm__ __volatile__("" : : : "memory")
+
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+#define cpu_relax()		do { } while (0)
+#define preempt_disable()	do { } while (0)
+#define preempt_enable()	do { } while (0)
+
+#define __acquires(x)
+#define __releases(x)
+#define __acquire(x)		((void)0)
+#define __release(x)		((void)0)
+#define __cond_lock(x, c)	(c)
+#define _RET_IP_		0UL
+
+struct lock_class_key { int unused; };
+#define spin_acquire(map, s, t, ip)	do { } while (0)
+#define spin_release(map, ip)		do { } while (0)
+
+/*
+ * A per-CPU variable is an array of BLK_MODEL_CPUS, indexed by the thread's
+ * CPU number, which the client sets as each thread starts (GenMC 0.10.3
+ * takes only scalars as thread-local variables).
+ */
+#ifndef BLK_MODEL_CPUS
+#define BLK_MODEL_CPUS		4
+#endif
+extern __thread int blk_model_cpu;
+#define DECLARE_PER_CPU_ALIGNED(type, name)	extern type name[BLK_MODEL_CPUS]
+#define DEFINE_PER_CPU_ALIGNED(type, name)	type name[BLK_MODEL_CPUS]
+#define this_cpu_ptr(ptr)			(&(*(ptr))[blk_model_cpu])
+
+static inline u64 blk_spin_wait_begin(const void *lock)
+{
+	return 0;
+}
+
+static inline void blk_spin_account(const void *lock, u64 t0,
+				    u64 cas_failures, u64 spins)
+{
+}
+
+static inline void blk_spin_count_handoff(void)
+{
+}
+
+#endif /* __KERNEL__ */
+
+#endif /* _BLK_ENV_H */

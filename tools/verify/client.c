@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock under GenMC: client programs that drive the shipped lock code
+ * (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, compiled as they are over
+ * blk_env.h's model world) from 2 or 3 threads. tools/verify/genmc.py
+ * compiles this once per kind, client and thread count:
+ *
+ *   genmc -MODEL -check-liveness -- -DBLK_KIND=ttas -DBLK_CLIENT_mutex \
+ *         -DBLK_THREADS=2 -I<top> tools/verify/client.c
+ *
+ * The clients (each thread is a CPU; main() is not one of them):
+ *
+ *   mutex      each thread takes the lock once; inside, it writes its id
+ *              to an owner word and reads it back (a second owner's write
+ *              in between is a violation), and increments a plain counter
+ *              that must end at the number of critical sections
+ *   mp         message passing through the lock: thread 0 writes x then y
+ *              inside; any later critical section that sees y must see x
+ *   reacquire  mutex, each thread twice in a row (node and ticket reuse)
+ *   trylock    thread 0 tries (and on success has a critical section),
+ *              the others take the lock; exclusion as in mutex
+ *
+ * With -check-liveness, GenMC also reports an execution in which a thread
+ * waits forever for a lock that nobody holds (a lost handoff).
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "blk_busted.h"
+#include "blk_fifo.h"
+#include "blk_spin.h"
+#include "blk_fifo.c"
+#include "blk_spin.c"
+
+#define BLK_VERIFY(id, type, lock, unlock, trylock)			\
+	typedef type blk_v_##id##_t;					\
+	static inline void blk_v_##id##_lock(type *l) { lock(l); }	\
+	static inline void blk_v_##id##_unlock(type *l) { unlock(l); }	\
+	static inline bool blk_v_##id##_trylock(type *l) { return trylock(l); }
+#include "tools/verify/kinds.h"
+
+#define BLK_CAT3(a, b, c)	a##b##c
+#define BLK_V(k, what)		BLK_CAT3(blk_v_, k, what)
+#define V_LOCK			BLK_V(BLK_KIND, _lock)
+#define V_UNLOCK		BLK_V(BLK_KIND, _unlock)
+#define V_TRYLOCK		BLK_V(BLK_KIND, _trylock)
+
+#ifndef BLK_THREADS
+#define BLK_THREADS 2
+#endif
+
+#if defined(BLK_CLIENT_reacquire)
+#define BLK_SECTIONS	2
+#else
+#define BLK_SECTIONS	1
+#endif
+
+__thread int blk_model_cpu;	/* this thread's per-CPU copies */
+static BLK_V(BLK_KIND, _t) the_lock;
+static u32 owner;	/* relaxed atomics: who is inside */
+static int sections;	/* plain: a race on it is a violation too */
+static int expected;	/* relaxed atomics: critical sections due */
+#ifdef BLK_CLIENT_mp
+static u32 x, y;	/* relaxed atomics */
+#endif
+
+static inline void critical_section(u32 me)
+{
+	__atomic_store_n(&owner, me, __ATOMIC_RELAXED);
+	sections++;
+	assert(__atomic_load_n(&owner, __ATOMIC_RELAXED) == me);
+}
+
+static void *thread(void *arg)
+{
+	u32 me = (u32)(uintptr_t)arg + 1;
+	u32 r1, r2;
+
+	blk_model_cpu = me - 1;
+
+#if defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
+	V_LOCK(&the_lock);
+	critical_section(me);
+	V_UNLOCK(&the_lock);
+#if defined(BLK_CLIENT_reacquire)
+	V_LOCK(&the_lock);
+	critical_section(me);
+	V_UNLOCK(&the_lock);
+#endif
+#elif defined(BLK_CLIENT_mp)
+	V_LOCK(&the_lock);
+	if (me == 1) {
+		__atomic_store_n(&x, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&y, 1, __ATOMIC_RELAXED);
+	} else {
+		r1 = __atomic_load_n(&y, __ATOMIC_RELAXED);
+		r2 = __atomic_load_n(&x, __ATOMIC_RELAXED);
+		assert(!(r1 == 1 && r2 == 0));
+	}
+	V_UNLOCK(&the_lock);
+#elif defined(BLK_CLIENT_trylock)
+	if (me == 1) {
+		if (V_TRYLOCK(&the_lock)) {
+			critical_section(me);
+			V_UNLOCK(&the_lock);
+		} else {
+			__atomic_fetch_sub(&expected, 1, __ATOMIC_RELAXED);
+		}
+	} else {
+		V_LOCK(&the_lock);
+		critical_section(me);
+		V_UNLOCK(&the_lock);
+	}
+#else
+#error "BLK_CLIENT_: mutex, mp, reacquire or trylock"
+#endif
+	(void)r1;
+	(void)r2;
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t[BLK_THREADS];
+	int i;
+
+	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS, __ATOMIC_RELAXED);
+	for (i = 0; i < BLK_THREADS; i++)
+		pthread_create(&t[i], NULL, thread, (void *)(uintptr_t)i);
+	for (i = 0; i < BLK_THREADS; i++)
+		pthread_join(t[i], NULL);
+#ifndef BLK_CLIENT_mp
+	assert(sections == __atomic_load_n(&expected, __ATOMIC_RELAXED));
+#endif
+	return 0;
+}

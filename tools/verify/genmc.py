@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make verify, GenMC's part: every lock kind, every client, every model.
+
+The shipped lock code (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, over
+blk_env.h's model world) is compiled by GenMC into tools/verify/client.c,
+once per kind (tools/verify/kinds.h), client and thread count, and checked
+under SC, TSO, RC11 and IMM (IMM stands for ARMv8 and POWER), always with
+GenMC's liveness check. What must hold:
+
+  - every kind verifies under SC, TSO and IMM, and under RC11 unless the
+    kind's RC11 entry below names the execution RC11 allows and why no CPU
+    and no LKMM execution can produce it;
+  - busted fails every model;
+  - each plant (a planted bug: a copy of the sources with one line
+    changed) fails the models it names and passes the others: the checks
+    can fail, and the bugs found stay found;
+  - every kind of blk_kinds_list.h is checked here, or by herd7 instead
+    (HERD_ONLY), or is the kernel's or the floor.
+
+Prints one line per run and a verdict line; --table writes the table for
+Documentation/results.rst. Exit status 1 if anything does not hold.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODELS = ("sc", "tso", "rc11", "imm")
+CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("reacquire", 2), ("trylock", 2), ("trylock", 3))
+SOURCES = ("blk_env.h", "blk_spin.h", "blk_spin.c", "blk_fifo.h", "blk_fifo.c", "blk_busted.h",
+           "tools/verify/client.c", "tools/verify/kinds.h")
+
+# Kinds GenMC 0.10.3 cannot take, and why; herd7 checks them (litmus.py).
+HERD_ONLY = {
+    "ticket": "mixed-size accesses to one word (the 16-bit owner half against "
+              "the 32-bit fetch-add), which GenMC 0.10.3 refuses",
+}
+
+# Executions RC11 allows and no CPU or LKMM can produce, by kind: the reason.
+RC11_ALLOWED = {}
+
+# Planted bugs: FILE's OLD replaced by NEW in a copy of the sources; the
+# kind and clients to run; the models that must then fail (the rest pass).
+PLANTS = {
+    "ttas-unlock-relaxed": dict(
+        file="blk_spin.h", old="__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);",
+        new="__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);",
+        kind="ttas", clients=(("mp", 2),), fail=("rc11", "imm")),
+    "mcs-handoff-relaxed": dict(
+        file="blk_fifo.c", old="__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);",
+        new="__atomic_store_n(&next->locked, 1, __ATOMIC_RELAXED);",
+        kind="mcs", clients=(("mp", 2),), fail=("rc11", "imm")),
+}
+
+
+def kinds_list():
+    """blk_kinds_list.h: [(id, flags)] in menu order."""
+    out = []
+    with open(os.path.join(TOP, "blk_kinds_list.h")) as f:
+        for line in f:
+            m = re.match(r"BLK_KIND\((\w+),\s*\"[^\"]*\",\s*([^,]+),", line)
+            if m:
+                out.append((m.group(1), m.group(2)))
+    return out
+
+
+def verify_kinds():
+    with open(os.path.join(TOP, "tools/verify/kinds.h")) as f:
+        return re.findall(r"^BLK_VERIFY\((\w+),", f.read(), re.M)
+
+
+def genmc_run(genmc, model, kind, client, threads, top, timeout):
+    """One GenMC run: (status, executions, seconds, first error line)."""
+    # -O2: as the module is built; it also lets GenMC's spin-assume see
+    # through the contended paths' local counters, which the model's
+    # accounting hooks never read. -disable-ipr: in-place revisiting
+    # reports unordered writes as errors (it has no effect under IMM).
+    cmd = [genmc, "-" + model, "-check-liveness", "-disable-estimation"]
+    if model != "imm":
+        cmd.append("-disable-ipr")
+    cmd += ["--", "-O2", "-I" + top, "-DBLK_KIND=" + kind, "-DBLK_CLIENT_" + client,
+            "-DBLK_THREADS=%d" % threads, os.path.join(top, "tools/verify/client.c")]
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=timeout)
+        out = p.stdout
+    except subprocess.TimeoutExpired as e:
+        return ("timeout", 0, time.monotonic() - t0, "no answer within %d s" % timeout, "")
+    secs = time.monotonic() - t0
+    m = re.search(r"Number of complete executions explored: (\d+)", out)
+    execs = int(m.group(1)) if m else 0
+    m = re.search(r"Total wall-clock time: ([0-9.]+)s", out)
+    if m:
+        secs = float(m.group(1))
+    if "No errors were detected" in out and p.returncode == 0:
+        return ("verified", execs, secs, "", out)
+    err = re.search(r"^Error(?: detected)?: (.*)", out, re.M)
+    first = err.group(1).strip() if err else (out.strip().splitlines() or ["exit %d" % p.returncode])[-1]
+    if "iveness" in first:
+        status = "liveness"
+    elif "race" in first.lower():
+        status = "race"
+    elif "afety" in first:
+        status = "safety"
+    else:
+        status = "error"
+    return (status, execs, secs, first, out)
+
+
+def plant_tree(name):
+    """A copy of the sources with plant NAME applied; its directory."""
+    p = PLANTS[name]
+    d = tempfile.mkdtemp(prefix="blk-plant-")
+    for s in SOURCES:
+        os.makedirs(os.path.join(d, os.path.dirname(s)), exist_ok=True)
+        shutil.copy(os.path.join(TOP, s), os.path.join(d, s))
+    path = os.path.join(d, p["file"])
+    with open(path) as f:
+        text = f.read()
+    if text.count(p["old"]) != 1:
+        raise SystemExit("plant %s: %s does not hold exactly one '%s'" % (name, p["file"], p["old"]))
+    with open(path, "w") as f:
+        f.write(text.replace(p["old"], p["new"]))
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--genmc", default="genmc")
+    ap.add_argument("--kinds", help="only these kinds (comma-separated)")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--plant", help="only this plant (none: every plant after the kinds)")
+    ap.add_argument("--no-plants", action="store_true")
+    ap.add_argument("--timeout", type=int, default=60, help="seconds per run (default 60)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--table", help="write the results table (rst) here")
+    ap.add_argument("--log", help="keep each failing run's output in this directory")
+    args = ap.parse_args()
+    models = args.models.split(",")
+    for m in models:
+        if m not in MODELS:
+            ap.error("unknown model %s (known: %s)" % (m, ", ".join(MODELS)))
+    failed = []
+
+    def verdict(ok, what):
+        print("%s: %s" % ("PASS" if ok else "FAIL", what), flush=True)
+        if not ok:
+            failed.append(what)
+
+    listed = kinds_list()
+    checked = verify_kinds()
+    for k, flags in listed:
+        if "BLK_KF_KERNEL" in flags or "BLK_KF_FLOOR" in flags:
+            continue
+        verdict(k in checked or k in HERD_ONLY,
+                "lock kind %s has model-checking clients (tools/verify/kinds.h, or herd7: HERD_ONLY)" % k)
+    for k in checked:
+        verdict(k in dict(listed), "tools/verify/kinds.h: %s is on the menu (blk_kinds_list.h)" % k)
+    kinds = args.kinds.split(",") if args.kinds else checked
+    if args.plant and args.plant not in PLANTS:
+        ap.error("unknown plant %s (known: %s)" % (args.plant, ", ".join(PLANTS)))
+
+    jobs = []  # (label, kind, client, threads, model, top, plant)
+    if not args.plant:
+        for k in kinds:
+            for c, n in CLIENTS:
+                for m in models:
+                    jobs.append((k, c, n, m, TOP, None))
+    plants = [] if args.no_plants else ([args.plant] if args.plant else list(PLANTS))
+    trees = {}
+    for name in plants:
+        trees[name] = plant_tree(name)
+        p = PLANTS[name]
+        for c, n in p["clients"]:
+            for m in models:
+                jobs.append((p["kind"], c, n, m, trees[name], name))
+
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        futs = {ex.submit(genmc_run, args.genmc, m, k, c, n, top, args.timeout): (k, c, n, m, plant)
+                for k, c, n, m, top, plant in jobs}
+        for f in concurrent.futures.as_completed(futs):
+            key = futs[f]
+            results[key] = f.result()
+            st, ex_, secs, first, out = results[key]
+            k, c, n, m, plant = key
+            print("genmc: %s%s %s/%d -%s: %s, %d executions, %.2f s%s"
+                  % (k, " [plant %s]" % plant if plant else "", c, n, m, st, ex_, secs,
+                     (": " + first) if first else ""), flush=True)
+            if args.log and st != "verified":
+                os.makedirs(args.log, exist_ok=True)
+                with open(os.path.join(args.log, "%s%s-%s%d-%s.log" % (
+                        k, "-" + plant if plant else "", c, n, m)), "w") as lf:
+                    lf.write(out)
+    for d in trees.values():
+        shutil.rmtree(d, ignore_errors=True)
+
+    for k in kinds:
+        if args.plant:
+            break
+        for c, n in CLIENTS:
+            for m in models:
+                st = results[(k, c, n, m, None)][0]
+                if k == "busted":
+                    continue
+                if m == "rc11" and k in RC11_ALLOWED and st != "verified":
+                    continue
+                verdict(st == "verified", "genmc %s %s/%d under %s: %s" % (k, c, n, m, st))
+        if k == "busted":
+            for m in models:
+                bad = [c for c, n in CLIENTS if results[(k, c, n, m, None)][0] != "verified"]
+                verdict(bool(bad), "genmc busted fails under %s (%s)" % (m, ", ".join(bad) or "nothing failed"))
+    for name in plants:
+        p = PLANTS[name]
+        for m in models:
+            sts = [results[(p["kind"], c, n, m, name)][0] for c, n in p["clients"]]
+            if m in p["fail"]:
+                verdict(any(s != "verified" for s in sts), "plant %s fails under %s (%s)" % (name, m, ", ".join(sts)))
+            else:
+                verdict(all(s == "verified" for s in sts), "plant %s passes under %s (%s)" % (name, m, ", ".join(sts)))
+
+    if args.table and not args.plant:
+        write_table(args.table, kinds, models, results, plants)
+    print("genmc: verdict: %s (%d runs)" % ("PASS" if not failed else "FAIL (%d)" % len(failed), len(results)))
+    return 1 if failed else 0
+
+
+def write_table(path, kinds, models, results, plants):
+    """One row per kind x client x threads (plants after), one column per
+    model: verdict, executions, seconds."""
+    rows = [["kind", "client", "threads"] + [m.upper() for m in models]]
+    for k in kinds:
+        for c, n in CLIENTS:
+            row = [k, c, str(n)]
+            for m in models:
+                st, ex_, secs = results[(k, c, n, m, None)][:3]
+                row.append("%s %d %.1fs" % (st, ex_, secs))
+            rows.append(row)
+    for name in plants:
+        p = PLANTS[name]
+        for c, n in p["clients"]:
+            row = ["%s (plant %s)" % (p["kind"], name), c, str(n)]
+            for m in models:
+                st, ex_, secs = results[(p["kind"], c, n, m, name)][:3]
+                row.append("%s %d %.1fs" % (st, ex_, secs))
+            rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    rule = "  ".join("=" * w for w in widths)
+    lines = [rule, "  ".join(v.ljust(w) for v, w in zip(rows[0], widths)).rstrip(), rule]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows[1:]]
+    lines.append(rule)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
