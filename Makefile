@@ -13,6 +13,8 @@
 #   make matrix       the VM test on Debian's 6.1, 6.1-rt, 6.12 and 6.12-rt
 #   make oversub      every lock on 2, 4 and 8 vCPUs (2 host cores), hypervisor
 #                     bit off and on -> results/oversub.md, oversub.png
+#   make verify       the lock kinds model-checked from their source: GenMC
+#                     (SC, TSO, RC11, IMM) and herd7 (AArch64, x86-64, LKMM)
 #   make sparse       sparse (C=2) only
 #   make style        checkpatch.pl --strict only
 #   make clean
@@ -62,4 +64,8 @@ matrix:
 oversub:
 	tools/oversub.sh
 
-.PHONY: all module clean sparse style check demo kunit compare bench soak matrix oversub
+verify:
+	tools/verify/verify.sh
+
+.PHONY: all module clean sparse style check demo kunit compare bench soak matrix oversub \
+	verify

@@ -51,19 +51,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/cdefs.h>		/* __always_inline */
 
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
 
-#ifndef __always_inline
-#define __always_inline		inline __attribute__((__always_inline__))
-#endif
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define BIT(n)			(1UL << (n))
-#define min(a, b)		((a) < (b) ? (a) : (b))
-#define barrier()		__asm__ __volatile__("" : : : "memory")
+
+static inline u32 min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
 
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)

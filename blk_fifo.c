@@ -36,14 +36,16 @@ void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket)
  *
  * Entered with preemption off; returns holding the lock. The link is
  * stored after the exchange that made @node the tail (the exchange's
- * acquire half keeps it there); the wait is on our own node only, an
+ * acquire half keeps it there), with RELEASE: the predecessor that reads
+ * it (ACQUIRE) and hands the lock over must find @node already reset (the
+ * ordering argument in blk_fifo.h). The wait is on our own node only, an
  * ACQUIRE load that pairs with the release store in blk_mcs_pass().
  */
 void blk_mcs_wait(struct blk_mcs_node *node, struct blk_mcs_node *prev)
 {
 	u64 t0 = blk_spin_wait_begin(node), spins = 0;
 
-	WRITE_ONCE(prev->next, node);
+	__atomic_store_n(&prev->next, node, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&node->locked, __ATOMIC_ACQUIRE)) {
 		cpu_relax();
 		spins++;
@@ -69,7 +71,8 @@ void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
 		blk_spin_count_handoff();
 	while (!next) {
 		cpu_relax();
-		next = READ_ONCE(node->next);
+		/* ACQUIRE: pairs with the link's release store */
+		next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);
 	}
 	__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);
 }

@@ -39,9 +39,20 @@
  *    with the acquire load in our wait loop that reads it.
  *  - Publishing a node: we initialise it (locked = 0, next = NULL) before
  *    the exchange, whose release half orders those stores before the node
- *    becomes the tail; the predecessor finds the node only through the
- *    tail (our exchange) or its own next pointer, which we store after the
- *    exchange. So no predecessor can set our flag before it was cleared.
+ *    becomes the tail, for a successor that finds it there. The
+ *    predecessor finds it through its own next pointer instead, and the
+ *    exchange does not order that: an ACQ_REL exchange is not a full
+ *    barrier (on ARMv8.0 it is an LDAXR/STLXR pair, and the link store
+ *    after it may become visible before the locked = 0 before it, so the
+ *    predecessor's handoff could land first and be overwritten: a waiter
+ *    spinning forever). So the link is a RELEASE store, and the
+ *    predecessor reads it with an ACQUIRE load (blk_mcs_unlock(),
+ *    blk_mcs_pass()): our reset happens-before its handoff. GenMC found
+ *    the lost handoff under IMM and RC11 (Documentation/results.rst,
+ *    "Model checking"); kernel/locking/qspinlock.c orders the same stores
+ *    with an smp_wmb() before its exchange and the address dependency of
+ *    the predecessor's handoff, which RC11 does not honour. On x86 both
+ *    are plain MOVs, as before.
  * The release CAS on the tail needs no acquire: when it fails, the owner
  * only waits for a pointer and hands the lock on.
  *
@@ -331,7 +342,9 @@ static inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	__releases(lock)
 {
 	struct blk_mcs_node *node = blk_mcs_node_top();
-	struct blk_mcs_node *next = READ_ONCE(node->next), *expected = node;
+	/* ACQUIRE: pairs with the link's release store (blk_mcs_wait()) */
+	struct blk_mcs_node *next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);
+	struct blk_mcs_node *expected = node;
 
 	__release(lock);
 	spin_release(&lock->dep_map, _RET_IP_);

@@ -3,10 +3,10 @@
  * blacklock under GenMC: client programs that drive the shipped lock code
  * (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, compiled as they are over
  * blk_env.h's model world) from 2 or 3 threads. tools/verify/genmc.py
- * compiles this once per kind, client and thread count:
+ * has GenMC compile it once per kind, client and thread count:
  *
- *   genmc -MODEL -check-liveness -- -DBLK_KIND=ttas -DBLK_CLIENT_mutex \
- *         -DBLK_THREADS=2 -I<top> tools/verify/client.c
+ *   genmc -MODEL -check-liveness -- -O2 -DBLK_KIND=ttas -DBLK_CLIENT_mutex \
+ *         -DBLK_THREADS=2 -I<top> <this file>
  *
  * The clients (each thread is a CPU; main() is not one of them):
  *
@@ -33,11 +33,21 @@
 #include "blk_fifo.c"
 #include "blk_spin.c"
 
+/* each kind's lock, and its operations with one signature */
 #define BLK_VERIFY(id, type, lock, unlock, trylock)			\
-	typedef type blk_v_##id##_t;					\
-	static inline void blk_v_##id##_lock(type *l) { lock(l); }	\
-	static inline void blk_v_##id##_unlock(type *l) { unlock(l); }	\
-	static inline bool blk_v_##id##_trylock(type *l) { return trylock(l); }
+	static type blk_v_##id;						\
+	static inline void blk_v_##id##_lock(void)			\
+	{								\
+		lock(&blk_v_##id);					\
+	}								\
+	static inline void blk_v_##id##_unlock(void)			\
+	{								\
+		unlock(&blk_v_##id);					\
+	}								\
+	static inline bool blk_v_##id##_trylock(void)			\
+	{								\
+		return trylock(&blk_v_##id);				\
+	}
 #include "tools/verify/kinds.h"
 
 #define BLK_CAT3(a, b, c)	a##b##c
@@ -57,7 +67,6 @@
 #endif
 
 __thread int blk_model_cpu;	/* this thread's per-CPU copies */
-static BLK_V(BLK_KIND, _t) the_lock;
 static u32 owner;	/* relaxed atomics: who is inside */
 static int sections;	/* plain: a race on it is a violation too */
 static int expected;	/* relaxed atomics: critical sections due */
@@ -80,16 +89,16 @@ static void *thread(void *arg)
 	blk_model_cpu = me - 1;
 
 #if defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
-	V_LOCK(&the_lock);
+	V_LOCK();
 	critical_section(me);
-	V_UNLOCK(&the_lock);
+	V_UNLOCK();
 #if defined(BLK_CLIENT_reacquire)
-	V_LOCK(&the_lock);
+	V_LOCK();
 	critical_section(me);
-	V_UNLOCK(&the_lock);
+	V_UNLOCK();
 #endif
 #elif defined(BLK_CLIENT_mp)
-	V_LOCK(&the_lock);
+	V_LOCK();
 	if (me == 1) {
 		__atomic_store_n(&x, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&y, 1, __ATOMIC_RELAXED);
@@ -98,19 +107,19 @@ static void *thread(void *arg)
 		r2 = __atomic_load_n(&x, __ATOMIC_RELAXED);
 		assert(!(r1 == 1 && r2 == 0));
 	}
-	V_UNLOCK(&the_lock);
+	V_UNLOCK();
 #elif defined(BLK_CLIENT_trylock)
 	if (me == 1) {
-		if (V_TRYLOCK(&the_lock)) {
+		if (V_TRYLOCK()) {
 			critical_section(me);
-			V_UNLOCK(&the_lock);
+			V_UNLOCK();
 		} else {
 			__atomic_fetch_sub(&expected, 1, __ATOMIC_RELAXED);
 		}
 	} else {
-		V_LOCK(&the_lock);
+		V_LOCK();
 		critical_section(me);
-		V_UNLOCK(&the_lock);
+		V_UNLOCK();
 	}
 #else
 #error "BLK_CLIENT_: mutex, mp, reacquire or trylock"
