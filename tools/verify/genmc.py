@@ -34,7 +34,8 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = ("sc", "tso", "rc11", "imm")
-CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("reacquire", 2), ("trylock", 2), ("trylock", 3))
+CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("mp", 3), ("reacquire", 2), ("reacquire", 3),
+           ("trylock", 2), ("trylock", 3))
 SOURCES = ("blk_env.h", "blk_spin.h", "blk_spin.c", "blk_fifo.h", "blk_fifo.c", "blk_busted.h",
            "tools/verify/client.c", "tools/verify/kinds.h")
 
