@@ -3,6 +3,7 @@
 # blacklock, out of tree.
 #
 #   make              build blacklock.ko against KERNELDIR
+#   make install      modules_install and depmod (DKMS: see dkms.conf)
 #   make demo         build, boot a throwaway VM, compare every lock kind
 #   make check        W=1 build, sparse, checkpatch, VM test, KUnit
 #   make kunit        the KUnit suites: UML, x86_64 SMP, lockdep + KCSAN, weak
@@ -27,8 +28,22 @@ PWD := $(shell pwd)
 
 all: module
 
-module:
+# What is missing, said before make's own "No such file or directory".
+have-kerneldir:
+	@test -f $(KERNELDIR)/Makefile || { \
+		echo "blacklock: no kernel build tree at $(KERNELDIR)" >&2; \
+		echo "  install the headers of the kernel to build for: apt-get install linux-headers-$$(uname -r)" >&2; \
+		echo "  or name a build tree: make KERNELDIR=/path/to/build (make demo and make check need neither)" >&2; \
+		exit 1; }
+
+module: have-kerneldir
 	$(MAKE) -C $(KERNELDIR) M=$(PWD) modules
+
+# modules_install puts blacklock.ko under /lib/modules/RELEASE/updates (or
+# extra); depmod makes modprobe find it. DKMS: dkms.conf.
+install: module
+	$(MAKE) -C $(KERNELDIR) M=$(PWD) modules_install
+	depmod -a $$(cat $(KERNELDIR)/include/config/kernel.release)
 
 clean:
 	$(MAKE) -C $(KERNELDIR) M=$(PWD) clean 2>/dev/null || \
@@ -67,5 +82,5 @@ oversub:
 verify:
 	tools/verify/verify.sh
 
-.PHONY: all module clean sparse style check demo kunit compare bench soak matrix oversub \
+.PHONY: all have-kerneldir module install clean sparse style check demo kunit compare bench soak matrix oversub \
 	verify

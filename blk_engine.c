@@ -357,14 +357,14 @@ static enum hrtimer_restart blk_watchdog_fn(struct hrtimer *t)
 
 /* ---- results ----------------------------------------------------------- */
 
-/* a * b / c, exact while a * b fits in 64 bits. */
+/*
+ * a * b / c, exact however large a * b (a 128-bit product where the CPU has
+ * one); 0 for c == 0. A run of 1.8e10 acquisitions already overflows 64
+ * bits in acquisitions * NSEC_PER_SEC.
+ */
 static u64 blk_mul_div(u64 a, u32 b, u64 c)
 {
-	if (!c)
-		return 0;
-	if (a <= U64_MAX / b)
-		return div64_u64(a * b, c);
-	return div64_u64(a, max_t(u64, div64_u64(c, b), 1));
+	return c ? mul_u64_u64_div_u64(a, b, c) : 0;
 }
 
 /**

@@ -18,7 +18,7 @@
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
  *
  * In the model checker (tools/verify: GenMC compiles the very same .h and
- * .c files with clang, BLK_MODEL defined) the atomics are the same
+ * .c files with clang, __KERNEL__ undefined) the atomics are the same
  * builtins, which clang lowers to the LLVM atomic instructions GenMC
  * models; READ_ONCE()/WRITE_ONCE() are relaxed atomics, which is what LKMM
  * and the compilers make of them; a thread is a CPU that is never preempted,

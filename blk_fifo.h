@@ -117,14 +117,34 @@ static __always_inline bool blk_ticket_free(u32 v)
 /*
  * Serve the next ticket: a load of the owner half and a RELEASE store of one
  * more (pairs with the next owner's acquire), no read-modify-write. Only
- * the owner writes that half (and the watchdog's rescue, which has given
- * up on exclusion); the next half may move under us.
+ * the owner writes that half (and the watchdog's blk_ticket_rescue(), which
+ * has given up on exclusion); the next half may move under us.
  */
 static __always_inline void blk_ticket_serve_next(struct blk_ticketlock *lock)
 {
 	u16 owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
 
 	__atomic_store_n(&lock->owner, (u16)(owner + 1), __ATOMIC_RELEASE);
+}
+
+/*
+ * The watchdog's forced release of a ticket lock nobody releases: serve the
+ * next ticket, but only while one is held (a free lock's owner half must
+ * never pass its next half, or the next ticket drawn would wait 65536
+ * serves), and atomically against the fetch-adds that draw tickets. A live
+ * owner's own serve (a plain store of the half it loaded) may still land on
+ * top and undo one: a serve lost, never one too many.
+ */
+static inline void blk_ticket_rescue(struct blk_ticketlock *lock)
+{
+	u32 v = __atomic_load_n(&lock->val, __ATOMIC_RELAXED), served;
+
+	do {
+		if (blk_ticket_free(v))
+			return;
+		served = (v >> BLK_TICKET_SHIFT << BLK_TICKET_SHIFT) | (u16)(v + 1);
+	} while (!__atomic_compare_exchange_n(&lock->val, &v, served, false,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 /**

@@ -106,8 +106,8 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
 /*
  * The watchdog's last resort for a run whose lock nobody releases: do what
  * an unlock would, without being the owner (store 0 to a TTAS word, serve
- * the next ticket), so that a waiter spinning with preemption off gets in
- * and its worker can see the stop flag. It breaks whatever exclusion was
+ * the next ticket if one is held), so that a waiter spinning with
+ * preemption off gets in and its worker can see the stop flag. It breaks whatever exclusion was
  * left; the run is recorded as stuck anyway. An MCS lock cannot be freed
  * so: its owner's node, which the next owner waits on, is not the lock's.
  */
@@ -115,7 +115,7 @@ static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
 {
 	switch (k) {
 	case BLK_KIND_ticket:
-		blk_ticket_serve_next(&l->ticket);
+		blk_ticket_rescue(&l->ticket);
 		break;
 	default:
 		__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);

@@ -22,7 +22,7 @@ usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|verify|check]
          PREEMPT_RT that Debian 12 has (make matrix)
   verify what tools/verify/checkers.sh needs to build GenMC (clang and
          LLVM 15) and herdtools7 (OCaml, dune, menhir)
-  check  all of the above but the PREEMPT_RT kernels, and sparse
+  check  all of the above but the PREEMPT_RT kernels, sparse and dkms
 USAGE
 	exit 2
 }
@@ -60,7 +60,7 @@ kernels)
 	;;
 check)
 	v612=$(newest_612) || exit 1
-	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm sparse perl
+	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm sparse perl dkms
 		$verify_pkgs linux-image-$v612 linux-headers-$v612"
 	;;
 -h|--help) usage ;;

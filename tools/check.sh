@@ -4,6 +4,8 @@
 # make check: everything that must hold before a change lands.
 #
 #   build   blacklock.ko builds with W=1 and not one warning
+#   dkms    dkms build (dkms.conf, into a private tree) against Debian's 6.1
+#           and 6.12 headers, as a user's DKMS would; nothing is loaded
 #   zerocost  the disassembled module: ttas's inline fast path (__atomic
 #           builtins) is the same instruction sequence as ttas_asm's (lock
 #           cmpxchg), no kind's loops make an indirect call, and each kind's
@@ -35,7 +37,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|zerocost|sparse|style|vm|kunit|arm64|verify]" >&2
+	echo "usage: $0 [--only build|dkms|zerocost|sparse|style|vm|kunit|arm64|verify]" >&2
 	exit 2
 }
 
@@ -50,7 +52,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | zerocost | sparse | style | vm | kunit | arm64 | verify) ;; *) usage ;; esac
+case "$only" in "" | build | dkms | zerocost | sparse | style | vm | kunit | arm64 | verify) ;; *) usage ;; esac
 
 passed=0 failed=0 skipped=0
 result() { # result STATUS DESCRIPTION
@@ -77,6 +79,25 @@ if want build; then
 	warnings=$(grep -c 'warning:' "$BLK_BUILD/build.log" || true)
 	[ "$warnings" = 0 ] || grep 'warning:' "$BLK_BUILD/build.log"
 	result $((rc + warnings)) "W=1 build against $kver: exit $rc, $warnings warnings"
+fi
+
+if want dkms; then
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	for k in 6.1 6.12; do
+		rc=0
+		blk_kernel "$k" || rc=1
+		tree=$BLK_BUILD/dkms-$k
+		rm -rf "$tree"
+		mkdir -p "$tree/src/blacklock-$ver" "$tree/dkms"
+		blk_sources "$tree/src/blacklock-$ver"
+		cp Makefile dkms.conf "$tree/src/blacklock-$ver/"
+		[ "$rc" = 1 ] || dkms build -m blacklock -v "$ver" -k "$BLK_KVER" --sourcetree "$tree/src" \
+			--dkmstree "$tree/dkms" --kernelsourcedir "$BLK_KDIR" >"$tree/build.log" 2>&1 || rc=1
+		ko=$(find "$tree/dkms" -path "*/$BLK_KVER/*" -name 'blacklock.ko*' 2>/dev/null | head -n 1)
+		[ -n "$ko" ] || { rc=1; tail -n 20 "$tree/build.log"; }
+		result $rc "dkms build blacklock/$ver against $k (${BLK_KVER:-?}): ${ko:+${ko#"$tree"/}}"
+	done
+	blk_kernel 6.1
 fi
 
 if want zerocost; then
