@@ -15,7 +15,7 @@
 #   3. ../shared/tools/ next to the checkout (genmc-0.10.3.tar.gz,
 #      herdtools7-7.57.tar.gz)
 # A tarball must have the SHA-256 pinned below. A build goes into
-# $BLK_CACHE/checkers, once (both in 5 min 11 s here, make -j2).
+# $BLK_CACHE/checkers, once (both in 4 min 23 s here, make -j2).
 #
 # Prints "genmc PATH" and "herd7 PATH LIBDIR" lines on stdout; for a checker
 # it cannot get, says how to get it and exits 3 (0 when both are there).
