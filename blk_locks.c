@@ -107,9 +107,10 @@ static __always_inline bool blk_kind_is_locked(enum blk_kind k,
  * The watchdog's last resort for a run whose lock nobody releases: do what
  * an unlock would, without being the owner (store 0 to a TTAS word, serve
  * the next ticket if one is held), so that a waiter spinning with
- * preemption off gets in and its worker can see the stop flag. It breaks whatever exclusion was
- * left; the run is recorded as stuck anyway. An MCS lock cannot be freed
- * so: its owner's node, which the next owner waits on, is not the lock's.
+ * preemption off gets in and its worker can see the stop flag. It breaks
+ * whatever exclusion was left; the run is recorded as stuck anyway. An MCS
+ * lock cannot be freed so: its owner's node, which the next owner waits
+ * on, is not the lock's.
  */
 static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
 {

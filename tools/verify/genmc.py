@@ -32,12 +32,14 @@ import sys
 import tempfile
 import time
 
+from litmus import rst
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = ("sc", "tso", "rc11", "imm")
 CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("mp", 3), ("reacquire", 2), ("reacquire", 3),
            ("trylock", 2), ("trylock", 3))
-SOURCES = ("blk_env.h", "blk_spin.h", "blk_spin.c", "blk_fifo.h", "blk_fifo.c", "blk_busted.h",
-           "tools/verify/client.c", "tools/verify/kinds.h")
+# What a plant's copy holds: the module's sources and the checker's.
+SOURCES = ("blk_*.[ch]", "tools/verify/*.[ch]")
 
 # Kinds GenMC 0.10.3 cannot take, and why; herd7 checks them (litmus.py).
 HERD_ONLY = {
@@ -147,9 +149,11 @@ def plant_tree(name):
     """A copy of the sources with plant NAME applied; its directory."""
     p = PLANTS[name]
     d = tempfile.mkdtemp(prefix="blk-plant-")
-    for s in SOURCES:
-        os.makedirs(os.path.join(d, os.path.dirname(s)), exist_ok=True)
-        shutil.copy(os.path.join(TOP, s), os.path.join(d, s))
+    for pattern in SOURCES:
+        for path in glob.glob(os.path.join(TOP, pattern)):
+            s = os.path.relpath(path, TOP)
+            os.makedirs(os.path.join(d, os.path.dirname(s)), exist_ok=True)
+            shutil.copy(path, os.path.join(d, s))
     for file, old, new in p["edits"]:
         path = os.path.join(d, file)
         with open(path) as f:
@@ -269,30 +273,18 @@ def main():
 def write_table(path, kinds, models, results, plants):
     """One row per kind x client x threads (plants after), one column per
     model: verdict, executions, seconds."""
-    rows = [["kind", "client", "threads"] + [m.upper() for m in models]]
+    def cells(k, c, n, plant):
+        return ["%s %d %.1fs" % results[(k, c, n, m, plant)][:3] for m in models]
+
+    rows = [("kind", "client", "threads") + tuple(m.upper() for m in models)]
     for k in kinds:
-        for c, n in CLIENTS:
-            row = [k, c, str(n)]
-            for m in models:
-                st, ex_, secs = results[(k, c, n, m, None)][:3]
-                row.append("%s %d %.1fs" % (st, ex_, secs))
-            rows.append(row)
+        rows += [(k, c, str(n), *cells(k, c, n, None)) for c, n in CLIENTS]
     for name in plants:
         p = PLANTS[name]
-        for c, n in p["clients"]:
-            row = ["%s (plant %s)" % (p["kind"], name), c, str(n)]
-            for m in models:
-                st, ex_, secs = results[(p["kind"], c, n, m, name)][:3]
-                row.append("%s %d %.1fs" % (st, ex_, secs))
-            rows.append(row)
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    rule = "  ".join("=" * w for w in widths)
-    lines = [rule, "  ".join(v.ljust(w) for v, w in zip(rows[0], widths)).rstrip(), rule]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows[1:]]
-    lines.append(rule)
+        rows += [("%s (plant %s)" % (p["kind"], name), c, str(n), *cells(p["kind"], c, n, name))
+                 for c, n in p["clients"]]
     with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-
+        f.write("\n".join(rst(rows)) + "\n")
 
 if __name__ == "__main__":
     sys.exit(main())
