@@ -145,12 +145,14 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
  * @unlock: release it.
  * @trylock: take it if free; true on success.
  * @is_locked: peek; true if held.
+ * @irq_class: give the lock, just initialised, a lockdep class of its own
+ *	for irq_hz runs (the lock is then taken in hardirq context too).
  * @hammer: the engine's loop for this kind, the lock inlined.
  * @hammer_irq: the same with the irqsave variants (irq_hz > 0).
  * @reference: lock, counter++, unlock and nothing else, the lock inlined.
  * @cost: the uncontended pair cost batch, the lock inlined.
  * @rescue: free the lock by force, for the watchdog of a stuck run; NULL
- *	where that cannot be done (the kernel's locks).
+ *	where that cannot be done (the rescue column of blk_kinds_list.h).
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
  * @rmw: atomic read-modify-writes of an uncontended acquisition and release
@@ -175,6 +177,7 @@ struct blk_lock_ops {
 	void (*unlock)(struct blk_lock *l);
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
+	void (*irq_class)(struct blk_lock *l);
 	blk_loop_fn *hammer;
 	blk_loop_fn *hammer_irq;
 	blk_loop_fn *reference;
@@ -191,11 +194,12 @@ struct blk_lock_ops {
 extern const struct blk_lock_ops *const blk_lock_menu[];
 extern const unsigned int blk_lock_menu_len;
 const struct blk_lock_ops *blk_lock_find(const char *name);
+const struct blk_lock_ops *blk_lock_floor(void);
 const char *blk_spinlock_flavour(void);
 void blk_spinlock_flavour_probe(void);
 
 /* The loops, blk_loop.c, declared here for the ops table. */
-#define BLK_KIND(id, desc, flags, rmw)				\
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 	blk_loop_fn blk_hammer_##id, blk_hammer_irq_##id,	\
 		blk_reference_##id;				\
 	blk_cost_fn blk_cost_##id;
@@ -205,7 +209,6 @@ void blk_spinlock_flavour_probe(void);
 void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 		      u32 me, u64 *held_ns, u64 *wait);
-void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l);
 u64 blk_think_work(u64 loops);
 
 /* ---- the knobs (blk_knobs.c) ---------------------------------------------- */

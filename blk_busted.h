@@ -39,7 +39,7 @@ static __always_inline void blk_busted_unlock(struct blk_spinlock *l)
  * busted's trylock: one read, then a separate write. Return: true if the
  * word read 0 (and "taken": preemption is then disabled).
  */
-static __always_inline bool blk_busted_trylock(struct blk_spinlock *l)
+static __always_inline bool __blk_busted_trylock(struct blk_spinlock *l)
 {
 	preempt_disable();
 	if (READ_ONCE(l->val)) {
@@ -49,5 +49,15 @@ static __always_inline bool blk_busted_trylock(struct blk_spinlock *l)
 	WRITE_ONCE(l->val, 1);
 	return true;
 }
+
+#define blk_busted_trylock(lock) ({					\
+	struct blk_spinlock *__l = (lock);				\
+	__cond_lock(__l, __blk_busted_trylock(__l));			\
+})
+
+/* On the menu: the TTAS word, its init, peek and rescue (blk_spin.h). */
+#define blk_busted_init(lock)		blk_spin_init(lock)
+#define blk_busted_is_locked		blk_spin_is_locked
+#define blk_busted_rescue		blk_spin_rescue
 
 #endif /* _BLK_BUSTED_H */

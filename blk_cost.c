@@ -91,7 +91,7 @@ static u64 blk_cost_per_pair(u64 batch, u64 floor)
  */
 int blk_cost_run(const struct cpumask *cpus)
 {
-	const struct blk_lock_ops *empty = blk_lock_menu[BLK_KIND_empty];
+	const struct blk_lock_ops *empty = blk_lock_floor();
 	struct blk_cost_work cw;
 	struct blk_cost *c = &blk_cost_last;
 	unsigned int k, cpu = cpumask_first(cpus);

@@ -201,7 +201,7 @@ static enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 static u64 blk_measure_floor(struct blk_pcpu *pc)
 {
 	static const bool never;
-	blk_loop_fn *fn = blk_loop_of(blk_lock_menu[BLK_KIND_empty]);
+	blk_loop_fn *fn = blk_loop_of(blk_lock_floor());
 	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
 	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
 	/* the worker's own loop, on data of its own, one batch and no more */
@@ -637,7 +637,7 @@ static int blk_start_workers(struct blk_config *cfg)
 
 	cfg->lock->init(&blk_shared.lock);
 	if (cfg->irq_hz)
-		blk_lock_irq_class(cfg->lock, &blk_shared.lock);
+		cfg->lock->irq_class(&blk_shared.lock);
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
 	blk_shared_reset(&blk_shared);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * blacklock: every lock kind's operations, inline, selected by a constant.
+ * blacklock: every lock kind's operations, inline, selected by a constant,
+ * generated from blk_kinds_list.h.
  *
  * blk_kind_lock(BLK_KIND_ttas, l) folds, at compile time, to the inline
- * fast path of blk_spin_lock(): the kind is a constant in every caller, so
+ * fast path of blk_ttas_lock(): the kind is a constant in every caller, so
  * the switch disappears, as the CAS back-end does in blk_cas(). This is
  * what lets blk_loop.c build one hot loop per kind with the lock inlined
  * (no indirect call, no retpoline), and blk_locks.c the ops table from the
- * very same code.
+ * very same code. Every switch here is generated, one case per kind and no
+ * default: a kind that lacks an operation does not build, and no kind can
+ * run another's code.
  */
 #ifndef _BLK_KINDS_H
 #define _BLK_KINDS_H
@@ -18,36 +21,10 @@
 #include <linux/spinlock.h>
 
 #include "blk_busted.h"
+#include "blk_empty.h"
 #include "blk_fifo.h"
+#include "blk_kernel.h"
 #include "blk_spin.h"
-
-/**
- * struct blk_lock - storage for any lock kind on the menu.
- * @blk: the blk_spin locks (ttas, ttas_asm, tas, ttas_backoff), busted and
- *	empty.
- * @ticket: the ticket lock.
- * @mcs: the MCS lock.
- * @spin: the kernel's spinlock_t.
- * @raw: the kernel's raw_spinlock_t.
- */
-struct blk_lock {
-	union {
-		struct blk_spinlock blk;
-		struct blk_ticketlock ticket;
-		struct blk_mcslock mcs;
-		spinlock_t spin;	/* the "spinlock" kind */
-		raw_spinlock_t raw;
-	};
-};
-
-/* enum blk_kind: BLK_KIND_ttas, ..., in menu order, then BLK_NR_KINDS. */
-#define BLK_KIND(id, desc, flags, rmw)	BLK_KIND_##id,
-enum blk_kind {
-#include "blk_kinds_list.h"
-	BLK_NR_KINDS
-};
-
-#undef BLK_KIND
 
 #define BLK_KF_COUNTED		BIT(0)
 #define BLK_KF_KERNEL		BIT(1)
@@ -55,49 +32,74 @@ enum blk_kind {
 #define BLK_KF_FLOOR		BIT(3)
 #define BLK_KF_RT_SLEEPS	BIT(4)
 
+/* enum blk_kind: BLK_KIND_ttas, ..., in menu order. */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	BLK_KIND_##id,
+enum blk_kind {
+#include "blk_kinds_list.h"
+};
+
+#undef BLK_KIND
+
+/* How many kinds the menu has. */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	+ 1
+enum { BLK_NR_KINDS = 0
+#include "blk_kinds_list.h"
+};
+
+#undef BLK_KIND
+
+/**
+ * struct blk_lock - storage for any lock kind on the menu: one member per
+ * kind, named as the kind, of the type its list entry gives.
+ */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	type id;
+struct blk_lock {
+	union {
+#include "blk_kinds_list.h"
+	};
+};
+
+#undef BLK_KIND
+
+/**
+ * blk_kind_flags() - a kind's BLK_KF_* flags.
+ * @k: the kind, a compile-time constant where it matters.
+ *
+ * Return: its flags column.
+ */
+static __always_inline u32 blk_kind_flags(enum blk_kind k)
+{
+	switch (k) {
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	case BLK_KIND_##id:					\
+		return flags;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
+	}
+	return 0;	/* not a kind: nothing is promised of it */
+}
+
+/* A real lock: neither the negative control nor the floor. */
+static __always_inline bool blk_kind_excludes(enum blk_kind k)
+{
+	return !(blk_kind_flags(k) & (BLK_KF_BROKEN | BLK_KF_FLOOR));
+}
+
 /**
  * blk_kind_lock() - take a lock of kind @k.
  * @k: the kind, a compile-time constant.
  * @l: the lock.
- *
- * empty takes nothing: a compiler barrier, so that the critical section
- * still cannot be moved out of the loop that measures it.
  */
 static __always_inline void blk_kind_lock(enum blk_kind k, struct blk_lock *l)
 	__acquires(l)
 {
 	switch (k) {
-	case BLK_KIND_ttas:
-		blk_spin_lock(&l->blk);
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	case BLK_KIND_##id:					\
+		blk_##id##_lock(&l->id);			\
 		break;
-	case BLK_KIND_ttas_asm:
-		blk_spin_lock_asm(&l->blk);
-		break;
-	case BLK_KIND_tas:
-		blk_spin_lock_tas(&l->blk);
-		break;
-	case BLK_KIND_ttas_backoff:
-		blk_spin_lock_backoff(&l->blk);
-		break;
-	case BLK_KIND_ticket:
-		blk_ticket_lock(&l->ticket);
-		break;
-	case BLK_KIND_mcs:
-		blk_mcs_lock(&l->mcs);
-		break;
-	case BLK_KIND_spinlock:
-		spin_lock(&l->spin);
-		break;
-	case BLK_KIND_raw_spinlock:
-		raw_spin_lock(&l->raw);
-		break;
-	case BLK_KIND_empty:
-		barrier();
-		__acquire(l);
-		break;
-	default:
-		blk_busted_lock(&l->blk);
-		break;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 	}
 }
 
@@ -110,42 +112,37 @@ static __always_inline void blk_kind_unlock(enum blk_kind k, struct blk_lock *l)
 	__releases(l)
 {
 	switch (k) {
-	case BLK_KIND_ttas:
-	case BLK_KIND_ttas_asm:
-	case BLK_KIND_tas:
-	case BLK_KIND_ttas_backoff:
-		blk_spin_unlock(&l->blk);
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	case BLK_KIND_##id:					\
+		blk_##id##_unlock(&l->id);			\
 		break;
-	case BLK_KIND_ticket:
-		blk_ticket_unlock(&l->ticket);
-		break;
-	case BLK_KIND_mcs:
-		blk_mcs_unlock(&l->mcs);
-		break;
-	case BLK_KIND_spinlock:
-		spin_unlock(&l->spin);
-		break;
-	case BLK_KIND_raw_spinlock:
-		raw_spin_unlock(&l->raw);
-		break;
-	case BLK_KIND_empty:
-		__release(l);
-		barrier();
-		break;
-	default:
-		blk_busted_unlock(&l->blk);
-		break;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 	}
 }
+
+/*
+ * The irqsave column: "own" calls the kind's variants (the kernel's locks,
+ * so that lockdep sees them); "generic" saves and disables interrupts and
+ * then takes the lock, as spin_lock_irqsave() is built.
+ */
+#define blk_irqsave_own(id, l, flags)	blk_##id##_lock_irqsave(l, flags)
+#define blk_irqsave_generic(id, l, flags)				\
+	do {								\
+		local_irq_save(flags);					\
+		blk_##id##_lock(l);					\
+	} while (0)
+#define blk_irqrestore_own(id, l, flags)	blk_##id##_unlock_irqrestore(l, flags)
+#define blk_irqrestore_generic(id, l, flags)				\
+	do {								\
+		blk_##id##_unlock(l);					\
+		local_irq_restore(flags);				\
+	} while (0)
 
 /**
  * blk_kind_lock_irqsave() - take a lock of kind @k with interrupts off.
  * @k: the kind, a compile-time constant.
  * @l: the lock.
- *
- * The kernel's locks through their own irqsave variants (lockdep sees
- * them); every other kind saves and disables interrupts, then takes the
- * lock as blk_kind_lock() does, as spin_lock_irqsave() is built.
  *
  * Return: the flags for blk_kind_unlock_irqrestore().
  */
@@ -153,19 +150,15 @@ static __always_inline unsigned long
 blk_kind_lock_irqsave(enum blk_kind k, struct blk_lock *l)
 	__acquires(l)
 {
-	unsigned long flags;
+	unsigned long flags = 0;
 
 	switch (k) {
-	case BLK_KIND_spinlock:
-		spin_lock_irqsave(&l->spin, flags);
+#define BLK_KIND(id, type, rmw, kf, irqsave, rescue, desc)	\
+	case BLK_KIND_##id:					\
+		blk_irqsave_##irqsave(id, &l->id, flags);	\
 		break;
-	case BLK_KIND_raw_spinlock:
-		raw_spin_lock_irqsave(&l->raw, flags);
-		break;
-	default:
-		local_irq_save(flags);
-		blk_kind_lock(k, l);
-		break;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 	}
 	return flags;
 }
@@ -183,16 +176,12 @@ blk_kind_unlock_irqrestore(enum blk_kind k, struct blk_lock *l,
 	__releases(l)
 {
 	switch (k) {
-	case BLK_KIND_spinlock:
-		spin_unlock_irqrestore(&l->spin, flags);
+#define BLK_KIND(id, type, rmw, kf, irqsave, rescue, desc)	\
+	case BLK_KIND_##id:					\
+		blk_irqrestore_##irqsave(id, &l->id, flags);	\
 		break;
-	case BLK_KIND_raw_spinlock:
-		raw_spin_unlock_irqrestore(&l->raw, flags);
-		break;
-	default:
-		blk_kind_unlock(k, l);
-		local_irq_restore(flags);
-		break;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 	}
 }
 

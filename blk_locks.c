@@ -10,17 +10,8 @@
  * blk_kind_unlock(), for the tests; the engine calls the kind's own loops,
  * in which the same functions are inlined.
  *
- *   ttas          the TTAS lock, GCC __atomic builtins
- *   ttas_asm      the TTAS lock, inline "lock cmpxchg" (builtins off x86)
- *   tas           CAS in a loop, no read-only inner spin: the bus storm
- *   ttas_backoff  TTAS, waiting longer after each lost CAS
- *   ticket        FIFO: a fetch-add draws a ticket, the owner serves the next
- *   mcs           FIFO: a queue of per-CPU nodes, each spinning on its own
- *   spinlock      the kernel's spinlock_t
- *   raw_spinlock  the kernel's raw_spinlock_t
- *   empty         nothing at all: the harness floor
- *   busted        a read followed by a separate write: not a lock at all,
- *                 the negative control that the exclusion check must catch
+ * The kinds themselves, with what each is, are blk_kinds_list.h (and the
+ * "locks" file, which prints it).
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -30,142 +21,41 @@
 
 #include "blacklock.h"
 
-static __always_inline void blk_kind_init(enum blk_kind k, struct blk_lock *l)
-{
-	switch (k) {
-	case BLK_KIND_spinlock:
-		spin_lock_init(&l->spin);
-		break;
-	case BLK_KIND_raw_spinlock:
-		raw_spin_lock_init(&l->raw);
-		break;
-	case BLK_KIND_ticket:
-		blk_ticket_init(&l->ticket);
-		break;
-	case BLK_KIND_mcs:
-		blk_mcs_init(&l->mcs);
-		break;
-	default:
-		blk_spin_init(&l->blk);
-		break;
-	}
+/*
+ * The rescue column: "rescue" gives the table the kind's blk_<id>_rescue(),
+ * the watchdog's last resort for a run whose lock nobody releases: it does
+ * what an unlock would, without being the owner, so that a waiter spinning
+ * with preemption off gets in and its worker can see the stop flag. It
+ * breaks whatever exclusion was left; the run is recorded as stuck anyway.
+ * "none" leaves the table's rescue NULL, and the watchdog says that it
+ * cannot free the lock (an MCS owner's node, which the next owner waits on,
+ * is not the lock's; the kernel's locks are not ours to write).
+ */
+#define blk_rescue_fn_rescue(id)					\
+static void blk_rescue_##id(struct blk_lock *l)				\
+{									\
+	blk_##id##_rescue(&l->id);					\
 }
+
+#define blk_rescue_fn_none(id)
+#define blk_rescue_of_rescue(id)	blk_rescue_##id
+#define blk_rescue_of_none(id)		NULL
 
 /*
  * sparse tracks a trylock's context only through the __cond_lock() macros,
  * not through a bool returned by a function pointer: once taken, hand the
  * context back so that the table's trylock is balanced as sparse sees it.
- */
-static __always_inline bool blk_kind_trylock(enum blk_kind k,
-					     struct blk_lock *l)
-{
-	switch (k) {
-	case BLK_KIND_ttas:
-	case BLK_KIND_tas:
-	case BLK_KIND_ttas_backoff:
-		return __blk_spin_trylock_builtin(&l->blk);
-	case BLK_KIND_ticket:
-		return __blk_ticket_trylock(&l->ticket);
-	case BLK_KIND_mcs:
-		return __blk_mcs_trylock(&l->mcs);
-	case BLK_KIND_ttas_asm:
-		return __blk_spin_trylock_asm(&l->blk);
-	case BLK_KIND_spinlock:
-		return spin_trylock(&l->spin) ?
-		       ({ __release(&l->spin); true; }) : false;
-	case BLK_KIND_raw_spinlock:
-		return raw_spin_trylock(&l->raw) ?
-		       ({ __release(&l->raw); true; }) : false;
-	case BLK_KIND_empty:
-		barrier();
-		return true;
-	default:	/* busted */
-		return blk_busted_trylock(&l->blk);
-	}
-}
-
-static __always_inline bool blk_kind_is_locked(enum blk_kind k,
-					       struct blk_lock *l)
-{
-	switch (k) {
-	case BLK_KIND_ticket:
-		return blk_ticket_is_locked(&l->ticket);
-	case BLK_KIND_mcs:
-		return blk_mcs_is_locked(&l->mcs);
-	case BLK_KIND_spinlock:
-		return spin_is_locked(&l->spin);
-	case BLK_KIND_raw_spinlock:
-		return raw_spin_is_locked(&l->raw);
-	case BLK_KIND_empty:
-		return false;
-	default:
-		return blk_spin_is_locked(&l->blk);
-	}
-}
-
-/*
- * The watchdog's last resort for a run whose lock nobody releases: do what
- * an unlock would, without being the owner (store 0 to a TTAS word, serve
- * the next ticket if one is held), so that a waiter spinning with
- * preemption off gets in and its worker can see the stop flag. It breaks
- * whatever exclusion was left; the run is recorded as stuck anyway. An MCS
- * lock cannot be freed so: its owner's node, which the next owner waits
- * on, is not the lock's.
- */
-static __always_inline void blk_kind_rescue(enum blk_kind k, struct blk_lock *l)
-{
-	switch (k) {
-	case BLK_KIND_ticket:
-		blk_ticket_rescue(&l->ticket);
-		break;
-	default:
-		__atomic_store_n(&l->blk.val, 0, __ATOMIC_RELEASE);
-		break;
-	}
-}
-
-/* the kinds the watchdog cannot free by force */
-#define BLK_NO_RESCUE(id, flags) \
-	(((flags) & BLK_KF_KERNEL) || BLK_KIND_##id == BLK_KIND_mcs)
-
-/**
- * blk_lock_irq_class() - give a lock a lockdep class of its own for irq_hz.
- * @ops: its kind.
- * @l: the lock, just initialised.
  *
- * With irq_hz the lock is taken in hardirq context too (the workers with
- * interrupts off); every other run and test takes the same kind's class
- * with interrupts on, which lockdep would rightly call inconsistent if the
- * two shared a class. Nothing without CONFIG_DEBUG_LOCK_ALLOC.
+ * irq_class gives a lock a lockdep class of its own for irq_hz: the lock is
+ * then taken in hardirq context too (the workers with interrupts off);
+ * every other run and test takes the same kind's class with interrupts on,
+ * which lockdep would rightly call inconsistent if the two shared a class.
+ * Nothing without CONFIG_DEBUG_LOCK_ALLOC.
  */
-void blk_lock_irq_class(const struct blk_lock_ops *ops, struct blk_lock *l)
-{
-	static struct lock_class_key keys[BLK_NR_KINDS];
-	struct lock_class_key *key = &keys[ops->kind];
-
-	switch (ops->kind) {
-	case BLK_KIND_spinlock:
-		lockdep_set_class(&l->spin, key);
-		break;
-	case BLK_KIND_raw_spinlock:
-		lockdep_set_class(&l->raw, key);
-		break;
-	case BLK_KIND_ticket:
-		blk_dep_init(&l->ticket, "blk_irq_ticket", key);
-		break;
-	case BLK_KIND_mcs:
-		blk_dep_init(&l->mcs, "blk_irq_mcs", key);
-		break;
-	default:
-		blk_dep_init(&l->blk, "blk_irq", key);
-		break;
-	}
-}
-
-#define BLK_KIND(id, description, flags, nr_rmw)				\
+#define BLK_KIND(id, type, nr_rmw, flags, irqsave, can_rescue, description)	\
 static void blk_init_##id(struct blk_lock *l)				\
 {									\
-	blk_kind_init(BLK_KIND_##id, l);				\
+	blk_##id##_init(&l->id);					\
 }									\
 static void blk_lock_##id(struct blk_lock *l)				\
 	__acquires(l)							\
@@ -179,16 +69,20 @@ static void blk_unlock_##id(struct blk_lock *l)				\
 }									\
 static bool blk_trylock_##id(struct blk_lock *l)			\
 {									\
-	return blk_kind_trylock(BLK_KIND_##id, l);			\
+	return blk_##id##_trylock(&l->id) ?				\
+	       ({ __release(&l->id); true; }) : false;			\
 }									\
 static bool blk_is_locked_##id(struct blk_lock *l)			\
 {									\
-	return blk_kind_is_locked(BLK_KIND_##id, l);			\
+	return blk_##id##_is_locked(&l->id);				\
 }									\
-static void blk_rescue_##id(struct blk_lock *l)				\
+static void blk_irq_class_##id(struct blk_lock *l)			\
 {									\
-	blk_kind_rescue(BLK_KIND_##id, l);				\
+	static struct lock_class_key key;				\
+									\
+	lockdep_set_class_and_name(&l->id, &key, "blk_irq_" #id);	\
 }									\
+blk_rescue_fn_##can_rescue(id)						\
 static const struct blk_lock_ops blk_ops_##id = {			\
 	.name		= #id,						\
 	.desc		= description,					\
@@ -198,12 +92,13 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.unlock		= blk_unlock_##id,				\
 	.trylock	= blk_trylock_##id,				\
 	.is_locked	= blk_is_locked_##id,				\
+	.irq_class	= blk_irq_class_##id,				\
 	.hammer		= blk_hammer_##id,				\
 	.hammer_irq	= blk_hammer_irq_##id,				\
 	.reference	= blk_reference_##id,				\
 	.cost		= blk_cost_##id,				\
-	.rescue		= BLK_NO_RESCUE(id, flags) ? NULL : blk_rescue_##id,	\
-	.rmw		= nr_rmw,						\
+	.rescue		= blk_rescue_of_##can_rescue(id),			\
+	.rmw		= nr_rmw,					\
 	.counted	= !!((flags) & BLK_KF_COUNTED),			\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
@@ -214,7 +109,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
-#define BLK_KIND(id, desc, flags, rmw)					\
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 	[BLK_KIND_##id] = &blk_ops_##id,
 const struct blk_lock_ops *const blk_lock_menu[] = {
 #include "blk_kinds_list.h"
@@ -236,6 +131,33 @@ const struct blk_lock_ops *blk_lock_find(const char *name)
 
 	for (i = 0; i < blk_lock_menu_len; i++)
 		if (sysfs_streq(name, blk_lock_menu[i]->name))
+			return blk_lock_menu[i];
+	return NULL;
+}
+
+/* The list has exactly one floor. */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	+ !!((flags) & BLK_KF_FLOOR)
+enum { BLK_NR_FLOORS = 0
+#include "blk_kinds_list.h"
+};
+
+#undef BLK_KIND
+static_assert(BLK_NR_FLOORS == 1, "blk_kinds_list.h: one kind must be the floor");
+
+/**
+ * blk_lock_floor() - the harness floor: the kind whose list entry says
+ * BLK_KF_FLOOR.
+ *
+ * Return: its ops; every build has one (blk_engine.c and blk_cost.c
+ * subtract it).
+ */
+const struct blk_lock_ops *blk_lock_floor(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk_lock_menu_len; i++)
+		if (blk_lock_menu[i]->floor)
 			return blk_lock_menu[i];
 	return NULL;
 }

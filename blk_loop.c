@@ -94,21 +94,22 @@ noinline u64 blk_think_work(u64 loops)
  * every one of them: plain ones could be merged into a single store, which
  * would hide the owner from the other CPUs. For a real lock,
  * ASSERT_EXCLUSIVE_ACCESS() has KCSAN report any other CPU touching the
- * word while we hold the lock; it is nothing without KCSAN. busted and
- * empty race by design and are not asserted.
+ * word while we hold the lock; it is nothing without KCSAN. The kinds
+ * that do not exclude (BLK_KF_BROKEN, BLK_KF_FLOOR) race by design and
+ * are not asserted.
  */
 static __always_inline u64 blk_claimed(u64 entry, const u32 me)
 {
 	return (entry & ~(BLK_FREE | BLK_OWNER_MASK)) + BLK_COUNT_ONE + me;
 }
 
-static __always_inline u64 blk_inside(enum blk_kind k, struct blk_shared *sh,
-				      const u32 me, const u64 cs_loops,
-				      u64 *exit)
+static __always_inline u64 blk_inside(const bool excludes,
+				      struct blk_shared *sh, const u32 me,
+				      const u64 cs_loops, u64 *exit)
 {
 	u64 entry = READ_ONCE(sh->word);
 
-	if (k != BLK_KIND_busted && k != BLK_KIND_empty)
+	if (excludes)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
 	WRITE_ONCE(sh->word, blk_claimed(entry, me));
 	if (cs_loops)
@@ -221,7 +222,7 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 
 	while (n--) {
 		flags = blk_take(k, irq, l);
-		in = blk_inside(k, sh, me, cs, &out);
+		in = blk_inside(blk_kind_excludes(k), sh, me, cs, &out);
 		blk_give(k, irq, l, flags);
 		ov = blk_overlaps(in, out, me);
 		overlaps += ov;
@@ -271,7 +272,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	w->overtakes += blk_overtaken(w, t0);
 	rel_seq = READ_ONCE(sh->rel_seq);
 	rel_t = READ_ONCE(sh->rel_t);
-	in = blk_inside(k, sh, w->idx, w->cs_loops, &out);
+	in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
 	t2 = blk_clock();
 	WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
 	WRITE_ONCE(sh->rel_t, t2);
@@ -379,15 +380,12 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 	ops->lock(&sh->lock);
 	*wait = blk_sub_overhead(blk_clock() - t0);
 	*held_ns = ktime_get_ns();
-	if (ops->broken || ops->floor)
-		in = blk_inside(BLK_KIND_busted, sh, me, 0, &out);
-	else
-		in = blk_inside(BLK_KIND_ttas, sh, me, 0, &out);
+	in = blk_inside(!ops->broken && !ops->floor, sh, me, 0, &out);
 	ops->unlock(&sh->lock);
 	return blk_overlaps(in, out, me);
 }
 
-#define BLK_KIND(id, desc, flags, rmw)					\
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 void blk_hammer_##id(struct blk_loop *w)				\
 {									\
 	blk_hammer(BLK_KIND_##id, false, w);				\

@@ -473,4 +473,50 @@ static inline void blk_spin_unlock(struct blk_spinlock *lock)
 	preempt_enable();
 }
 
+/**
+ * blk_spin_rescue() - free a lock whose owner will never release it.
+ * @lock: the lock.
+ *
+ * For the watchdog of a stuck run only: a release store of 0, what an
+ * unlock does to the word, without the owner's preemption or lockdep
+ * state. Whatever exclusion was left is broken; the run is recorded as
+ * stuck anyway.
+ */
+static inline void blk_spin_rescue(struct blk_spinlock *lock)
+{
+	__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * The TTAS family on the lock menu (blk_kinds_list.h): four kinds on one
+ * word, which differ only in how they take it.
+ */
+#define blk_ttas_init(lock)		blk_spin_init(lock)
+#define blk_ttas_lock			blk_spin_lock
+#define blk_ttas_unlock			blk_spin_unlock
+#define blk_ttas_trylock		blk_spin_trylock
+#define blk_ttas_is_locked		blk_spin_is_locked
+#define blk_ttas_rescue			blk_spin_rescue
+
+#define blk_ttas_asm_init(lock)		blk_spin_init(lock)
+#define blk_ttas_asm_lock		blk_spin_lock_asm
+#define blk_ttas_asm_unlock		blk_spin_unlock
+#define blk_ttas_asm_trylock		blk_spin_trylock_asm
+#define blk_ttas_asm_is_locked		blk_spin_is_locked
+#define blk_ttas_asm_rescue		blk_spin_rescue
+
+#define blk_tas_init(lock)		blk_spin_init(lock)
+#define blk_tas_lock			blk_spin_lock_tas
+#define blk_tas_unlock			blk_spin_unlock
+#define blk_tas_trylock			blk_spin_trylock
+#define blk_tas_is_locked		blk_spin_is_locked
+#define blk_tas_rescue			blk_spin_rescue
+
+#define blk_ttas_backoff_init(lock)	blk_spin_init(lock)
+#define blk_ttas_backoff_lock		blk_spin_lock_backoff
+#define blk_ttas_backoff_unlock		blk_spin_unlock
+#define blk_ttas_backoff_trylock	blk_spin_trylock
+#define blk_ttas_backoff_is_locked	blk_spin_is_locked
+#define blk_ttas_backoff_rescue		blk_spin_rescue
+
 #endif /* _BLK_SPIN_H */

@@ -235,12 +235,13 @@ static void blk_hold_word(const struct blk_lock_ops *ops, struct blk_lock *l,
 	if (ops->kind == BLK_KIND_ticket)
 		WRITE_ONCE(l->ticket.val, tickets << BLK_TICKET_SHIFT);
 	else
-		WRITE_ONCE(l->blk.val, 1);
+		WRITE_ONCE(l->ttas.val, 1);	/* the TTAS family's word */
 }
 
 /*
  * Every kind's rescue, or its refusal: the kernel's locks and MCS have none
- * (the watchdog says it cannot free them); every other kind's frees a held
+ * (the watchdog says it cannot free them), nor has the floor, which holds
+ * nothing to free; every other kind's frees a held
  * lock so that trylock then succeeds, leaves a free lock free (a ticket
  * lock served while free was stranded for 65536 serves), and a ticket lock
  * with a waiter queued is served one ticket: held by the waiter.
@@ -251,10 +252,10 @@ static void blk_test_rescue(struct kunit *test)
 	struct blk_lock *l = blk_new_lock(test, ops);
 
 	KUNIT_EXPECT_EQ_MSG(test, !ops->rescue,
-			    ops->kernel || ops->kind == BLK_KIND_mcs,
+			    ops->kernel || ops->floor || ops->kind == BLK_KIND_mcs,
 			    "%s: a rescue where none can be, or none where one can",
 			    ops->name);
-	if (!ops->rescue || ops->floor)
+	if (!ops->rescue)
 		return;
 	ops->rescue(l);
 	KUNIT_EXPECT_FALSE_MSG(test, ops->is_locked(l), "%s: a free lock rescued is held",
@@ -940,14 +941,14 @@ static void blk_leaky_unlock(struct blk_lock *l)
 	__releases(l)
 {
 	__release(l);
-	spin_release(&l->blk.dep_map, _RET_IP_);
+	spin_release(&l->ttas.dep_map, _RET_IP_);
 	preempt_enable();
 }
 
 static void blk_leaky_lock(struct blk_lock *l)
 	__acquires(l)
 {
-	blk_spin_lock(&l->blk);
+	blk_spin_lock(&l->ttas);
 }
 
 static void blk_leaky_hammer(struct blk_loop *w)

@@ -128,16 +128,20 @@ if want style; then
 	fi
 	# USE_LOCKDEP: the lock menu's is_locked operation for spinlock_t is
 	# spin_is_locked() itself, not an assertion that lockdep could replace.
-	# The files that expand blk_kinds_list.h or blk_knobs_list.h (each
-	# BLK_KIND() or BLK_KNOB() definition makes declarations, so it ends in
-	# a semicolon and names its arguments more than once): checkpatch
-	# takes those for statement macros, and only there are
-	# TRAILING_SEMICOLON and MACRO_ARG_REUSE let through.
+	# The files that expand blk_kinds_list.h or blk_knobs_list.h: each
+	# BLK_KIND() or BLK_KNOB() definition makes declarations, a switch
+	# case or a term of a sum, so it ends in a semicolon, holds more than
+	# one statement, is no parenthesised value, and pastes its arguments
+	# into names (which cannot be parenthesised). checkpatch takes those
+	# for statement macros, and only there are TRAILING_SEMICOLON,
+	# MACRO_ARG_REUSE, MACRO_ARG_PRECEDENCE, COMPLEX_MACRO and
+	# MULTISTATEMENT_MACRO_USE_DO_WHILE let through.
 	for f in $(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort); do
 		rc=0
 		ignore=USE_LOCKDEP
 		if grep -qE '^#define BLK_(KIND|KNOB)\(' "$f"; then
-			ignore=$ignore,TRAILING_SEMICOLON,MACRO_ARG_REUSE
+			ignore=$ignore,TRAILING_SEMICOLON,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE
+			ignore=$ignore,COMPLEX_MACRO,MULTISTATEMENT_MACRO_USE_DO_WHILE
 		fi
 		# blk_env.h's model-checker half defines DECLARE_PER_CPU_ALIGNED()
 		# and DEFINE_PER_CPU_ALIGNED() as declarations, as the kernel's
@@ -154,6 +158,12 @@ if want style; then
 		grep -q "^\`\`$k\`\`" Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no knob $k"; rc=1; }
 	done
 	result $rc "Documentation/blacklock.rst lists every knob of blk_knobs_list.h"
+	# and its menu table against the other
+	rc=0
+	for k in $BLK_LOCKS; do
+		grep -q "^\`\`$k\`\` " Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no lock kind $k in the menu table"; rc=1; }
+	done
+	result $rc "Documentation/blacklock.rst's menu lists every kind of blk_kinds_list.h"
 fi
 
 # vm_check KERNEL [vm.sh options]: the integration test on one kernel.

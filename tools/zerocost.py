@@ -214,7 +214,7 @@ def kinds_rmw(path):
     kinds = []
     with open(path) as f:
         for line in f:
-            m = re.match(r"BLK_KIND\((\w+),.*,\s*(\d+)\)\s*$", line)
+            m = re.match(r"BLK_KIND\((\w+),\s*[^,]+,\s*(\d+),", line)
             if m:
                 kinds.append((m.group(1), int(m.group(2))))
     return kinds

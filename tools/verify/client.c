@@ -5,7 +5,7 @@
  * blk_env.h's model world) from 2 or 3 threads. tools/verify/genmc.py
  * has GenMC compile it once per kind, client and thread count:
  *
- *   genmc -MODEL -check-liveness -- -O2 -DBLK_KIND=ttas -DBLK_CLIENT_mutex \
+ *   genmc -MODEL -check-liveness -- -O2 -DBLK_VERIFY_KIND=ttas -DBLK_CLIENT_mutex \
  *         -DBLK_THREADS=2 -I<top> <this file>
  *
  * The clients (each thread is a CPU; main() is not one of them):
@@ -33,28 +33,41 @@
 #include "blk_fifo.c"
 #include "blk_spin.c"
 
-/* each kind's lock, and its operations with one signature */
-#define BLK_VERIFY(id, type, lock, unlock, trylock)			\
-	static type blk_v_##id;						\
-	static inline void blk_v_##id##_lock(void)			\
-	{								\
-		lock(&blk_v_##id);					\
-	}								\
-	static inline void blk_v_##id##_unlock(void)			\
-	{								\
-		unlock(&blk_v_##id);					\
-	}								\
-	static inline bool blk_v_##id##_trylock(void)			\
-	{								\
-		return trylock(&blk_v_##id);				\
-	}
-#include "tools/verify/kinds.h"
+/*
+ * The kind under test (-DBLK_VERIFY_KIND=id), by its operations' names, which
+ * blk_kinds_list.h derives from its id, and its lock, of the type its list
+ * entry gives: the list declares one lock of every kind's type, and the
+ * kind under test takes its own. The kernel's locks are not modelled;
+ * their types are here only so that the list compiles.
+ */
+typedef struct { u32 val; } spinlock_t;
+typedef struct { u32 val; } raw_spinlock_t;
 
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	static type blk_v_##id;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
+
+#define BLK_CAT(a, b)		a##b
 #define BLK_CAT3(a, b, c)	a##b##c
-#define BLK_V(k, what)		BLK_CAT3(blk_v_, k, what)
-#define V_LOCK			BLK_V(BLK_KIND, _lock)
-#define V_UNLOCK		BLK_V(BLK_KIND, _unlock)
-#define V_TRYLOCK		BLK_V(BLK_KIND, _trylock)
+#define BLK_OP(k, what)		BLK_CAT3(blk_, k, what)
+#define BLK_LOCK_OF(k)		BLK_CAT(blk_v_, k)
+#define the_lock		BLK_LOCK_OF(BLK_VERIFY_KIND)
+
+static inline void v_lock(void)
+{
+	BLK_OP(BLK_VERIFY_KIND, _lock)(&the_lock);
+}
+
+static inline void v_unlock(void)
+{
+	BLK_OP(BLK_VERIFY_KIND, _unlock)(&the_lock);
+}
+
+static inline bool v_trylock(void)
+{
+	return BLK_OP(BLK_VERIFY_KIND, _trylock)(&the_lock);
+}
 
 #ifndef BLK_THREADS
 #define BLK_THREADS 2
@@ -89,16 +102,16 @@ static void *thread(void *arg)
 	blk_model_cpu = me - 1;
 
 #if defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
-	V_LOCK();
+	v_lock();
 	critical_section(me);
-	V_UNLOCK();
+	v_unlock();
 #if defined(BLK_CLIENT_reacquire)
-	V_LOCK();
+	v_lock();
 	critical_section(me);
-	V_UNLOCK();
+	v_unlock();
 #endif
 #elif defined(BLK_CLIENT_mp)
-	V_LOCK();
+	v_lock();
 	if (me == 1) {
 		__atomic_store_n(&x, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&y, 1, __ATOMIC_RELAXED);
@@ -107,19 +120,19 @@ static void *thread(void *arg)
 		r2 = __atomic_load_n(&x, __ATOMIC_RELAXED);
 		assert(!(r1 == 1 && r2 == 0));
 	}
-	V_UNLOCK();
+	v_unlock();
 #elif defined(BLK_CLIENT_trylock)
 	if (me == 1) {
-		if (V_TRYLOCK()) {
+		if (v_trylock()) {
 			critical_section(me);
-			V_UNLOCK();
+			v_unlock();
 		} else {
 			__atomic_fetch_sub(&expected, 1, __ATOMIC_RELAXED);
 		}
 	} else {
-		V_LOCK();
+		v_lock();
 		critical_section(me);
-		V_UNLOCK();
+		v_unlock();
 	}
 #else
 #error "BLK_CLIENT_: mutex, mp, reacquire or trylock"

@@ -4,7 +4,8 @@
 
 The shipped lock code (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, over
 blk_env.h's model world) is compiled by GenMC into tools/verify/client.c,
-once per kind (tools/verify/kinds.h), client and thread count, and checked
+once per kind (its id and type from blk_kinds_list.h), client and thread
+count, and checked
 under SC, TSO, RC11 and IMM (IMM stands for ARMv8 and POWER), always with
 GenMC's liveness check. What must hold:
 
@@ -15,8 +16,10 @@ GenMC's liveness check. What must hold:
   - each plant (a planted bug: a copy of the sources with one line
     changed) fails the models it names and passes the others: the checks
     can fail, and the bugs found stay found;
-  - every kind of blk_kinds_list.h is checked here, or by herd7 instead
-    (HERD_ONLY), or is the kernel's or the floor.
+  - every kind of blk_kinds_list.h is checked here, with no list of its
+    own to forget it in, unless it is the kernel's, the floor, or in
+    HERD_ONLY (herd7 checks it instead); a kind whose header client.c
+    does not include fails to compile, and so fails its runs.
 
 Prints one line per run and a verdict line; --table writes the table for
 Documentation/results.rst. Exit status 1 if anything does not hold.
@@ -61,8 +64,8 @@ MCS_LINK_RELAXED = (
 # the models under which it must then fail (under the others it must pass).
 PLANTS = {
     "ttas-unlock-relaxed": dict(
-        edits=(("blk_spin.h", "__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);",
-                "__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);"),),
+        edits=(("blk_spin.h", "_RET_IP_);\n\t__atomic_store_n(&lock->val, 0, __ATOMIC_RELEASE);",
+                "_RET_IP_);\n\t__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);"),),
         kind="ttas", clients=(("mp", 2),), fail=("rc11", "imm")),
     "mcs-handoff-relaxed": dict(
         edits=(("blk_fifo.c", "__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);",
@@ -91,19 +94,23 @@ PLANTS = {
 
 
 def kinds_list():
-    """blk_kinds_list.h: [(id, flags)] in menu order."""
-    out = []
+    """blk_kinds_list.h: {id: (type, flags)} in menu order."""
+    out = {}
     with open(os.path.join(TOP, "blk_kinds_list.h")) as f:
         for line in f:
-            m = re.match(r"BLK_KIND\((\w+),\s*\"[^\"]*\",\s*([^,]+),", line)
+            m = re.match(r"BLK_KIND\((\w+),\s*([^,]+),\s*\d+,\s*([^,]+),", line)
             if m:
-                out.append((m.group(1), m.group(2)))
+                out[m.group(1)] = (m.group(2).strip(), m.group(3))
     return out
 
 
-def verify_kinds():
-    with open(os.path.join(TOP, "tools/verify/kinds.h")) as f:
-        return re.findall(r"^BLK_VERIFY\((\w+),", f.read(), re.M)
+KINDS = kinds_list()
+
+
+def model_checked(listed):
+    """The kinds GenMC checks: every kind but the kernel's, the floor and HERD_ONLY's."""
+    return [k for k, (_, flags) in listed.items()
+            if "BLK_KF_KERNEL" not in flags and "BLK_KF_FLOOR" not in flags and k not in HERD_ONLY]
 
 
 def genmc_run(genmc, model, kind, client, threads, top, timeout):
@@ -115,7 +122,7 @@ def genmc_run(genmc, model, kind, client, threads, top, timeout):
     cmd = [genmc, "-" + model, "-check-liveness", "-disable-estimation"]
     if model != "imm":
         cmd.append("-disable-ipr")
-    cmd += ["--", "-O2", "-I" + top, "-DBLK_KIND=" + kind, "-DBLK_CLIENT_" + client,
+    cmd += ["--", "-O2", "-I" + top, "-DBLK_VERIFY_KIND=" + kind, "-DBLK_CLIENT_" + client,
             "-DBLK_THREADS=%d" % threads, os.path.join(top, "tools/verify/client.c")]
     t0 = time.monotonic()
     try:
@@ -188,19 +195,13 @@ def main():
         if not ok:
             failed.append(what)
 
-    listed = kinds_list()
-    checked = verify_kinds()
-    for k, flags in listed:
-        if "BLK_KF_KERNEL" in flags or "BLK_KF_FLOOR" in flags:
-            continue
-        verdict(k in checked or k in HERD_ONLY,
-                "lock kind %s has model-checking clients (tools/verify/kinds.h, or herd7: HERD_ONLY)" % k)
+    checked = model_checked(KINDS)
     for k in HERD_ONLY:
         tests = glob.glob(os.path.join(TOP, "tools/verify/litmus/*/%s-*.litmus" % k))
         verdict(bool(tests), "herd7 checks %s instead: %s" % (k, ", ".join(
             os.path.relpath(t, TOP) for t in sorted(tests)) or "no tools/verify/litmus/*/%s-*.litmus" % k))
-    for k in checked:
-        verdict(k in dict(listed), "tools/verify/kinds.h: %s is on the menu (blk_kinds_list.h)" % k)
+    for k in HERD_ONLY:
+        verdict(k in KINDS, "HERD_ONLY: %s is on the menu (blk_kinds_list.h)" % k)
     kinds = args.kinds.split(",") if args.kinds else checked
     if args.plant and args.plant not in PLANTS:
         ap.error("unknown plant %s (known: %s)" % (args.plant, ", ".join(PLANTS)))

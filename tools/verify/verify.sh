@@ -3,7 +3,7 @@
 #
 # make verify: the lock kinds model-checked from their own source.
 #
-#   genmc   tools/verify/genmc.py: every kind of tools/verify/kinds.h, with
+#   genmc   tools/verify/genmc.py: every kind of blk_kinds_list.h, with
 #           clients of 2 and 3 threads (mutual exclusion, message passing,
 #           reacquire, trylock), under SC, TSO, RC11 and IMM with GenMC's
 #           liveness check; busted must fail every model; the planted bugs
