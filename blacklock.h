@@ -294,6 +294,7 @@ int blk_knob_write(enum blk_knob knob, const char *buf);
 void blk_knob_show(enum blk_knob knob, struct seq_file *m);
 void blk_knobs_describe(struct seq_file *m);
 int blk_knobs_init(char *const *params);
+int blk_knobs_reset(void);
 void blk_config_get(struct blk_config *cfg);
 int blk_config_set(const struct blk_config *cfg);
 

@@ -299,6 +299,23 @@ int blk_config_set(const struct blk_config *cfg)
 }
 
 /**
+ * blk_knobs_reset() - every knob to its default (blk_knobs_list.h).
+ *
+ * Return: 0, or -EBUSY while a run is going.
+ */
+int blk_knobs_reset(void)
+{
+	int knob, ret;
+
+	for (knob = 0; knob < BLK_NR_KNOBS; knob++) {
+		ret = blk_knob_write(knob, blk_knobs[knob].dflt);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * blk_knobs_init() - every knob to its default, then the module parameters.
  * @params: per knob, the parameter's text or NULL.
  *
@@ -308,11 +325,9 @@ int blk_knobs_init(char *const *params)
 {
 	int knob, ret;
 
-	for (knob = 0; knob < BLK_NR_KNOBS; knob++) {
-		ret = blk_knob_write(knob, blk_knobs[knob].dflt);
-		if (WARN_ON(ret))
-			return ret;
-	}
+	ret = blk_knobs_reset();
+	if (WARN_ON(ret))
+		return ret;
 	for (knob = 0; knob < BLK_NR_KNOBS; knob++) {
 		if (!params[knob])
 			continue;

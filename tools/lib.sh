@@ -88,7 +88,7 @@ blk_kernel() {
 blk_sources() {
 	local f
 	mkdir -p "$1/kunit"
-	(cd "$BLK_TOP" && for f in Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.c kunit/.kunitconfig; do
+	(cd "$BLK_TOP" && for f in Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.[ch] kunit/.kunitconfig; do
 		cmp -s "$f" "$1/$f" || cp "$f" "$1/$f"
 	done)
 }

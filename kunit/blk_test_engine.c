@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the engine on one CPU: timing modes, reference loop, floor, cost,
+ * watchdog and the knobs around a run (blacklock_engine).
+ */
+#include "blk_test.h"
+
+/* ---- blacklock_engine ----------------------------------------------------- */
+
+/* What each timing mode times: nothing, one in sample_every (16), all. */
+static void blk_test_timing_modes(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run_with(test, ops, "1", "30", "off", res);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->hold.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->cfg.timing, (u32)BLK_TIMING_OFF);
+
+	/* the countdown starts at sample_every: exactly one in 16 */
+	blk_engine_run_with(test, ops, "1", "30", "sample", res);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions / 16);
+	KUNIT_EXPECT_EQ(test, res->hold.count, res->acquisitions / 16);
+
+	blk_engine_run_with(test, ops, "1", "30", "every", res);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
+/* The run ends by itself at its deadline, and says what it measured. */
+static void blk_test_run_record(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_engine_run(test, ops, "1", "50", res);
+	KUNIT_EXPECT_GE(test, res->duration_ns, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_FALSE(test, res->stopped);
+	KUNIT_EXPECT_FALSE(test, res->aborted);
+	KUNIT_EXPECT_GT_MSG(test, res->harness_cycles, 0ULL,
+			    "the empty-lock floor was not measured");
+	KUNIT_EXPECT_GT(test, res->iter_cycles, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->cs_loops, 0ULL);
+}
+
+/* The reference loop: exact counting, no checks, and only at cs 0 think 0. */
+static void blk_test_reference(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "100"), 0);
+	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL,
+			    "the reference loop does no critical-section work");
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_PTR_EQ(test, res->cfg.lock, ops);
+	KUNIT_EXPECT_EQ(test, res->cfg.loop, (u32)BLK_LOOP_REFERENCE);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->counter, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
+}
+
+/* "cost": one figure per kind, the floor subtracted, the floor itself 0. */
+static void blk_test_cost(struct kunit *test)
+{
+	struct blk_cost *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	unsigned int i;
+	bool have;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("cost"), 0);
+	mutex_lock(&blk_mutex);
+	have = blk_cost_get(c);
+	mutex_unlock(&blk_mutex);
+	KUNIT_ASSERT_TRUE(test, have);
+	KUNIT_EXPECT_EQ(test, c->nr, blk_lock_menu_len);
+	KUNIT_EXPECT_GT(test, c->pairs, 0U);
+	KUNIT_EXPECT_EQ(test, c->batches % 2, 1U);	/* a true median */
+	for (i = 0; i < c->nr; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, c->kind[i].ops, blk_lock_menu[i]);
+		if (c->kind[i].ops->floor)
+			KUNIT_EXPECT_EQ(test, c->kind[i].median, 0ULL);
+	}
+	KUNIT_EXPECT_EQ(test, blk_control("reset"), 0);
+	mutex_lock(&blk_mutex);
+	have = blk_cost_get(c);
+	mutex_unlock(&blk_mutex);
+	KUNIT_EXPECT_FALSE_MSG(test, have, "reset must forget the cost record");
+}
+
+/*
+ * leaky: a lock kind that exists only here, for the watchdog. Its unlock
+ * tells lockdep and the preemption count that the lock is free but leaves
+ * the word held, so the next acquisition spins forever, preemption off.
+ */
+static void blk_leaky_unlock(struct blk_lock *l)
+	__releases(l)
+{
+	__release(l);
+	spin_release(&l->ttas.dep_map, _RET_IP_);
+	preempt_enable();
+}
+
+static void blk_leaky_lock(struct blk_lock *l)
+	__acquires(l)
+{
+	blk_spin_lock(&l->ttas);
+}
+
+static void blk_leaky_hammer(struct blk_loop *w)
+{
+	struct blk_lock *l = &w->sh->lock;
+	u64 acq = 0;
+	u32 i;
+
+	do {
+		for (i = 0; i < w->batch; i++) {
+			blk_leaky_lock(l);
+			WRITE_ONCE(w->sh->word, READ_ONCE(w->sh->word) + BLK_COUNT_ONE);
+			blk_leaky_unlock(l);
+		}
+		acq += w->batch;
+		WRITE_ONCE(w->progress, acq);
+		cond_resched();
+	} while (!READ_ONCE(*w->stop) && ktime_get_ns() < w->deadline_ns);
+	w->acquisitions = acq;
+	w->overlaps = 0;
+}
+
+/*
+ * A run whose lock is never released stops by itself within a few
+ * watchdog periods, says so, and leaves the engine ready for the next run.
+ */
+static void blk_test_watchdog(struct kunit *test)
+{
+	/*
+	 * Static, not kunit_kzalloc()ed: the run's record, kept in the results
+	 * store after the case, points at its lock kind, and "cat stats" reads
+	 * the name through it (freed with the case, that read was a
+	 * use-after-free). The store is freed before the module's memory is.
+	 */
+	static struct blk_lock_ops blk_leaky_ops;
+	struct blk_lock_ops *leaky = &blk_leaky_ops;
+	const struct blk_lock_ops *ttas = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	struct blk_config cfg;
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	*leaky = *ttas;
+	leaky->name = "leaky";
+	leaky->unlock = blk_leaky_unlock;
+	leaky->hammer = blk_leaky_hammer;	/* ttas's rescue frees its word */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "20000"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_watchdog_ms, "300"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	mutex_lock(&blk_mutex);
+	blk_config_get(&cfg);
+	mutex_unlock(&blk_mutex);
+	cfg.lock = leaky;		/* not on the menu: the knob would refuse it */
+	KUNIT_ASSERT_EQ(test, blk_config_set(&cfg), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	KUNIT_ASSERT_EQ(test, blk_runs_done(), before + 1);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_TRUE_MSG(test, res->stuck, "the watchdog did not see the stuck run");
+	KUNIT_EXPECT_TRUE(test, res->stopped);
+	KUNIT_EXPECT_LT_MSG(test, res->duration_ns, 10 * NSEC_PER_SEC,
+			    "the stuck run was not stopped early");
+	/* the engine is usable again, with a real lock */
+	blk_engine_run(test, ttas, "0", "50", res);
+	KUNIT_EXPECT_FALSE(test, res->stuck);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
+static void blk_test_parse_new_knobs(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "bogus"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_timing, "every\n"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "3"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "2097152"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "1024"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "references"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "empty"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_backoff_min, "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "1048577"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100001"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100"), 0);
+}
+
+/* Knobs each valid alone but not together: start refuses, nothing runs. */
+static void blk_test_start_refuses(struct kunit *test)
+{
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas_backoff"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_backoff_min, "64"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "32"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "64"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
+	KUNIT_EXPECT_FALSE(test, blk_running());
+}
+
+/*
+ * .exit puts the knobs back, so a case's settings do not leak into the
+ * next: set some, restore as .exit does, and find them as .init saved them.
+ */
+static void blk_test_knobs_restored(struct kunit *test)
+{
+	struct blk_config before, now;
+
+	mutex_lock(&blk_mutex);
+	blk_config_get(&before);
+	mutex_unlock(&blk_mutex);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "empty"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "every"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "7"), 0);
+	blk_knobs_restore(test);
+	mutex_lock(&blk_mutex);
+	blk_config_get(&now);
+	mutex_unlock(&blk_mutex);
+	KUNIT_EXPECT_PTR_EQ(test, now.lock, before.lock);
+	KUNIT_EXPECT_EQ(test, now.timing, before.timing);
+	KUNIT_EXPECT_EQ(test, now.loop, before.loop);
+	KUNIT_EXPECT_EQ(test, now.irq_hz, before.irq_hz);
+	KUNIT_EXPECT_EQ(test, memcmp(&now, &before, sizeof(now)), 0);
+}
+
+static struct kunit_case blk_engine_cases[] = {
+	KUNIT_CASE(blk_test_timing_modes),
+	KUNIT_CASE(blk_test_run_record),
+	KUNIT_CASE(blk_test_reference),
+	KUNIT_CASE(blk_test_cost),
+	KUNIT_CASE(blk_test_watchdog),
+	KUNIT_CASE(blk_test_parse_new_knobs),
+	KUNIT_CASE(blk_test_knobs_restored),
+	KUNIT_CASE(blk_test_start_refuses),
+	{}
+};
+
+static struct kunit_suite blk_engine_suite = {
+	.name = "blacklock_engine",
+	.init = blk_knobs_save,
+	.exit = blk_knobs_restore,
+	.test_cases = blk_engine_cases,
+};
+
+kunit_test_suites(&blk_engine_suite);
