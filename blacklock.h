@@ -16,6 +16,7 @@
 #include <linux/timex.h>
 #include <linux/types.h>
 
+#include "blk_counters.h"
 #include "blk_kinds.h"
 #include "blk_stats.h"
 
@@ -86,16 +87,8 @@ struct blk_arrival {
  * @stop: ends the loop early when it reads true.
  * @progress: acquisitions so far, stored after every batch (the watchdog
  *	reads it).
- * @acquisitions: out: critical sections completed.
- * @overlaps: out: critical sections in which another owner was seen.
- * @handoffs: out: acquisitions that followed another owner's (a worker's
- *	or an interrupt's).
- * @longest_streak: out: its most acquisitions in a row with nobody else's
- *	in between.
- * @overtakes: out: timed acquisitions' count of workers seen waiting that
- *	had asked before them.
- * @first_overlap: out: the shared counter when it first saw an overlap;
- *	0 if it never did.
+ * @acquisitions: out: and every other counter of blk_counters_list.h that
+ *	the loop counts, one u64 each (acquisitions, overlaps, handoffs, ...).
  * @acquire: out: the sampled acquire latencies (request to grant).
  * @hold: out: the sampled hold times (grant to release).
  * @handoff: out: sampled handoffs: a timed release to the next timed grant
@@ -116,12 +109,9 @@ struct blk_loop {
 	u64 deadline_ns;
 	const bool *stop;
 	u64 progress;
-	u64 acquisitions;
-	u64 overlaps;
-	u64 handoffs;
-	u64 longest_streak;
-	u64 overtakes;
-	u64 first_overlap;
+#define BLK_COUNTER(name, from, merge, doc)	BLK_IF_loop_##from(u64 name;)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	struct blk_hist *acquire;
 	struct blk_hist *hold;
 	struct blk_hist *handoff;
@@ -303,18 +293,9 @@ int blk_config_set(const struct blk_config *cfg);
 /**
  * struct blk_cpu_result - one worker's share of a run.
  * @cpu: the CPU it ran on.
- * @acquisitions: critical sections it completed.
+ * @acquisitions: and every counter of blk_counters_list.h, one u64 each:
+ *	its own (blk_collect(); @overlaps also its CPU's interrupt's).
  * @share_micro: its fraction of all acquisitions, in millionths.
- * @contended: acquisitions that took the contended path (counted locks).
- * @cas_failures: failed CAS attempts (counted locks).
- * @spins: inner-loop iterations (counted locks).
- * @direct_handoffs: unlocks that passed the lock on without an RMW (mcs).
- * @overlaps: critical sections in which it (or its CPU's interrupt) saw
- *	another owner.
- * @handoffs: its acquisitions that followed another owner's.
- * @longest_streak: its most acquisitions in a row.
- * @overtakes: waiters that asked before it and were passed (timed
- *	acquisitions only).
  * @irq_acquisitions: acquisitions by its CPU's interrupt (irq_hz).
  * @samples: acquisitions it timed.
  * @acquire_p50: median sampled acquire latency, cycles.
@@ -323,16 +304,10 @@ int blk_config_set(const struct blk_config *cfg);
  */
 struct blk_cpu_result {
 	unsigned int cpu;
-	u64 acquisitions;
+#define BLK_COUNTER(name, from, merge, doc)	u64 name;
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	u64 share_micro;
-	u64 contended;
-	u64 cas_failures;
-	u64 spins;
-	u64 direct_handoffs;
-	u64 overlaps;
-	u64 handoffs;
-	u64 longest_streak;
-	u64 overtakes;
 	u64 irq_acquisitions;
 	u64 samples;
 	u64 acquire_p50;
@@ -348,20 +323,10 @@ struct blk_cpu_result {
  * @think_loops: the calibrated blk_think_work() loops behind cfg.think_ns.
  * @duration_ns: measured with ktime_get_ns(), from the start barrier to the
  *	last worker's end.
- * @acquisitions: sum over workers.
- * @contended: sum over workers.
- * @cas_failures: sum over workers.
- * @spins: sum over workers.
- * @direct_handoffs: sum over workers.
+ * @acquisitions: and every counter of blk_counters_list.h, one u64 each:
+ *	the workers' merged as its merge column says.
  * @rmw: atomic read-modify-writes issued, from the kind's uncontended
  *	count and the contended paths' counters (counted kinds only).
- * @overlaps: sum over workers.
- * @handoffs: sum over workers: acquisitions that followed another owner's.
- * @longest_streak: the most acquisitions in a row by one worker.
- * @overtakes: sum over workers (timed acquisitions only).
- * @first_overlap: the shared counter's value at the first overlap any
- *	worker saw: about how many acquisitions it took to catch one; 0 if
- *	none was seen.
  * @irq_acquisitions: acquisitions by the interrupts of irq_hz.
  * @counter: the final value of the shared, non-atomic counter (the upper
  *	bits of struct blk_shared's word).
@@ -398,17 +363,10 @@ struct blk_result {
 	u64 cs_loops;
 	u64 think_loops;
 	u64 duration_ns;
-	u64 acquisitions;
-	u64 contended;
-	u64 cas_failures;
-	u64 spins;
-	u64 direct_handoffs;
+#define BLK_COUNTER(name, from, merge, doc)	u64 name;
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	u64 rmw;
-	u64 overlaps;
-	u64 handoffs;
-	u64 longest_streak;
-	u64 overtakes;
-	u64 first_overlap;
 	u64 irq_acquisitions;
 	u64 counter;
 	u64 lost_updates;

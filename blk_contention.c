@@ -84,10 +84,10 @@ void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
 {
 	const struct blk_spin_counters *c = per_cpu_ptr(&blk_spin_counters, cpu);
 
-	sum->contended += READ_ONCE(c->contended);
-	sum->cas_failures += READ_ONCE(c->cas_failures);
-	sum->spins += READ_ONCE(c->spins);
-	sum->direct_handoffs += READ_ONCE(c->direct_handoffs);
+#define BLK_COUNTER(name, from, merge, doc)				\
+	BLK_IF_lock_##from(sum->name += READ_ONCE(c->name);)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 }
 
 /**

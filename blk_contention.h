@@ -11,27 +11,24 @@
 
 #include <linux/types.h>
 
-/**
- * struct blk_spin_counters - contention counters of the blk_spin locks.
- * @contended: acquisitions whose first CAS failed.
- * @cas_failures: CAS attempts that failed, the first one included.
- * @spins: iterations of a read-only wait loop: relaxed or acquire loads of
- *	the lock word (TTAS, ticket) or of the waiter's own node (MCS); TAS
- *	has none.
- * @direct_handoffs: MCS unlocks that found a successor queued and passed
- *	the lock with a plain store, skipping the uncontended unlock's CAS.
+#include "blk_counters.h"
+
+/*
+ * struct blk_spin_counters - contention counters of the lock kinds: one u64
+ * per counter of blk_counters_list.h counted on the lock side (contended,
+ * cas_failures, spins, direct_handoffs), per CPU.
  *
  * Every field is counted only in a contended path. Together with the
  * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
- * read-modify-writes a run issued: rmw x acquisitions + @cas_failures -
- * @direct_handoffs.
+ * read-modify-writes a run issued: rmw x acquisitions + cas_failures -
+ * direct_handoffs.
  */
+#define BLK_COUNTER(name, from, merge, doc)	BLK_IF_lock_##from(u64 name;)
 struct blk_spin_counters {
-	u64 contended;
-	u64 cas_failures;
-	u64 spins;
-	u64 direct_handoffs;
+#include "blk_counters_list.h"
 };
+
+#undef BLK_COUNTER
 
 void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
 u64 blk_spin_wait_begin(const void *lock);

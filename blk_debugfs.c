@@ -41,6 +41,8 @@ enum blk_syntax {
 	BLK_TEXT,	/* "key: value\n" */
 	BLK_TEXT_CPU,	/* " key=value", on one cpuN: line */
 	BLK_JSON,	/* "key": value, comma separated */
+	BLK_KEYS,	/* "run key\n": the keys alone, no values ("keys") */
+	BLK_KEYS_CPU,	/* "cpu key\n": a cpuN: line's keys alone */
 };
 
 struct blk_emit {
@@ -49,9 +51,16 @@ struct blk_emit {
 	bool first;
 };
 
-static void blk_key(struct blk_emit *e, const char *key)
+/* The key; false when only keys are wanted, and the value is not. */
+static bool blk_key(struct blk_emit *e, const char *key)
 {
 	switch (e->syntax) {
+	case BLK_KEYS:
+		seq_printf(e->m, "run %s\n", key);
+		return false;
+	case BLK_KEYS_CPU:
+		seq_printf(e->m, "cpu %s\n", key);
+		return false;
 	case BLK_TEXT:
 		seq_printf(e->m, "%s: ", key);
 		break;
@@ -63,6 +72,7 @@ static void blk_key(struct blk_emit *e, const char *key)
 		break;
 	}
 	e->first = false;
+	return true;
 }
 
 static void blk_end(struct blk_emit *e)
@@ -73,7 +83,8 @@ static void blk_end(struct blk_emit *e)
 
 static void blk_put_u64(struct blk_emit *e, const char *key, u64 v)
 {
-	blk_key(e, key);
+	if (!blk_key(e, key))
+		return;
 	seq_printf(e->m, "%llu", v);
 	blk_end(e);
 }
@@ -81,7 +92,8 @@ static void blk_put_u64(struct blk_emit *e, const char *key, u64 v)
 /* A string; in JSON quoted, with quotes, backslashes and controls escaped. */
 static void blk_put_str(struct blk_emit *e, const char *key, const char *s)
 {
-	blk_key(e, key);
+	if (!blk_key(e, key))
+		return;
 	if (e->syntax != BLK_JSON) {
 		seq_puts(e->m, s);
 	} else {
@@ -103,7 +115,8 @@ static void blk_put_str(struct blk_emit *e, const char *key, const char *s)
 static void blk_put_fixed(struct blk_emit *e, const char *key, u64 v,
 			  unsigned int digits, u32 unit)
 {
-	blk_key(e, key);
+	if (!blk_key(e, key))
+		return;
 	if (v == U64_MAX)
 		seq_puts(e->m, e->syntax == BLK_JSON ? "null" : "inf");
 	else
@@ -130,7 +143,8 @@ static void blk_put_u64_list(struct blk_emit *e, const char *key,
 	const bool json = e->syntax == BLK_JSON;
 	unsigned int i;
 
-	blk_key(e, key);
+	if (!blk_key(e, key))
+		return;
 	if (json)
 		seq_putc(e->m, '[');
 	for (i = 0; i < n; i++)
@@ -154,7 +168,8 @@ static void blk_put_cpus(struct blk_emit *e, const char *key,
 {
 	const char *q = e->syntax == BLK_JSON ? "\"" : "";
 
-	blk_key(e, key);
+	if (!blk_key(e, key))
+		return;
 	seq_printf(e->m, "%s%*pbl%s", q, cpumask_pr_args(mask), q);
 	blk_end(e);
 }
@@ -210,10 +225,8 @@ static void blk_put_hist(struct blk_emit *e, const char *what,
  */
 static void blk_list_begin(struct blk_emit *e, const char *key)
 {
-	if (e->syntax == BLK_JSON) {
-		blk_key(e, key);
+	if (e->syntax == BLK_JSON && blk_key(e, key))
 		seq_putc(e->m, '[');
-	}
 }
 
 static void blk_list_end(struct blk_emit *e)
@@ -227,11 +240,14 @@ static struct blk_emit blk_item(struct blk_emit *e, unsigned int i,
 {
 	struct blk_emit item = {
 		.m = e->m,
-		.syntax = e->syntax == BLK_JSON ? BLK_JSON : BLK_TEXT_CPU,
+		.syntax = e->syntax == BLK_JSON ? BLK_JSON :
+			  e->syntax == BLK_KEYS ? BLK_KEYS_CPU : BLK_TEXT_CPU,
 		.first = true,
 	};
 
-	if (e->syntax == BLK_JSON) {
+	if (e->syntax == BLK_KEYS) {
+		/* the keys alone: no label */
+	} else if (e->syntax == BLK_JSON) {
 		seq_printf(e->m, "%s{", i ? ", " : "");
 		if (label_key)
 			blk_put_str(&item, label_key, label);
@@ -243,7 +259,8 @@ static struct blk_emit blk_item(struct blk_emit *e, unsigned int i,
 
 static void blk_item_end(struct blk_emit *e)
 {
-	seq_puts(e->m, e->syntax == BLK_JSON ? "}" : "\n");
+	if (e->syntax != BLK_KEYS)
+		seq_puts(e->m, e->syntax == BLK_JSON ? "}" : "\n");
 }
 
 static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
@@ -254,16 +271,10 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 
 	if (e->syntax == BLK_JSON)	/* the text line starts "cpuN:" */
 		blk_put_u64(e, "cpu", c->cpu);
-	blk_put_u64(e, "acquisitions", c->acquisitions);
+#define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, c->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	blk_put_micro(e, "share", c->share_micro);
-	blk_put_u64(e, "contended", c->contended);
-	blk_put_u64(e, "cas_failures", c->cas_failures);
-	blk_put_u64(e, "spins", c->spins);
-	blk_put_u64(e, "direct_handoffs", c->direct_handoffs);
-	blk_put_u64(e, "overlaps", c->overlaps);
-	blk_put_u64(e, "handoffs", c->handoffs);
-	blk_put_u64(e, "longest_streak", c->longest_streak);
-	blk_put_u64(e, "overtakes", c->overtakes);
 	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
 	if (from)
 		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
@@ -308,20 +319,17 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
 	blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
-	blk_put_u64(e, "acquisitions", r->acquisitions);
+#define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, r->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
 	blk_put_milli(e, "iter_cycles_per_acq", r->iter_cycles);
 	blk_put_milli(e, "harness_cycles_per_iter", r->harness_cycles);
 	blk_put_milli(e, "lock_cycles_per_acq", r->iter_cycles > r->harness_cycles ?
 		      r->iter_cycles - r->harness_cycles : 0);
 	blk_put_u64(e, "violations", r->violations);
-	blk_put_u64(e, "overlaps", r->overlaps);
 	blk_put_u64(e, "lost_updates", r->lost_updates);
 	blk_put_u64(e, "contention_counted", r->cfg.lock->counted);
-	blk_put_u64(e, "contended", r->contended);
-	blk_put_u64(e, "cas_failures", r->cas_failures);
-	blk_put_u64(e, "spins", r->spins);
-	blk_put_u64(e, "direct_handoffs", r->direct_handoffs);
 	blk_put_u64(e, "rmw", r->rmw);
 	blk_put_milli(e, "rmw_per_acq", r->cfg.lock->counted ?
 		      blk_per_milli(r->rmw, all) : U64_MAX);
@@ -329,14 +337,10 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 		      blk_per_milli(r->spins, all) : U64_MAX);
 	blk_put_hist(e, "acquire", &r->acquire);
 	blk_put_hist(e, "hold", &r->hold);
-	blk_put_u64(e, "handoffs", r->handoffs);
 	blk_put_u64(e, "handoff_samples", r->handoff.count);
 	blk_put_hist(e, "handoff", &r->handoff);
-	blk_put_u64(e, "overtakes", r->overtakes);
 	blk_put_milli(e, "overtakes_per_sample",
 		      blk_per_milli(r->overtakes, r->acquire.count));
-	blk_put_u64(e, "longest_streak", r->longest_streak);
-	blk_put_u64(e, "first_overlap_at", r->first_overlap);
 	blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
 	blk_put_hist(e, "irq_latency", &r->irq_latency);
 	blk_put_hist(e, "irq_wait", &r->irq_wait);
@@ -379,7 +383,7 @@ static void blk_record_begin(struct blk_emit *e)
 {
 	if (e->syntax == BLK_JSON)
 		seq_puts(e->m, e->first ? "\n{" : ",\n{");
-	else if (!e->first)
+	else if (!e->first && e->syntax != BLK_KEYS)
 		seq_putc(e->m, '\n');
 	e->first = true;
 }
@@ -496,6 +500,28 @@ static int blk_stats_json_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(blk_stats_json);
+
+/*
+ * "keys": every key a run record has, one a line, "run KEY" for the
+ * record's own and "cpu KEY" for its cpuN: lines, in the records' order:
+ * the record emitter itself, run on an empty one-CPU record with only
+ * its keys printed, so the list cannot drift from the records. The tools
+ * and make check read it instead of keeping a copy.
+ */
+static int blk_keys_show(struct seq_file *m, void *v)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_KEYS, .first = true };
+	struct blk_result *r = kzalloc(blk_result_size(1), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	r->cfg.lock = blk_lock_menu[0];
+	r->nr_cpus = 1;
+	blk_stats_one(r, &e);
+	kfree(r);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blk_keys);
 
 static int blk_knobs_show(struct seq_file *m, void *v)
 {
@@ -668,6 +694,7 @@ int blk_debugfs_init(void)
 	debugfs_create_file("status", 0444, blk_dir, NULL, &blk_status_fops);
 	debugfs_create_file("locks", 0444, blk_dir, NULL, &blk_locks_fops);
 	debugfs_create_file("knobs", 0444, blk_dir, NULL, &blk_knobs_fops);
+	debugfs_create_file("keys", 0444, blk_dir, NULL, &blk_keys_fops);
 	debugfs_create_file("stats", 0444, blk_dir, NULL, &blk_stats_fops);
 	debugfs_create_file("stats.json", 0444, blk_dir, NULL,
 			    &blk_stats_json_fops);

@@ -423,15 +423,12 @@ static struct blk_result *blk_collect(void)
 
 		blk_spin_counters_read(&sc, cpu);
 		c->cpu = cpu;
-		c->acquisitions = pc->loop.acquisitions;
-		c->contended = sc.contended;
-		c->cas_failures = sc.cas_failures;
-		c->spins = sc.spins;
-		c->direct_handoffs = sc.direct_handoffs;
-		c->overlaps = pc->loop.overlaps;
-		c->handoffs = pc->loop.handoffs;
-		c->longest_streak = pc->loop.longest_streak;
-		c->overtakes = pc->loop.overtakes;
+		/* each counter from the side that counts it (blk_counters.h) */
+#define BLK_COUNTER(name, from, merge, doc)				\
+		BLK_IF_loop_##from(c->name = pc->loop.name;)		\
+		BLK_IF_lock_##from(c->name = sc.name;)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 		if (blk_run.irq) {
 			const struct blk_irq_stats *is = &blk_run.irq[i];
 
@@ -447,20 +444,11 @@ static struct blk_result *blk_collect(void)
 		blk_hist_merge(&r->acquire, &pc->acquire);
 		blk_hist_merge(&r->hold, &pc->hold);
 		blk_hist_merge(&r->handoff, &pc->handoff);
-		if (pc->loop.first_overlap)
-			r->first_overlap = min_not_zero(r->first_overlap,
-							pc->loop.first_overlap);
-		r->handoffs += c->handoffs;
-		r->longest_streak = max(r->longest_streak, c->longest_streak);
-		r->overtakes += c->overtakes;
-		r->direct_handoffs += c->direct_handoffs;
+#define BLK_COUNTER(name, from, merge, doc)				\
+		blk_merge_##merge(&r->name, c->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 		r->irq_acquisitions += c->irq_acquisitions;
-
-		r->acquisitions += c->acquisitions;
-		r->contended += c->contended;
-		r->cas_failures += c->cas_failures;
-		r->spins += c->spins;
-		r->overlaps += c->overlaps;
 		lo = min(lo, c->acquisitions);
 		hi = max(hi, c->acquisitions);
 		end = max(end, pc->t_end);

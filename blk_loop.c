@@ -320,7 +320,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	w->overlaps = overlaps;
 	w->handoffs = o.handoffs;
 	w->longest_streak = max(o.longest, o.streak);
-	w->first_overlap = o.first_overlap;
+	w->first_overlap_at = o.first_overlap;
 }
 
 static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)

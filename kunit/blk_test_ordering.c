@@ -274,12 +274,12 @@ static void blk_test_busted_caught(struct kunit *test)
 	KUNIT_EXPECT_GT_MSG(test, res->lost_updates, 0ULL,
 			    "busted ran %llu acquisitions on %u CPUs and lost no update: the counter check is blind",
 			    res->acquisitions, res->nr_cpus);
-	KUNIT_EXPECT_GT_MSG(test, res->first_overlap, 0ULL,
+	KUNIT_EXPECT_GT_MSG(test, res->first_overlap_at, 0ULL,
 			    "overlaps were counted but the first was not placed");
-	KUNIT_EXPECT_LE(test, res->first_overlap, res->counter + 1);
+	KUNIT_EXPECT_LE(test, res->first_overlap_at, res->counter + 1);
 	kunit_info(test, "busted: %llu overlaps, %llu lost updates in run %d, the first overlap at acquisition %llu",
 		   res->overlaps, res->lost_updates, min(tries, 5),
-		   res->first_overlap);
+		   res->first_overlap_at);
 }
 
 /* One CPU, every kind: the engine counts exactly, whatever the lock. */
@@ -305,7 +305,7 @@ static void blk_test_engine_one_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->longest_streak, res->acquisitions);
 	KUNIT_EXPECT_EQ(test, res->overtakes, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->handoff.count, 0ULL);
-	KUNIT_EXPECT_EQ(test, res->first_overlap, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->first_overlap_at, 0ULL);
 	/* uncontended: exactly the kind's inline RMWs, none counted */
 	if (ops->counted)
 		KUNIT_EXPECT_EQ_MSG(test, res->rmw, ops->rmw * res->acquisitions,

@@ -128,8 +128,9 @@ if want style; then
 	fi
 	# USE_LOCKDEP: the lock menu's is_locked operation for spinlock_t is
 	# spin_is_locked() itself, not an assertion that lockdep could replace.
-	# The files that expand blk_kinds_list.h or blk_knobs_list.h: each
-	# BLK_KIND() or BLK_KNOB() definition makes declarations, a switch
+	# The files that expand blk_kinds_list.h, blk_knobs_list.h or
+	# blk_counters_list.h: each BLK_KIND(), BLK_KNOB() or BLK_COUNTER()
+	# definition makes declarations, a switch
 	# case or a term of a sum, so it ends in a semicolon, holds more than
 	# one statement, is no parenthesised value, and pastes its arguments
 	# into names (which cannot be parenthesised). checkpatch takes those
@@ -139,7 +140,7 @@ if want style; then
 	for f in $(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort); do
 		rc=0
 		ignore=USE_LOCKDEP
-		if grep -qE '^#define BLK_(KIND|KNOB)\(' "$f"; then
+		if grep -qE '^#define BLK_(KIND|KNOB|COUNTER)\(' "$f"; then
 			ignore=$ignore,TRAILING_SEMICOLON,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE
 			ignore=$ignore,COMPLEX_MACRO,MULTISTATEMENT_MACRO_USE_DO_WHILE
 		fi
@@ -190,6 +191,10 @@ vm_check() {
 	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats-$k.json"
 	python3 "$BLK_TOP/tools/checkjson.py" "$BLK_BUILD/stats-$k.json" || json_rc=1
 	result $json_rc "vm $k: stats.json is valid JSON and agrees with itself"
+	sed -n '/^BLK-KEYS-BEGIN$/,/^BLK-KEYS-END$/p' "$log" | sed '1d;$d' | tr -d '\r' >"$BLK_BUILD/keys-$k.txt"
+	rc=0
+	python3 "$BLK_TOP/tools/checkkeys.py" "$BLK_BUILD/keys-$k.txt" "$BLK_TOP/Documentation/blacklock.rst" || rc=1
+	result $rc "vm $k: Documentation/blacklock.rst documents every key of the keys file"
 }
 
 if want vm; then
