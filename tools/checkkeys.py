@@ -27,7 +27,7 @@ def main():
     start = rst.index("The stats record\n")
     table = rst[start:rst.index("The cost record", start)]
     row = table[table.index("``cpuN:``"):]
-    documented = set(re.findall(r"``([a-z_0-9]+)``", table))
+    documented = set(re.findall(r"``([A-Za-z_0-9]+)``", table))
     cpu_row = set(re.findall(r"[a-z_0-9]+", row))
     missing, n = [], 0
     with open(a.keys) as f:
@@ -45,13 +45,13 @@ def main():
                 continue
             missing.append("run " + key)
     if n == 0:
-        print("FAIL: %s lists no keys" % a.keys)
+        print("checkkeys: %s lists no keys" % a.keys)
         return 1
     if missing:
-        print("FAIL: Documentation/blacklock.rst misses %d of %d record keys: %s"
+        print("checkkeys: Documentation/blacklock.rst misses %d of %d record keys: %s"
               % (len(missing), n, ", ".join(missing)))
         return 1
-    print("PASS: Documentation/blacklock.rst documents all %d record keys of the keys file" % n)
+    print("checkkeys: Documentation/blacklock.rst documents all %d record keys of the keys file" % n)
     return 0
 
 
