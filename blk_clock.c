@@ -18,7 +18,8 @@
 #include <linux/printk.h>
 #include <linux/timekeeping.h>
 
-#include "blacklock.h"
+#include "blk_clock.h"
+#include "blk_loop.h"
 
 struct blk_clock_info blk_clock_info;
 

@@ -20,7 +20,8 @@
 #include <linux/sort.h>
 #include <linux/workqueue.h>
 
-#include "blacklock.h"
+#include "blk_clock.h"
+#include "blk_engine.h"
 
 #define BLK_COST_PAIRS		256
 #define BLK_COST_BATCHES	401

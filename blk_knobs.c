@@ -17,7 +17,8 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
-#include "blacklock.h"
+#include "blk_knobs.h"
+#include "blk_spin.h"
 
 const char *const blk_timing_names[] = { "off", "sample", "every", NULL };
 const char *const blk_loop_names[] = { "engine", "reference", NULL };
@@ -60,6 +61,10 @@ const char *blk_knob_name(enum blk_knob knob)
 {
 	return knob < BLK_NR_KNOBS ? blk_knobs[knob].name : "?";
 }
+
+/* serialises every knob change and command (blk_knobs.h) */
+DEFINE_MUTEX(blk_mutex);
+bool blk_busy;			/* a run is in progress */
 
 static struct blk_config blk_cfg;	/* the knobs, under blk_mutex */
 static struct cpumask blk_scratch;	/* parse buffer, under blk_mutex */

@@ -19,7 +19,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "blacklock.h"
+#include "blk_locks.h"
 
 /*
  * The rescue column: "rescue" gives the table the kind's blk_<id>_rescue(),

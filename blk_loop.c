@@ -49,7 +49,8 @@
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 
-#include "blacklock.h"
+#include "blk_clock.h"
+#include "blk_locks.h"
 
 /**
  * blk_cs_work() - critical-section work: read-modify-writes of shared data.

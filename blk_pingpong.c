@@ -6,7 +6,8 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 
-#include "blacklock.h"
+#include "blk_clock.h"
+#include "blk_engine.h"
 
 /*
  * Ping-pong: two kthreads on two CPUs pass one cache line back and forth,

@@ -15,6 +15,7 @@
 
 #include <linux/bitops.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/types.h>
 
 #define BLK_HIST_SUB_BITS	4
@@ -77,5 +78,15 @@ void blk_hist_merge(struct blk_hist *dst, const struct blk_hist *src);
 u64 blk_hist_percentile(const struct blk_hist *h, u32 ppm);
 u64 blk_ratio_micro(u64 num, u64 den);
 u64 blk_jain_micro(const u64 *x, unsigned int n);
+
+/*
+ * a * b / c, exact however large a * b (a 128-bit product where the CPU has
+ * one); 0 for c == 0. A run of 1.8e10 acquisitions already overflows 64
+ * bits in acquisitions * NSEC_PER_SEC.
+ */
+static inline u64 blk_mul_div(u64 a, u32 b, u64 c)
+{
+	return c ? mul_u64_u64_div_u64(a, b, c) : 0;
+}
 
 #endif /* _BLK_STATS_H */

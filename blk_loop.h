@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blacklock: the hot loops' world (blk_loop.c): the shared data a run
+ * guards, one worker's state, and the per-kind loops the ops table points
+ * to.
+ */
+#ifndef _BLK_LOOP_H
+#define _BLK_LOOP_H
+
+#include <linux/bits.h>
+#include <linux/cache.h>
+#include <linux/types.h>
+
+#include "blk_counters.h"
+#include "blk_kinds.h"
+#include "blk_stats.h"
+
+struct blk_lock_ops;
+
+/*
+ * The run's shared data. The lock lives alone in its cache line; the data
+ * it protects is in the next one, so the lock word's line carries only lock
+ * traffic.
+ *
+ * @word is what the exclusion check guards: in its low BLK_OWNER_BITS the
+ * index of the worker inside, or, once it has left, of the last one inside
+ * (BLK_NOBODY before the first); above them the BLK_FREE flag, set while
+ * nobody is inside; above that a counter that every critical section
+ * increments with a non-atomic read-modify-write. Two workers inside at
+ * once either find the flag clear or lose an increment, and the owner field
+ * tells each acquisition who had the lock before it; one word keeps all of
+ * it to one load and one store on entry and on exit (see blk_loop.c).
+ *
+ * @rel_seq and @rel_t: a timed critical section's number (the counter it
+ * wrote) and the clock just before its unlock, for the handoff latency of
+ * the next one.
+ */
+struct blk_shared {
+	struct blk_lock lock ____cacheline_aligned;
+	u64 word ____cacheline_aligned;
+	u64 data[4];
+	u64 rel_seq;
+	u64 rel_t;
+};
+
+#define BLK_OWNER_BITS		20
+#define BLK_OWNER_MASK		(BIT_ULL(BLK_OWNER_BITS) - 1)
+#define BLK_NOBODY		BLK_OWNER_MASK
+#define BLK_FREE		BIT_ULL(BLK_OWNER_BITS)
+#define BLK_COUNT_SHIFT		(BLK_OWNER_BITS + 1)
+#define BLK_COUNT_ONE		BIT_ULL(BLK_COUNT_SHIFT)
+#define BLK_WORD_INIT		(BLK_FREE | BLK_NOBODY)
+
+/* The counter part of a shared word. */
+static inline u64 blk_word_count(u64 word)
+{
+	return word >> BLK_COUNT_SHIFT;
+}
+
+/* One worker's arrival stamp, alone in its cache line (timed iterations). */
+struct blk_arrival {
+	u64 t;
+} ____cacheline_aligned;
+
+/**
+ * struct blk_loop - one worker's hot loop: what it is given, what it counts.
+ * @sh: the shared data and lock.
+ * @cpu: the CPU it runs on.
+ * @idx: its index among the run's workers: the owner field's value.
+ * @nr: the run's workers.
+ * @from: out: from[i], acquisitions it made straight after worker i's
+ *	(its row of the who-handed-to-whom matrix); @nr entries.
+ * @arrivals: every worker's arrival stamp, by index: set by a timed
+ *	iteration from its request until its grant, 0 otherwise.
+ * @cs_loops: blk_cs_work() loops inside the critical section.
+ * @think_loops: blk_think_work() loops after it.
+ * @sample_every: time one acquisition in this many; 0: none.
+ * @batch: the most iterations between two looks at the stop flag and the
+ *	deadline.
+ * @batch_start: the first batch's (blk_loop.c adapts the others).
+ * @deadline_ns: ktime_get_ns() at which the loop ends by itself.
+ * @stop: ends the loop early when it reads true.
+ * @progress: acquisitions so far, stored after every batch (the watchdog
+ *	reads it).
+ * @acquisitions: out: and every other counter of blk_counters_list.h that
+ *	the loop counts, one u64 each (acquisitions, overlaps, handoffs, ...).
+ * @acquire: out: the sampled acquire latencies (request to grant).
+ * @hold: out: the sampled hold times (grant to release).
+ * @handoff: out: sampled handoffs: a timed release to the next timed grant
+ *	by another worker.
+ */
+struct blk_loop {
+	struct blk_shared *sh;
+	u32 cpu;
+	u32 idx;
+	u32 nr;
+	u64 *from;
+	struct blk_arrival *arrivals;
+	u64 cs_loops;
+	u64 think_loops;
+	u64 sample_every;
+	u32 batch;
+	u32 batch_start;
+	u64 deadline_ns;
+	const bool *stop;
+	u64 progress;
+#define BLK_COUNTER(name, from, merge, doc)	BLK_IF_loop_##from(u64 name;)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
+	struct blk_hist *acquire;
+	struct blk_hist *hold;
+	struct blk_hist *handoff;
+};
+
+/* A batch slower than this halves the next one (blk_loop.c). */
+#define BLK_BATCH_SLOW_NS	1000000
+
+/* A hot loop: runs @w until its deadline or its stop flag. */
+typedef void blk_loop_fn(struct blk_loop *w);
+/* @pairs back-to-back lock/unlock pairs, timed as a block: cycles. */
+typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
+
+/* The loops, blk_loop.c, declared here for the ops table. */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+	blk_loop_fn blk_hammer_##id, blk_hammer_irq_##id,	\
+		blk_reference_##id;				\
+	blk_cost_fn blk_cost_##id;
+#include "blk_kinds_list.h"
+#undef BLK_KIND
+
+void blk_cs_work(struct blk_shared *sh, u64 loops);
+u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
+		      u32 me, u64 *held_ns, u64 *wait);
+u64 blk_think_work(u64 loops);
+
+#endif /* _BLK_LOOP_H */

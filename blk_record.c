@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: the records. What a finished run leaves behind (struct
+ * blk_result, filled by the engine's blk_collect()), the store that keeps
+ * the last BLK_MAX_RESULTS of them, and the emitter that writes them.
+ *
+ * The text and the JSON forms of a record come from one function,
+ * blk_emit_result(), writing through a tiny emitter that knows the syntax,
+ * so the two can never disagree about what a run measured; with the keys
+ * syntax the same function writes the "keys" file, so the list of keys
+ * cannot drift from the records either. Every key is documented in
+ * Documentation/blacklock.rst; keys are only ever added, never renamed.
+ *
+ * This layer knows neither the engine nor debugfs: the engine adds to the
+ * store, debugfs shows it.
+ */
+#include <linux/math64.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "blk_clock.h"
+#include "blk_contention.h"
+#include "blk_emit.h"
+#include "blk_record.h"
+
+#define BLK_MAX_RESULTS		32
+
+/* The store, under blk_mutex: the newest last. */
+static struct blk_result *blk_results[BLK_MAX_RESULTS];
+static unsigned int blk_nr_results;
+static u64 blk_next_id = 1;
+
+/**
+ * blk_throughput() - acquisitions per second of a result.
+ * @r: the result.
+ *
+ * Return: acquisitions / duration, per second; 0 for an empty run.
+ */
+u64 blk_throughput(const struct blk_result *r)
+{
+	return blk_mul_div(r->acquisitions, NSEC_PER_SEC, r->duration_ns);
+}
+
+/* Keep @r as the newest result, dropping the oldest. blk_mutex held. */
+void blk_result_add(struct blk_result *r)
+{
+	r->id = blk_next_id++;
+	if (blk_nr_results == BLK_MAX_RESULTS) {
+		kvfree(blk_results[0]);
+		memmove(&blk_results[0], &blk_results[1],
+			sizeof(blk_results[0]) * (BLK_MAX_RESULTS - 1));
+		blk_nr_results--;
+	}
+	blk_results[blk_nr_results++] = r;
+}
+
+/* Forget every kept result ("reset", unload). blk_mutex held, or unloading. */
+void blk_results_free(void)
+{
+	while (blk_nr_results)
+		kvfree(blk_results[--blk_nr_results]);
+}
+
+/**
+ * blk_results_walk() - call @fn on each kept result, oldest first.
+ * @fn: the callback; a non-zero return stops the walk.
+ * @arg: passed to @fn.
+ * @newest_only: call @fn on the newest result only.
+ *
+ * Holds blk_mutex across the walk, so results cannot be freed under @fn,
+ * and is safe while a run is going (its result is not there yet).
+ *
+ * Return: what the last @fn call returned, or 0.
+ */
+int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only)
+{
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&blk_mutex);
+	i = newest_only && blk_nr_results ? blk_nr_results - 1 : 0;
+	for (; i < blk_nr_results && !ret; i++)
+		ret = fn(blk_results[i], arg);
+	mutex_unlock(&blk_mutex);
+	return ret;
+}
+
+/**
+ * blk_runs_done() - how many runs have finished since load.
+ *
+ * Return: the number of the last finished run, 0 if none.
+ */
+u64 blk_runs_done(void)
+{
+	return READ_ONCE(blk_next_id) - 1;
+}
+
+static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
+			 unsigned int i)
+{
+	const struct blk_cpu_result *c = &r->cpu[i];
+	const u64 *from = blk_result_from(r, i);
+
+	if (e->syntax == BLK_JSON)	/* the text line starts "cpuN:" */
+		blk_put_u64(e, "cpu", c->cpu);
+#define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, c->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
+	blk_put_micro(e, "share", c->share_micro);
+	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
+	if (from)
+		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
+	blk_put_u64(e, "samples", c->samples);
+	blk_put_u64(e, "acquire_cycles_p50", c->acquire_p50);
+	blk_put_u64(e, "acquire_cycles_p99", c->acquire_p99);
+	blk_put_u64(e, "acquire_cycles_max", c->acquire_max);
+}
+
+/* One record, in e->syntax (BLK_TEXT or BLK_JSON). */
+static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
+{
+	const bool json = e->syntax == BLK_JSON;
+	const u64 all = blk_all_acquisitions(r);
+	unsigned int i;
+
+	blk_put_u64(e, "run", r->id);
+	if (json)
+		blk_put_str(e, "record", "run");
+	blk_put_str(e, "lock", r->cfg.lock->name);
+	blk_put_u64(e, "lock_broken", r->cfg.lock->broken);
+	blk_put_u64(e, "lock_floor", r->cfg.lock->floor);
+	blk_put_machine(e);
+	blk_put_cpus(e, "cpus", &r->cfg.cpus);
+	blk_put_u64(e, "nr_cpus", r->nr_cpus);
+	blk_put_u64(e, "duration_ms", r->cfg.duration_ms);
+	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
+	blk_put_u64(e, "think_ns", r->cfg.think_ns);
+	blk_put_u64(e, "cs_loops", r->cs_loops);
+	blk_put_u64(e, "think_loops", r->think_loops);
+	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);
+	blk_put_str(e, "timing", blk_timing_names[r->cfg.timing]);
+	blk_put_u64(e, "sample_every", blk_sample_every(&r->cfg));
+	blk_put_u64(e, "samples", r->acquire.count);
+	blk_put_u64(e, "stopped", r->stopped);
+	blk_put_u64(e, "aborted", r->aborted);
+	blk_put_u64(e, "hotplug_stopped", r->hotplug);
+	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
+	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
+	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
+	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
+	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
+	blk_put_u64(e, "stuck", r->stuck);
+	blk_put_u64(e, "duration_ns", r->duration_ns);
+#define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, r->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
+	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
+	blk_put_milli(e, "iter_cycles_per_acq", r->iter_cycles);
+	blk_put_milli(e, "harness_cycles_per_iter", r->harness_cycles);
+	blk_put_milli(e, "lock_cycles_per_acq", r->iter_cycles > r->harness_cycles ?
+		      r->iter_cycles - r->harness_cycles : 0);
+	blk_put_u64(e, "violations", r->violations);
+	blk_put_u64(e, "lost_updates", r->lost_updates);
+	blk_put_u64(e, "contention_counted", r->cfg.lock->counted);
+	blk_put_u64(e, "rmw", r->rmw);
+	blk_put_milli(e, "rmw_per_acq", r->cfg.lock->counted ?
+		      blk_per_milli(r->rmw, all) : U64_MAX);
+	blk_put_milli(e, "spins_per_acq", r->cfg.lock->counted ?
+		      blk_per_milli(r->spins, all) : U64_MAX);
+	blk_put_hist(e, "acquire", &r->acquire);
+	blk_put_hist(e, "hold", &r->hold);
+	blk_put_u64(e, "handoff_samples", r->handoff.count);
+	blk_put_hist(e, "handoff", &r->handoff);
+	blk_put_milli(e, "overtakes_per_sample",
+		      blk_per_milli(r->overtakes, r->acquire.count));
+	blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
+	blk_put_hist(e, "irq_latency", &r->irq_latency);
+	blk_put_hist(e, "irq_wait", &r->irq_wait);
+	blk_put_micro(e, "fairness_jain", r->jain_micro);
+	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
+
+	blk_list_begin(e, "per_cpu");
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct blk_emit c;
+		char label[16];
+
+		snprintf(label, sizeof(label), "cpu%u", r->cpu[i].cpu);
+		c = blk_item(e, i, NULL, label);
+		blk_emit_cpu(&c, r, i);
+		blk_item_end(e);
+	}
+	blk_list_end(e);
+}
+
+/**
+ * blk_result_print() - log a one-line summary of a result.
+ * @r: the result.
+ */
+void blk_result_print(const struct blk_result *r)
+{
+	pr_info("blacklock: run %llu: %s on %u CPUs, %llu ms: %llu acquisitions (%llu/s), %llu violations%s%s\n",
+		r->id, r->cfg.lock->name, r->nr_cpus,
+		div_u64(r->duration_ns, NSEC_PER_MSEC), r->acquisitions,
+		blk_throughput(r), r->violations,
+		r->stopped ? " (stopped early)" : "",
+		r->aborted ? " (aborted at the start barrier)" :
+		r->hotplug ? " (a worker's CPU went offline)" :
+		r->stuck ? " (stuck: stopped by the watchdog)" : "");
+}
+
+static int blk_stats_one(const struct blk_result *r, void *arg)
+{
+	struct blk_emit *e = arg;
+
+	blk_record_begin(e);
+	blk_emit_result(e, r);
+	blk_record_end(e);
+	return 0;
+}
+
+/**
+ * blk_result_show() - one run's record, alone, as "stats" (text) or
+ * "stats.json" (a JSON object) has it.
+ * @m: where to.
+ * @r: the result.
+ * @json: JSON, or text.
+ *
+ * For the tests, which show records they made up.
+ */
+void blk_result_show(struct seq_file *m, const struct blk_result *r, bool json)
+{
+	struct blk_emit e = {
+		.m = m, .syntax = json ? BLK_JSON : BLK_TEXT, .first = true
+	};
+
+	blk_stats_one(r, &e);
+}
+
+/* The cost record: one line (text) or object (JSON) per kind. */
+static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
+{
+	const bool json = e->syntax == BLK_JSON;
+	const struct blk_cost_kind *base = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nr; i++)
+		if (!strcmp(c->kind[i].ops->name, "spinlock"))
+			base = &c->kind[i];
+	blk_put_u64(e, "cost", c->id);
+	if (json)
+		blk_put_str(e, "record", "cost");
+	blk_put_machine(e);
+	blk_put_u64(e, "cost_cpu", c->cpu);
+	blk_put_u64(e, "cost_pairs_per_batch", c->pairs);
+	blk_put_u64(e, "cost_batches", c->batches);
+	blk_list_begin(e, "locks");
+	for (i = 0; i < c->nr; i++) {
+		const struct blk_cost_kind *k = &c->kind[i];
+		struct blk_emit l;
+		char label[40];
+
+		snprintf(label, sizeof(label), json ? "%s" : "cost_%s", k->ops->name);
+		l = blk_item(e, i, "lock", label);
+		blk_put_milli(&l, "cycles_per_pair_min", k->min);
+		blk_put_milli(&l, "cycles_per_pair_median", k->median);
+		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min));
+		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median));
+		blk_put_micro(&l, "ratio_to_spinlock_min", base ?
+			      blk_ratio_micro(k->min, base->min) : U64_MAX);
+		blk_put_micro(&l, "ratio_to_spinlock_median", base ?
+			      blk_ratio_micro(k->median, base->median) : U64_MAX);
+		blk_item_end(e);
+	}
+	blk_list_end(e);
+}
+
+/**
+ * blk_records_show() - the "stats" or "stats.json" file: every kept run,
+ * oldest first, then a cost record.
+ * @m: where to.
+ * @json: a JSON array of objects, or text records a blank line apart.
+ * @c: the last cost measurement, or NULL for none.
+ */
+void blk_records_show(struct seq_file *m, bool json, const struct blk_cost *c)
+{
+	struct blk_emit e = {
+		.m = m, .syntax = json ? BLK_JSON : BLK_TEXT, .first = true
+	};
+
+	if (json)
+		seq_putc(m, '[');
+	blk_results_walk(blk_stats_one, &e, false);
+	if (c) {
+		blk_record_begin(&e);
+		blk_emit_cost(&e, c);
+		blk_record_end(&e);
+	}
+	if (json)
+		seq_puts(m, "\n]\n");
+}
+
+/**
+ * blk_record_pingpong() - the "pingpong" file.
+ * @m: where to.
+ * @pp: the measurement.
+ */
+void blk_record_pingpong(struct seq_file *m, const struct blk_pingpong *pp)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_TEXT };
+
+	seq_printf(m, "pingpong_cpus: %d,%d\n", pp->cpu[0], pp->cpu[1]);
+	blk_put_u64(&e, "pingpong_rounds", pp->rounds);
+	blk_put_u64(&e, "roundtrip_cycles_p50", pp->roundtrip_p50);
+	blk_put_u64(&e, "roundtrip_cycles_p99", pp->roundtrip_p99);
+	blk_put_u64(&e, "roundtrip_cycles_min", pp->roundtrip_min);
+	blk_put_u64(&e, "handoff_cycles_p50", pp->roundtrip_p50 / 2);
+	blk_put_u64(&e, "handoff_ns_p50",
+		    blk_cycles_to_ns(pp->roundtrip_p50 / 2));
+}
+
+/*
+ * "keys": every key a run record has, one a line, "run KEY" for the
+ * record's own and "cpu KEY" for its cpuN: lines, in the records' order:
+ * the record emitter itself, run on an empty one-CPU record with only
+ * its keys printed, so the list cannot drift from the records. The tools
+ * and make check read it instead of keeping a copy.
+ */
+/**
+ * blk_record_keys() - the "keys" file.
+ * @m: where to.
+ */
+void blk_record_keys(struct seq_file *m)
+{
+	struct blk_emit e = { .m = m, .syntax = BLK_KEYS, .first = true };
+	struct blk_result *r = kzalloc(blk_result_size(1), GFP_KERNEL);
+
+	if (!r)
+		return;
+	r->cfg.lock = blk_lock_menu[0];
+	r->nr_cpus = 1;
+	blk_stats_one(r, &e);
+	kfree(r);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock: a run's workers, one kthread per CPU, and their interrupts
+ * (irq_hz): each measures the harness floor, meets the others at the start
+ * barrier, runs its kind's hot loop, and the last one out queues the
+ * finish work. See blk_engine.c for the run's life.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "blk_clock.h"
+#include "blk_run.h"
+
+/* Wait, asleep, for kthread_stop(): the finish work reaps every worker. */
+static void blk_park_until_stopped(void)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+static blk_loop_fn *blk_loop_of(const struct blk_lock_ops *ops)
+{
+	if (blk_run.cfg.loop == BLK_LOOP_REFERENCE)
+		return ops->reference;
+	return blk_run.cfg.irq_hz ? ops->hammer_irq : ops->hammer;
+}
+
+/* A run's shared word and handoff stamp, before the first acquisition. */
+void blk_shared_reset(struct blk_shared *sh)
+{
+	sh->word = BLK_WORD_INIT;
+	sh->rel_seq = U64_MAX;
+	sh->rel_t = 0;
+}
+
+/*
+ * irq_hz: each worker's CPU takes the lock from hardirq context, from an
+ * hrtimer pinned there, once a period; the latency from the timer's due
+ * time to the lock being held goes into a histogram. The timer stops at
+ * the run's stop flag, and its worker cancels it on the way out.
+ */
+enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
+{
+	struct blk_pcpu *pc = container_of(t, struct blk_pcpu, irq_timer);
+	struct blk_irq_stats *is = &blk_run.irq[pc->loop.idx];
+	const u64 due = ktime_to_ns(hrtimer_get_expires(t));
+	u64 late, wait;
+
+	if (READ_ONCE(blk_run.stop))
+		return HRTIMER_NORESTART;
+	is->overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
+					  pc->loop.nr + pc->loop.idx, &late, &wait);
+	late = late > due ? late - due : 0;
+	blk_hist_add(&is->latency, blk_ns_to_cycles(late));
+	blk_hist_add(&is->wait, wait);
+	is->acquisitions++;
+	hrtimer_forward_now(t, ns_to_ktime(blk_run.irq_period_ns));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * The harness floor, on this CPU's own data: the run's loop around the
+ * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
+ * Cycles per iteration, in millicycles.
+ */
+static u64 blk_measure_floor(struct blk_pcpu *pc)
+{
+	static const bool never;
+	blk_loop_fn *fn = blk_loop_of(blk_lock_floor());
+	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
+	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
+	/* the worker's own loop, on data of its own, one batch and no more */
+	struct blk_loop w = pc->loop;
+	u64 t0, dt, best = U64_MAX;
+	int i;
+
+	w.sh = &pc->floor;
+	w.batch = iters;
+	w.batch_start = iters;
+	w.deadline_ns = 0;
+	w.stop = &never;
+	blk_shared_reset(&pc->floor);
+	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
+		t0 = blk_clock();
+		fn(&w);
+		dt = blk_clock() - t0;
+		best = min(best, dt);
+	}
+	blk_hist_init(&pc->acquire);
+	blk_hist_init(&pc->hold);
+	blk_hist_init(&pc->handoff);
+	if (pc->loop.from)	/* the floor's own handoffs are not the run's */
+		memset(pc->loop.from, 0, sizeof(*pc->loop.from) * pc->loop.nr);
+	return div_u64(best * 1000, iters);
+}
+
+static void blk_barrier(void)
+{
+	u64 limit;
+
+	if (atomic_dec_and_test(&blk_run.arrive)) {
+		blk_run.t_go = ktime_get_ns();
+		blk_run.deadline_ns = blk_run.t_go +
+				      (u64)blk_run.cfg.duration_ms * NSEC_PER_MSEC;
+		/* pairs with smp_load_acquire() below: t_go is set before go */
+		smp_store_release(&blk_run.go, true);
+		return;
+	}
+	limit = ktime_get_ns() + BLK_BARRIER_MS * NSEC_PER_MSEC;
+	/* pairs with the smp_store_release() of go above */
+	while (!smp_load_acquire(&blk_run.go) && !READ_ONCE(blk_run.stop)) {
+		if (ktime_get_ns() > limit) {
+			WRITE_ONCE(blk_run.aborted, true);
+			WRITE_ONCE(blk_run.stop, true);
+			break;
+		}
+		cpu_relax();
+		cond_resched();
+	}
+}
+
+int blk_worker(void *arg)
+{
+	struct blk_pcpu *pc = arg;
+	struct blk_loop *w = &pc->loop;
+	blk_loop_fn *loop;
+
+	pc->floor_cycles = blk_measure_floor(pc);
+	blk_barrier();
+	if (!READ_ONCE(blk_run.stop)) {
+		w->deadline_ns = blk_run.deadline_ns;
+		loop = blk_loop_of(blk_run.cfg.lock);
+		if (blk_run.irq_period_ns)
+			hrtimer_start(&pc->irq_timer,
+				      ns_to_ktime(blk_run.irq_period_ns),
+				      HRTIMER_MODE_REL_PINNED_HARD);
+		loop(w);
+		if (blk_run.irq_period_ns)
+			hrtimer_cancel(&pc->irq_timer);
+	}
+	WRITE_ONCE(pc->t_end, ktime_get_ns());
+	if (atomic_dec_and_test(&blk_run.active))
+		queue_work(system_unbound_wq, &blk_finish_work);
+	blk_park_until_stopped();
+	return 0;
+}
