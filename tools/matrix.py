@@ -28,7 +28,7 @@ def parse(path):
                 k["ok"] += 1
             elif re.match(r"not ok \d+ - ", line):
                 k["not_ok"] += 1
-            if line.startswith("BLK-RUN "):
+            if line.startswith("BLK-CHECK-RUN "):
                 f_ = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
                 lock = f_["lock"]
                 k["flavour"] = f_.get("flavour", "?")

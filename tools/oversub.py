@@ -4,7 +4,7 @@
 
 usage: oversub.py RAW... -o DIR --host-cores N
 
-Each RAW is one boot's tools/sweep.sh stream, with BLK-META vcpus= and
+Each RAW is one boot's tools/guest/sweep.sh stream, with BLK-META vcpus= and
 hypervisor= lines. Writes DIR/oversub.md and DIR/oversub.png: throughput
 against vCPUs, one line per lock, a panel with the hypervisor bit off and
 one with it on. Ratios are to spinlock_t in the same boot.

@@ -3,7 +3,7 @@
 #
 # make oversub: every lock on more vCPUs than the host has cores, with the
 # CPUID hypervisor bit off and on. One boot per (vCPUs, bit); in each, every
-# lock runs on all vCPUs (tools/sweep.sh, cs 0, think 0, one repeat, the
+# lock runs on all vCPUs (tools/guest/sweep.sh, cs 0, think 0, one repeat, the
 # order pass included), so the ratios compare locks within one boot.
 # tools/oversub.py writes DIR/oversub.md and DIR/oversub.png (throughput
 # against vCPUs, a panel per bit).

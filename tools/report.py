@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn a tools/sweep.sh record stream into a comparison report.
+"""Turn a tools/guest/sweep.sh record stream into a comparison report.
 
 usage: report.py RAW... [-o DIR] [--commit SHA] [--host-cpu MODEL] [--note TEXT]
 
@@ -23,6 +23,8 @@ import os
 import statistics
 import subprocess
 import sys
+
+import records
 
 BASE = "spinlock"
 RECORD_KEYS = [
@@ -86,9 +88,15 @@ def parse(paths):
         elif line.startswith("BLK-RUN-BEGIN "):
             tags = dict(x.split("=", 1) for x in line.split()[1:3] if "=" in x)
             run = {"traced": int(tags.get("traced", 0)),
-                   "pass": tags.get("pass", "main"), "perf": {}}
+                   "pass": tags.get("pass", "main"), "perf": {}, "text": []}
         elif line.startswith("BLK-RUN-END"):
             rc = int(line.split("rc=")[1]) if "rc=" in line else 0
+            if run is not None:
+                # the record, read as every tool reads one (records.py)
+                rec = (records.runs(records.loads("\n".join(run.pop("text")))) or [{}])[0]
+                for k, v in rec.items():
+                    if not isinstance(v, list) and k != "record":
+                        run.setdefault(k, num(v))
             if run is not None and "lock" in run and rc == 0:
                 runs.append(run)
             else:
@@ -110,9 +118,8 @@ def parse(paths):
                 if len(p) >= 4:
                     v = p[1]
                     run["perf"][p[3]] = None if v.startswith("<") else num(v)
-            elif ": " in line and not line.startswith("cpu"):
-                k, _, v = line.partition(": ")
-                run.setdefault(k, num(v))
+            else:
+                run["text"].append(line)
     return meta, pingpong, runs, hists
 
 
@@ -278,26 +285,33 @@ def plot_traffic(rows, outdir):
     return gnuplot(script, outdir)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("raw", nargs="+")
-    ap.add_argument("-o", "--outdir", default="results")
-    ap.add_argument("--commit", default="unknown")
-    ap.add_argument("--host-cpu", default="")
-    ap.add_argument("--note", default="")
-    a = ap.parse_args()
+class Column:
+    """One column of a report table: its title, alignment and value."""
 
-    meta, pp, runs, hists = parse(a.raw)
-    if not runs:
-        die("no runs in %s" % " ".join(a.raw))
-    rep_numbers(runs)
-    os.makedirs(a.outdir, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    flavour = runs[0].get("spinlock_impl", "?")
-    common = {"sweep": stamp, "commit": a.commit, "kernel": meta.get("kernel"),
-              "spinlock_impl": flavour, "cpu_model": meta.get("cpu_model"),
-              "host_cpu_model": a.host_cpu, "note": a.note}
+    def __init__(self, title, value, right=True):
+        self.title, self.value, self.right = title, value, right
 
+
+class Line(str):
+    """A table row written as it is, not through the columns."""
+
+
+def table(md, columns, rows):
+    """A Markdown table: a header of the columns' titles, then one line per
+    row, each cell the column's value of it (a Line is written as it is)."""
+    md.append("| " + " | ".join(c.title for c in columns) + " |")
+    md.append("|" + "|".join("---:" if c.right else "---" for c in columns) + "|")
+    for row in rows:
+        md.append(row if isinstance(row, Line) else
+                  "| " + " | ".join(c.value(row) for c in columns) + " |")
+
+
+def dash(v, fmt):
+    return "-" if v is None else fmt(v)
+
+
+def write_runs(a, runs, common, stamp):
+    """runs.csv and runs.jsonl, appended to."""
     perf_keys = sorted({k for r in runs for k in r["perf"]})
     csv_path = os.path.join(a.outdir, "runs.csv")
     fields = (["sweep", "commit", "kernel", "spinlock_impl", "cpu_model",
@@ -328,19 +342,8 @@ def main():
             rec["perf"] = r["perf"]
             j.write(json.dumps(rec, sort_keys=True) + "\n")
 
-    plain = [r for r in runs if not r["traced"] and r["pass"] == "main"]
-    order = [r for r in runs if r["pass"] == "order"]
-    irqs = [r for r in runs if r["pass"] == "irq"]
-    locks = []
-    for r in plain:
-        if r["lock"] not in locks:
-            locks.append(r["lock"])
-    cfgs = sorted({(r["nr_cpus"], r["cs_ns"], r["think_ns"]) for r in plain})
-    top = max(c[0] for c in cfgs)
-    reps = max(r["rep"] for r in plain)
-    has_base = BASE in locks
 
-    md = []
+def header(md, a, meta, pp, plain, flavour, stamp, reps):
     md.append("# blacklock comparison, %s\n" % stamp)
     md.append("- module commit: `%s`" % a.commit)
     md.append("- kernel: %s; spinlock_t in effect: **%s**" % (meta.get("kernel"), flavour))
@@ -375,63 +378,76 @@ def main():
               "and [min..max] over %d repeats. Absolute figures are medians [min..max]. "
               "Under TCG emulation only the ratios mean anything.\n" % (BASE, reps))
 
-    md.append("## Throughput and acquire latency\n")
-    md.append("| CPUs | cs ns | think ns | lock | acq/s | x spinlock | acquire p50 cyc | "
-              "x spinlock | acquire p99 cyc | x spinlock | Jain | violations |")
-    md.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for cfg in cfgs:
-        for lock in locks:
-            v = lambda k: values(plain, lock, cfg, k)
-            rt = lambda k: (spread(ratios(plain, lock, cfg, k), f_ratio)
-                            if has_base else "-")
-            md.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
-                cfg[0], cfg[1], cfg[2], lock,
-                spread(v("throughput_per_s"), f_big), rt("throughput_per_s"),
-                spread(v("acquire_cycles_p50"), f_int), rt("acquire_cycles_p50"),
-                spread(v("acquire_cycles_p99"), f_int), rt("acquire_cycles_p99"),
-                spread(v("fairness_jain"), lambda x: "%.3f" % x),
-                sum(x for x in v("violations") if isinstance(x, int))))
 
+def throughput_table(md, plain, locks, cfgs, has_base):
+    """Rows: (cfg, lock)."""
+    def v(row, k):
+        return values(plain, row[1], row[0], k)
+
+    def rt(row, k):
+        return spread(ratios(plain, row[1], row[0], k), f_ratio) if has_base else "-"
+
+    md.append("## Throughput and acquire latency\n")
+    table(md, [
+        Column("CPUs", lambda row: "%d" % row[0][0]),
+        Column("cs ns", lambda row: "%d" % row[0][1]),
+        Column("think ns", lambda row: "%d" % row[0][2]),
+        Column("lock", lambda row: row[1], right=False),
+        Column("acq/s", lambda row: spread(v(row, "throughput_per_s"), f_big)),
+        Column("x spinlock", lambda row: rt(row, "throughput_per_s")),
+        Column("acquire p50 cyc", lambda row: spread(v(row, "acquire_cycles_p50"), f_int)),
+        Column("x spinlock", lambda row: rt(row, "acquire_cycles_p50")),
+        Column("acquire p99 cyc", lambda row: spread(v(row, "acquire_cycles_p99"), f_int)),
+        Column("x spinlock", lambda row: rt(row, "acquire_cycles_p99")),
+        Column("Jain", lambda row: spread(v(row, "fairness_jain"), lambda x: "%.3f" % x)),
+        Column("violations", lambda row: "%d" % sum(
+            x for x in v(row, "violations") if isinstance(x, int))),
+    ], [(cfg, lock) for cfg in cfgs for lock in locks])
+
+
+def derived_table(md, plain, locks, ucfg, hcfg, top, floor, has_base):
     md.append("\n## Derived\n")
     md.append("Uncontended cost is one CPU, cs 0, think 0: the time of one engine "
               "iteration (acquire, the exclusion check, release, the timing the mode asks for) = "
               "1 / throughput. Handoff compares the acquire latency with the "
               "ping-pong handoff floor at %d CPUs, cs 0, think 0.\n" % top)
-    md.append("| lock | 1-CPU ns/iteration | x spinlock | 1-CPU acquire p50 cyc | "
-              "%d-CPU acquire p50 / floor | %d-CPU acquire p99 / floor | Jain at %d CPUs |"
-              % (top, top, top))
-    md.append("|---|---:|---:|---:|---:|---:|---:|")
-    floor = pp.get("handoff_cycles_p50") if pp else None
-    one = min(c[0] for c in cfgs)
-    ucfg = (one, min(c[1] for c in cfgs), min(c[2] for c in cfgs))
-    hcfg = (top, ucfg[1], ucfg[2])
-    for lock in locks:
-        it = [1e9 / x for x in values(plain, lock, ucfg, "throughput_per_s") if x]
-        base_it = ratios(plain, lock, ucfg, "throughput_per_s")
-        inv = [1 / x for x in base_it if x]
-        hp50 = values(plain, lock, hcfg, "acquire_cycles_p50")
-        hp99 = values(plain, lock, hcfg, "acquire_cycles_p99")
-        md.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            lock, spread(it, lambda x: "%.1f" % x),
-            spread(inv, f_ratio) if has_base else "-",
-            spread(values(plain, lock, ucfg, "acquire_cycles_p50"), f_int),
-            spread([x / floor for x in hp50], f_ratio) if floor else "-",
-            spread([x / floor for x in hp99], f_ratio) if floor else "-",
-            spread(values(plain, lock, hcfg, "fairness_jain"), lambda x: "%.3f" % x)))
 
+    def per_floor(lock, k):
+        return (spread([x / floor for x in values(plain, lock, hcfg, k)], f_ratio)
+                if floor else "-")
+
+    table(md, [
+        Column("lock", lambda lock: lock, right=False),
+        Column("1-CPU ns/iteration", lambda lock: spread(
+            [1e9 / x for x in values(plain, lock, ucfg, "throughput_per_s") if x],
+            lambda x: "%.1f" % x)),
+        Column("x spinlock", lambda lock: spread(
+            [1 / x for x in ratios(plain, lock, ucfg, "throughput_per_s") if x], f_ratio)
+            if has_base else "-"),
+        Column("1-CPU acquire p50 cyc",
+               lambda lock: spread(values(plain, lock, ucfg, "acquire_cycles_p50"), f_int)),
+        Column("%d-CPU acquire p50 / floor" % top, lambda lock: per_floor(lock, "acquire_cycles_p50")),
+        Column("%d-CPU acquire p99 / floor" % top, lambda lock: per_floor(lock, "acquire_cycles_p99")),
+        Column("Jain at %d CPUs" % top, lambda lock: spread(
+            values(plain, lock, hcfg, "fairness_jain"), lambda x: "%.3f" % x)),
+    ], locks)
+
+
+def perf_table(md, plain, locks, hcfg, top):
     md.append("\n## perf stat, %d CPUs, cs 0, think 0 (system wide, medians)\n" % top)
-    keys = sorted({k for r in plain for k in r["perf"]})
-    md.append("| lock | " + " | ".join(keys) + " |")
-    md.append("|---|" + "---:|" * len(keys))
-    for lock in locks:
-        cells = []
-        for k in keys:
-            xs = [r["perf"].get(k) for r in plain if r["lock"] == lock
-                  and (r["nr_cpus"], r["cs_ns"], r["think_ns"]) == hcfg]
-            m = med(xs)
-            cells.append("not supported" if m is None else "%.4g" % m)
-        md.append("| %s | %s |" % (lock, " | ".join(cells)))
 
+    def cell(lock, k):
+        m = med([r["perf"].get(k) for r in plain if r["lock"] == lock
+                 and (r["nr_cpus"], r["cs_ns"], r["think_ns"]) == hcfg])
+        return "not supported" if m is None else "%.4g" % m
+
+    keys = sorted({k for r in plain for k in r["perf"]})
+    table(md, [Column("lock", lambda lock: lock, right=False)]
+          + [Column(k, lambda lock, k=k: cell(lock, k)) for k in keys], locks)
+
+
+def traffic_table(md, plain, order, locks, hcfg, top, floor):
+    """Returns (lock, RMW/acq, spins/acq) for the traffic plot."""
     md.append("\n## Bus traffic, handoff and order, %d CPUs, cs 0, think 0\n" % top)
     md.append("RMW/acq: atomic read-modify-writes per acquisition (the kind's "
               "uncontended ones plus those its contended paths counted), and "
@@ -441,74 +457,132 @@ def main():
               "the next owner's grant on another CPU; overtakes are waiters that "
               "asked first and were passed, per timed acquisition; a streak is "
               "acquisitions in a row by one CPU.\n")
-    md.append("| lock | RMW/acq | spins/acq | handoff p50 cyc | handoff p99 cyc | "
-              "handoff p50 / floor | overtakes per acq | longest streak | "
-              "handoffs per acq | Jain |")
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    traffic = []
+    rows = []
     for lock in locks:
-        counted = [r.get("contention_counted") for r in plain if r["lock"] == lock]
-        rmw = med(values(plain, lock, hcfg, "rmw_per_acq")) if all(counted) else None
-        spins = med(values(plain, lock, hcfg, "spins_per_acq")) if all(counted) else None
-        traffic.append((lock, rmw, spins))
+        counted = all(r.get("contention_counted") for r in plain if r["lock"] == lock)
         o = [r for r in order if r["lock"] == lock]
-        ov = lambda k: med([r.get(k) for r in o])
-        hp50 = ov("handoff_cycles_p50")
-        acq = ov("acquisitions")
-        md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            lock, "-" if rmw is None else "%.2f" % rmw,
-            "-" if spins is None else "%.1f" % spins,
-            "-" if hp50 is None else f_int(hp50),
-            "-" if ov("handoff_cycles_p99") is None else f_int(ov("handoff_cycles_p99")),
-            "%.2f" % (hp50 / floor) if hp50 and floor else "-",
-            "-" if ov("overtakes_per_sample") is None else "%.3f" % ov("overtakes_per_sample"),
-            "-" if ov("longest_streak") is None else f_int(ov("longest_streak")),
-            "%.2f" % (ov("handoffs") / acq) if acq else "-",
-            "-" if ov("fairness_jain") is None else "%.3f" % ov("fairness_jain")))
+        row = {k: med([r.get(k) for r in o]) for k in (
+            "handoff_cycles_p50", "handoff_cycles_p99", "overtakes_per_sample",
+            "longest_streak", "handoffs", "acquisitions", "fairness_jain")}
+        row["lock"] = lock
+        row["rmw"] = med(values(plain, lock, hcfg, "rmw_per_acq")) if counted else None
+        row["spins"] = med(values(plain, lock, hcfg, "spins_per_acq")) if counted else None
+        rows.append(row)
+    table(md, [
+        Column("lock", lambda r: r["lock"], right=False),
+        Column("RMW/acq", lambda r: dash(r["rmw"], lambda x: "%.2f" % x)),
+        Column("spins/acq", lambda r: dash(r["spins"], lambda x: "%.1f" % x)),
+        Column("handoff p50 cyc", lambda r: dash(r["handoff_cycles_p50"], f_int)),
+        Column("handoff p99 cyc", lambda r: dash(r["handoff_cycles_p99"], f_int)),
+        Column("handoff p50 / floor", lambda r: "%.2f" % (r["handoff_cycles_p50"] / floor)
+               if r["handoff_cycles_p50"] and floor else "-"),
+        Column("overtakes per acq", lambda r: dash(r["overtakes_per_sample"], lambda x: "%.3f" % x)),
+        Column("longest streak", lambda r: dash(r["longest_streak"], f_int)),
+        Column("handoffs per acq", lambda r: "%.2f" % (r["handoffs"] / r["acquisitions"])
+               if r["acquisitions"] else "-"),
+        Column("Jain", lambda r: dash(r["fairness_jain"], lambda x: "%.3f" % x)),
+    ], rows)
+    return [(r["lock"], r["rmw"], r["spins"]) for r in rows]
 
-    if irqs:
-        hz = irqs[0].get("irq_hz")
-        md.append("\n## Interrupt context: irq_hz=%s, %d CPUs, cs 0, think 0\n" % (hz, top))
-        md.append("An hrtimer on every worker CPU takes the lock in hardirq context "
-                  "%s times a second; the workers take it with interrupts off. Latency "
-                  "is from the timer's due time to the lock held in the handler; the "
-                  "lock's own part of it is the handler's wait for the lock. Worker "
-                  "throughput is against the same lock's main runs.\n" % hz)
-        md.append("| lock | irq latency p50 ns | p99 ns | max ns | lock wait p50 cyc | "
-                  "p99 cyc | max cyc | irq acquisitions | worker acq/s | "
-                  "x without interrupts | violations |")
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for lock in locks:
-            i = [r for r in irqs if r["lock"] == lock]
-            if not i:
-                md.append("| %s | refused (sleeps on PREEMPT_RT) | | | | | | | | | |" % lock)
-                continue
-            iv = lambda k: med([r.get(k) for r in i])
-            base = med(values(plain, lock, hcfg, "throughput_per_s"))
-            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
-                lock, f_int(iv("irq_latency_ns_p50")), f_int(iv("irq_latency_ns_p99")),
-                f_int(iv("irq_latency_ns_max")), f_int(iv("irq_wait_cycles_p50")),
-                f_int(iv("irq_wait_cycles_p99")), f_int(iv("irq_wait_cycles_max")),
-                f_int(iv("irq_acquisitions")),
-                f_big(iv("throughput_per_s")),
-                "%.2f" % (iv("throughput_per_s") / base) if base else "-",
-                sum(r.get("violations", 0) for r in i)))
 
+def irq_table(md, plain, irqs, locks, hcfg, top):
+    hz = irqs[0].get("irq_hz")
+    md.append("\n## Interrupt context: irq_hz=%s, %d CPUs, cs 0, think 0\n" % (hz, top))
+    md.append("An hrtimer on every worker CPU takes the lock in hardirq context "
+              "%s times a second; the workers take it with interrupts off. Latency "
+              "is from the timer's due time to the lock held in the handler; the "
+              "lock's own part of it is the handler's wait for the lock. Worker "
+              "throughput is against the same lock's main runs.\n" % hz)
+    columns = [Column("lock", lambda r: r["lock"], right=False)]
+    for title, k in (("irq latency p50 ns", "irq_latency_ns_p50"), ("p99 ns", "irq_latency_ns_p99"),
+                     ("max ns", "irq_latency_ns_max"), ("lock wait p50 cyc", "irq_wait_cycles_p50"),
+                     ("p99 cyc", "irq_wait_cycles_p99"), ("max cyc", "irq_wait_cycles_max"),
+                     ("irq acquisitions", "irq_acquisitions")):
+        columns.append(Column(title, lambda r, k=k: f_int(r[k])))
+    columns += [
+        Column("worker acq/s", lambda r: f_big(r["throughput_per_s"])),
+        Column("x without interrupts", lambda r: "%.2f" % (r["throughput_per_s"] / r["base"])
+               if r["base"] else "-"),
+        Column("violations", lambda r: "%d" % r["violations"]),
+    ]
+    rows = []
+    for lock in locks:
+        i = [r for r in irqs if r["lock"] == lock]
+        if not i:
+            rows.append(Line("| %s | refused (sleeps on PREEMPT_RT) |" % lock
+                             + " |" * (len(columns) - 2)))
+            continue
+        row = {c: med([r.get(c) for r in i]) for c in (
+            "irq_latency_ns_p50", "irq_latency_ns_p99", "irq_latency_ns_max",
+            "irq_wait_cycles_p50", "irq_wait_cycles_p99", "irq_wait_cycles_max",
+            "irq_acquisitions", "throughput_per_s")}
+        row.update(lock=lock, base=med(values(plain, lock, hcfg, "throughput_per_s")),
+                   violations=sum(r.get("violations", 0) for r in i))
+        rows.append(row)
+    table(md, columns, rows)
+
+
+def tracepoint_table(md, traced, top):
+    tps = sorted({k for r in traced for k in r["perf"]})
+    md.append("\n## Tracepoints: one traced run per lock, %d CPUs, cs 0, think 0\n" % top)
+    md.append("Counted in a separate run, because enabled tracepoints slow the slow "
+              "paths they sit in. `blacklock:blk_contended_*` fire in the blk_spin "
+              "locks' slow path, `lock:contention_*` in the kernel's "
+              "queued_spin_lock_slowpath(); both are system wide.\n")
+    table(md, [Column("lock", lambda r: r["lock"], right=False),
+               Column("acquisitions", lambda r: str(r.get("acquisitions"))),
+               Column("contended (counter)", lambda r: str(r.get("contended")))]
+          + [Column(k, lambda r, k=k: "-" if r["perf"].get(k) is None else str(r["perf"][k]))
+             for k in tps], traced)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("raw", nargs="+")
+    ap.add_argument("-o", "--outdir", default="results")
+    ap.add_argument("--commit", default="unknown")
+    ap.add_argument("--host-cpu", default="")
+    ap.add_argument("--note", default="")
+    a = ap.parse_args()
+
+    meta, pp, runs, hists = parse(a.raw)
+    if not runs:
+        die("no runs in %s" % " ".join(a.raw))
+    rep_numbers(runs)
+    os.makedirs(a.outdir, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    flavour = runs[0].get("spinlock_impl", "?")
+    common = {"sweep": stamp, "commit": a.commit, "kernel": meta.get("kernel"),
+              "spinlock_impl": flavour, "cpu_model": meta.get("cpu_model"),
+              "host_cpu_model": a.host_cpu, "note": a.note}
+    write_runs(a, runs, common, stamp)
+
+    plain = [r for r in runs if not r["traced"] and r["pass"] == "main"]
+    order = [r for r in runs if r["pass"] == "order"]
+    irqs = [r for r in runs if r["pass"] == "irq"]
     traced = [r for r in runs if r["traced"]]
+    locks = []
+    for r in plain:
+        if r["lock"] not in locks:
+            locks.append(r["lock"])
+    cfgs = sorted({(r["nr_cpus"], r["cs_ns"], r["think_ns"]) for r in plain})
+    top = max(c[0] for c in cfgs)
+    reps = max(r["rep"] for r in plain)
+    has_base = BASE in locks
+    floor = pp.get("handoff_cycles_p50") if pp else None
+    ucfg = (min(c[0] for c in cfgs), min(c[1] for c in cfgs), min(c[2] for c in cfgs))
+    hcfg = (top, ucfg[1], ucfg[2])
+
+    md = []
+    header(md, a, meta, pp, plain, flavour, stamp, reps)
+    throughput_table(md, plain, locks, cfgs, has_base)
+    derived_table(md, plain, locks, ucfg, hcfg, top, floor, has_base)
+    perf_table(md, plain, locks, hcfg, top)
+    traffic = traffic_table(md, plain, order, locks, hcfg, top, floor)
+    if irqs:
+        irq_table(md, plain, irqs, locks, hcfg, top)
     if traced:
-        tps = sorted({k for r in traced for k in r["perf"]})
-        md.append("\n## Tracepoints: one traced run per lock, %d CPUs, cs 0, think 0\n" % top)
-        md.append("Counted in a separate run, because enabled tracepoints slow the slow "
-                  "paths they sit in. `blacklock:blk_contended_*` fire in the blk_spin "
-                  "locks' slow path, `lock:contention_*` in the kernel's "
-                  "queued_spin_lock_slowpath(); both are system wide.\n")
-        md.append("| lock | acquisitions | contended (counter) | " + " | ".join(tps) + " |")
-        md.append("|---|---:|---:|" + "---:|" * len(tps))
-        for r in traced:
-            md.append("| %s | %s | %s | %s |" % (
-                r["lock"], r.get("acquisitions"), r.get("contended"),
-                " | ".join("-" if r["perf"].get(k) is None else str(r["perf"][k])
-                           for k in tps)))
+        tracepoint_table(md, traced, top)
 
     ok_t = plot_throughput(plain, locks, cfgs, a.outdir)
     ok_c = plot_cdf(hists, locks, top, a.outdir)

@@ -89,7 +89,7 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root/bin" "$root/guest" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
-cp "$ko" "$BLK_TOP/tools/blkctl" "$BLK_TOP/tools/sweep.sh" "$root/guest/"
+cp "$ko" "$BLK_TOP/tools/blkctl" "$BLK_TOP/tools/guest/sweep.sh" "$root/guest/"
 if [ -n "$script" ]; then
 	cp "$script" "$root/guest/script.sh"
 else

@@ -94,7 +94,7 @@ for l in $REAL; do
 		vio=$((vio + $(echo "$rec" | key violations)))
 		runs=$((runs + 1))
 		# for make matrix (tools/matrix.py): one line per run
-		echo "BLK-RUN lock=$l flavour=$(echo "$rec" | key spinlock_impl)" \
+		echo "BLK-CHECK-RUN lock=$l flavour=$(echo "$rec" | key spinlock_impl)" \
 			"throughput_per_s=$(echo "$rec" | key throughput_per_s)" \
 			"acquisitions=$(echo "$rec" | key acquisitions) violations=$(echo "$rec" | key violations)"
 	done
@@ -423,6 +423,9 @@ fi
 echo BLK-JSON-BEGIN
 cat "$D/stats.json"
 echo BLK-JSON-END
+echo BLK-STATS-BEGIN
+cat "$D/stats"
+echo BLK-STATS-END
 echo BLK-KEYS-BEGIN
 cat "$D/keys"
 echo BLK-KEYS-END

@@ -7,8 +7,8 @@
 # pass (irq_hz) per lock. Runs wherever blacklock is loaded: on
 # a real machine, or in the VM (tools/compare.sh runs it there with the
 # host's userland). Prints a raw record stream on stdout for
-# tools/report.py: one BLK-RUN block per run (the stats record and perf's
-# CSV lines), the ping-pong floor, the acquire histograms of the most
+# tools/report.py: one BLK-RUN-BEGIN..BLK-RUN-END block per run (the
+# stats record and perf's CSV lines), the ping-pong floor, the acquire histograms of the most
 # contended configuration, and a traced run per lock with the blacklock:*
 # tracepoints (and the queued spinlock's lock:contention_*) counted, kept
 # apart because enabled tracepoints slow the slow paths they sit in.
