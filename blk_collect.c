@@ -42,7 +42,7 @@ struct blk_result *blk_collect(void)
 	r->think_loops = blk_run.think_loops;
 	r->stopped = READ_ONCE(blk_run.stopped);
 	r->aborted = READ_ONCE(blk_run.aborted);
-	r->hotplug = READ_ONCE(blk_run.hotplug);
+	r->hotplug_stopped = READ_ONCE(blk_run.hotplug);
 	r->hotplug_cpu = READ_ONCE(blk_run.hotplug_cpu);
 	r->stuck = READ_ONCE(blk_run.stuck);
 	r->nr_cpus = blk_run.nr;
@@ -61,7 +61,7 @@ struct blk_result *blk_collect(void)
 		c->cpu = cpu;
 		/* each counter from the side that counts it (blk_counters.h) */
 #define BLK_COUNTER(name, from, merge, doc)				\
-		BLK_IF_loop_##from(c->name = pc->loop.name;)		\
+		BLK_IF_loop_##from(c->name = pc->worker.name;)		\
 		BLK_IF_lock_##from(c->name = sc.name;)
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
@@ -106,9 +106,9 @@ struct blk_result *blk_collect(void)
 	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
 	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;
 	/* in millicycles: each worker's cycles per acquisition */
-	r->harness_cycles = floor == U64_MAX ? 0 : floor;
+	r->harness_millicycles = floor == U64_MAX ? 0 : floor;
 	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
-	r->iter_cycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
+	r->iter_millicycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
 	blk_run.result = NULL;		/* handed over: the caller keeps it */
 	blk_run_free();
 	return r;

@@ -126,8 +126,8 @@ int blk_cost_run(const struct cpumask *cpus)
 		const u64 *cyc = cw.cycles + k * BLK_COST_BATCHES;
 
 		c->kind[k].ops = blk_lock_menu[k];
-		c->kind[k].min = blk_cost_per_pair(cyc[0], floor[0]);
-		c->kind[k].median =
+		c->kind[k].min_millicycles = blk_cost_per_pair(cyc[0], floor[0]);
+		c->kind[k].median_millicycles =
 			blk_cost_per_pair(cyc[BLK_COST_BATCHES / 2],
 					  floor[BLK_COST_BATCHES / 2]);
 	}

@@ -12,7 +12,7 @@
  * JSON, in every cpuN line and in the run's lines; the "keys" file lists
  * it. What counts it is the one line to write by hand.
  *
- * from:  loop	struct blk_loop, the engine's hot loop (blk_loop.c)
+ * from:  loop	struct blk_worker, the engine's hot loop (blk_loop.c)
  *	  lock	struct blk_spin_counters, the per-CPU counters of the lock
  *		kinds' contended paths (blk_contention.c; counted kinds only)
  * merge: sum	the run's is the workers' sum

@@ -5,7 +5,7 @@
  * A run starts one kthread per selected CPU, bound to it. Each worker first
  * measures the harness floor on data of its own: the same loop, with the
  * same work and timing, around the empty lock (struct blk_result's
- * harness_cycles). Then the workers meet at a start barrier: each
+ * harness_millicycles). Then the workers meet at a start barrier: each
  * decrements an arrival count and the last to arrive stamps the start time
  * and the deadline and releases the others. Until then they spin, but with
  * cond_resched(): on a small guest with voluntary preemption a worker that
@@ -186,7 +186,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 
-		pc->loop = (struct blk_loop) {
+		pc->worker = (struct blk_worker) {
 			.sh = &blk_shared,
 			.cpu = cpu,
 			.idx = n,

@@ -34,11 +34,11 @@ enum blk_timing {
 };
 
 /**
- * enum blk_loop_kind - which loop a run uses.
+ * enum blk_loop_mode - which loop a run uses.
  * @BLK_LOOP_ENGINE: the checked and timed loop.
  * @BLK_LOOP_REFERENCE: the simplest loop there is, the benchmark's yardstick.
  */
-enum blk_loop_kind {
+enum blk_loop_mode {
 	BLK_LOOP_ENGINE,
 	BLK_LOOP_REFERENCE,
 };
@@ -60,7 +60,7 @@ extern const char *const blk_loop_names[];
  * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
  * @backoff_max: ttas_backoff's longest wait.
  * @irq_hz: hardirq acquisitions per second per worker CPU; 0: none.
- * @loop: an enum blk_loop_kind.
+ * @loop: an enum blk_loop_mode.
  */
 struct blk_config {
 	const struct blk_lock_ops *lock;

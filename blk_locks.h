@@ -53,9 +53,9 @@ struct blk_lock_ops {
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
 	void (*irq_class)(struct blk_lock *l);
-	blk_loop_fn *hammer;
-	blk_loop_fn *hammer_irq;
-	blk_loop_fn *reference;
+	blk_hammer_fn *hammer;
+	blk_hammer_fn *hammer_irq;
+	blk_hammer_fn *reference;
 	blk_cost_fn *cost;
 	void (*rescue)(struct blk_lock *l);
 	u32 rmw;

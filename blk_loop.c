@@ -139,7 +139,7 @@ static __always_inline u32 blk_overlaps(u64 entry, u64 exit, const u32 me)
  * doubles it, up to the run's. Runs start at one iteration, so that even
  * the first batch is short. @t: when the batch began.
  */
-static __always_inline bool blk_batch_end(struct blk_loop *w, u64 acq,
+static __always_inline bool blk_batch_end(struct blk_worker *w, u64 acq,
 					  u32 *batch, u64 *t)
 {
 	u64 now;
@@ -239,7 +239,7 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
  * is overtaken by this acquisition. Only timed iterations publish their
  * arrival, so with timing=sample this sees a sample of the waiters.
  */
-static __always_inline u64 blk_overtaken(const struct blk_loop *w, u64 t0)
+static __always_inline u64 blk_overtaken(const struct blk_worker *w, u64 t0)
 {
 	u64 n = 0, t;
 	u32 i;
@@ -257,7 +257,7 @@ static __always_inline u64 blk_overtaken(const struct blk_loop *w, u64 t0)
  * ours was another worker's timed one, the handoff between them.
  */
 static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
-				     struct blk_loop *w, struct blk_order *o)
+				     struct blk_worker *w, struct blk_order *o)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
@@ -291,7 +291,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 }
 
 static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
-				       struct blk_loop *w)
+				       struct blk_worker *w)
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
@@ -324,7 +324,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	w->first_overlap_at = o.first_overlap;
 }
 
-static __always_inline void blk_reference(enum blk_kind k, struct blk_loop *w)
+static __always_inline void blk_reference(enum blk_kind k, struct blk_worker *w)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
@@ -387,15 +387,15 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 }
 
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
-void blk_hammer_##id(struct blk_loop *w)				\
+void blk_hammer_##id(struct blk_worker *w)				\
 {									\
 	blk_hammer(BLK_KIND_##id, false, w);				\
 }									\
-void blk_hammer_irq_##id(struct blk_loop *w)				\
+void blk_hammer_irq_##id(struct blk_worker *w)				\
 {									\
 	blk_hammer(BLK_KIND_##id, true, w);				\
 }									\
-void blk_reference_##id(struct blk_loop *w)				\
+void blk_reference_##id(struct blk_worker *w)				\
 {									\
 	blk_reference(BLK_KIND_##id, w);				\
 }									\

@@ -63,7 +63,7 @@ struct blk_arrival {
 } ____cacheline_aligned;
 
 /**
- * struct blk_loop - one worker's hot loop: what it is given, what it counts.
+ * struct blk_worker - one worker's hot loop: what it is given, what it counts.
  * @sh: the shared data and lock.
  * @cpu: the CPU it runs on.
  * @idx: its index among the run's workers: the owner field's value.
@@ -89,7 +89,7 @@ struct blk_arrival {
  * @handoff: out: sampled handoffs: a timed release to the next timed grant
  *	by another worker.
  */
-struct blk_loop {
+struct blk_worker {
 	struct blk_shared *sh;
 	u32 cpu;
 	u32 idx;
@@ -116,13 +116,13 @@ struct blk_loop {
 #define BLK_BATCH_SLOW_NS	1000000
 
 /* A hot loop: runs @w until its deadline or its stop flag. */
-typedef void blk_loop_fn(struct blk_loop *w);
+typedef void blk_hammer_fn(struct blk_worker *w);
 /* @pairs back-to-back lock/unlock pairs, timed as a block: cycles. */
 typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 
 /* The loops, blk_loop.c, declared here for the ops table. */
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
-	blk_loop_fn blk_hammer_##id, blk_hammer_irq_##id,	\
+	blk_hammer_fn blk_hammer_##id, blk_hammer_irq_##id,	\
 		blk_reference_##id;				\
 	blk_cost_fn blk_cost_##id;
 #include "blk_kinds_list.h"

@@ -145,7 +145,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);
-	blk_put_u64(e, "hotplug_stopped", r->hotplug);
+	blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
@@ -157,10 +157,10 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
 	blk_put_u64(e, "throughput_per_s", blk_throughput(r));
-	blk_put_milli(e, "iter_cycles_per_acq", r->iter_cycles);
-	blk_put_milli(e, "harness_cycles_per_iter", r->harness_cycles);
-	blk_put_milli(e, "lock_cycles_per_acq", r->iter_cycles > r->harness_cycles ?
-		      r->iter_cycles - r->harness_cycles : 0);
+	blk_put_milli(e, "iter_cycles_per_acq", r->iter_millicycles);
+	blk_put_milli(e, "harness_cycles_per_iter", r->harness_millicycles);
+	blk_put_milli(e, "lock_cycles_per_acq", r->iter_millicycles > r->harness_millicycles ?
+		      r->iter_millicycles - r->harness_millicycles : 0);
 	blk_put_u64(e, "violations", r->violations);
 	blk_put_u64(e, "lost_updates", r->lost_updates);
 	blk_put_u64(e, "contention_counted", r->cfg.lock->counted);
@@ -206,7 +206,7 @@ void blk_result_print(const struct blk_result *r)
 		blk_throughput(r), r->violations,
 		r->stopped ? " (stopped early)" : "",
 		r->aborted ? " (aborted at the start barrier)" :
-		r->hotplug ? " (a worker's CPU went offline)" :
+		r->hotplug_stopped ? " (a worker's CPU went offline)" :
 		r->stuck ? " (stuck: stopped by the watchdog)" : "");
 }
 
@@ -263,14 +263,16 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 
 		snprintf(label, sizeof(label), json ? "%s" : "cost_%s", k->ops->name);
 		l = blk_item(e, i, "lock", label);
-		blk_put_milli(&l, "cycles_per_pair_min", k->min);
-		blk_put_milli(&l, "cycles_per_pair_median", k->median);
-		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min));
-		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median));
+		blk_put_milli(&l, "cycles_per_pair_min", k->min_millicycles);
+		blk_put_milli(&l, "cycles_per_pair_median", k->median_millicycles);
+		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min_millicycles));
+		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median_millicycles));
 		blk_put_micro(&l, "ratio_to_spinlock_min", base ?
-			      blk_ratio_micro(k->min, base->min) : U64_MAX);
+			      blk_ratio_micro(k->min_millicycles,
+					      base->min_millicycles) : U64_MAX);
 		blk_put_micro(&l, "ratio_to_spinlock_median", base ?
-			      blk_ratio_micro(k->median, base->median) : U64_MAX);
+			      blk_ratio_micro(k->median_millicycles,
+					      base->median_millicycles) : U64_MAX);
 		blk_item_end(e);
 	}
 	blk_list_end(e);

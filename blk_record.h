@@ -64,13 +64,13 @@ struct blk_cpu_result {
  * @jain_micro: Jain's fairness index of the per-CPU acquisitions, x 1e6.
  * @max_min_micro: max / min per-CPU acquisitions, x 1e6; U64_MAX if a CPU
  *	got none.
- * @harness_cycles: cycles one iteration of the same loop costs with the
+ * @harness_millicycles: what one iteration of the same loop costs with the
  *	empty lock, one CPU, measured by the workers before this run.
- * @iter_cycles: cycles one worker spent per acquisition in this run.
+ * @iter_millicycles: what one worker spent per acquisition in this run.
  * @stopped: the run was cut short by "stop" or module unload.
  * @aborted: the workers never all met at the start barrier; nothing ran.
- * @hotplug: a worker's CPU went offline: the run was stopped there.
- * @hotplug_cpu: which CPU (with @hotplug).
+ * @hotplug_stopped: a worker's CPU went offline: the run was stopped there.
+ * @hotplug_cpu: which CPU (with @hotplug_stopped).
  * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
  * @acquire: merged sampled acquire-latency histogram, cycles.
  * @hold: merged sampled hold-time histogram, cycles.
@@ -102,11 +102,11 @@ struct blk_result {
 	u64 violations;
 	u64 jain_micro;
 	u64 max_min_micro;
-	u64 harness_cycles;
-	u64 iter_cycles;
+	u64 harness_millicycles;
+	u64 iter_millicycles;
 	bool stopped;
 	bool aborted;
-	bool hotplug;
+	bool hotplug_stopped;
 	u32 hotplug_cpu;
 	bool stuck;
 	struct blk_hist acquire;
@@ -159,15 +159,15 @@ static inline u64 *blk_result_from(const struct blk_result *r, unsigned int i)
 /**
  * struct blk_cost_kind - the uncontended cost of one kind's lock/unlock pair.
  * @ops: the kind.
- * @min: the cheapest batch, less the cheapest empty batch, per pair, in
- *	millicycles.
- * @median: the median batch, less the median empty batch, per pair, in
- *	millicycles.
+ * @min_millicycles: the cheapest batch, less the cheapest empty batch, per
+ *	pair.
+ * @median_millicycles: the median batch, less the median empty batch, per
+ *	pair.
  */
 struct blk_cost_kind {
 	const struct blk_lock_ops *ops;
-	u64 min;
-	u64 median;
+	u64 min_millicycles;
+	u64 median_millicycles;
 };
 
 /**

@@ -30,7 +30,7 @@
 /* What one worker owns; see struct blk_cpu_result for the meanings. */
 struct blk_pcpu {
 	struct task_struct *task;
-	struct blk_loop loop;
+	struct blk_worker worker;
 	u64 floor_cycles;
 	u64 t_end;
 	u64 wd_seen;		/* the watchdog's: progress last seen */

@@ -39,7 +39,7 @@ static void blk_watchdog_report(u64 now)
 
 		pr_err("  cpu%d: %s, %llu acquisitions, no progress for %llu ms\n",
 		       cpu, READ_ONCE(pc->t_end) ? "finished" : "in its loop",
-		       READ_ONCE(pc->loop.progress),
+		       READ_ONCE(pc->worker.progress),
 		       div_u64(now - pc->wd_since, NSEC_PER_MSEC));
 	}
 	pr_err("run stuck: stopping it%s\n", blk_run.cfg.lock->rescue ?
@@ -61,7 +61,7 @@ static enum hrtimer_restart blk_watchdog_fn(struct hrtimer *t)
 	}
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
-		const u64 p = READ_ONCE(pc->loop.progress);
+		const u64 p = READ_ONCE(pc->worker.progress);
 
 		if (READ_ONCE(pc->t_end))
 			continue;

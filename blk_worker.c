@@ -28,7 +28,7 @@ static void blk_park_until_stopped(void)
 	__set_current_state(TASK_RUNNING);
 }
 
-static blk_loop_fn *blk_loop_of(const struct blk_lock_ops *ops)
+static blk_hammer_fn *blk_loop_of(const struct blk_lock_ops *ops)
 {
 	if (blk_run.cfg.loop == BLK_LOOP_REFERENCE)
 		return ops->reference;
@@ -52,14 +52,14 @@ void blk_shared_reset(struct blk_shared *sh)
 enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 {
 	struct blk_pcpu *pc = container_of(t, struct blk_pcpu, irq_timer);
-	struct blk_irq_stats *is = &blk_run.irq[pc->loop.idx];
+	struct blk_irq_stats *is = &blk_run.irq[pc->worker.idx];
 	const u64 due = ktime_to_ns(hrtimer_get_expires(t));
 	u64 late, wait;
 
 	if (READ_ONCE(blk_run.stop))
 		return HRTIMER_NORESTART;
 	is->overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
-					  pc->loop.nr + pc->loop.idx, &late, &wait);
+					  pc->worker.nr + pc->worker.idx, &late, &wait);
 	late = late > due ? late - due : 0;
 	blk_hist_add(&is->latency, blk_ns_to_cycles(late));
 	blk_hist_add(&is->wait, wait);
@@ -76,11 +76,11 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 static u64 blk_measure_floor(struct blk_pcpu *pc)
 {
 	static const bool never;
-	blk_loop_fn *fn = blk_loop_of(blk_lock_floor());
+	blk_hammer_fn *fn = blk_loop_of(blk_lock_floor());
 	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
 	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
 	/* the worker's own loop, on data of its own, one batch and no more */
-	struct blk_loop w = pc->loop;
+	struct blk_worker w = pc->worker;
 	u64 t0, dt, best = U64_MAX;
 	int i;
 
@@ -99,8 +99,8 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 	blk_hist_init(&pc->acquire);
 	blk_hist_init(&pc->hold);
 	blk_hist_init(&pc->handoff);
-	if (pc->loop.from)	/* the floor's own handoffs are not the run's */
-		memset(pc->loop.from, 0, sizeof(*pc->loop.from) * pc->loop.nr);
+	if (pc->worker.from)	/* the floor's own handoffs are not the run's */
+		memset(pc->worker.from, 0, sizeof(*pc->worker.from) * pc->worker.nr);
 	return div_u64(best * 1000, iters);
 }
 
@@ -132,8 +132,8 @@ static void blk_barrier(void)
 int blk_worker(void *arg)
 {
 	struct blk_pcpu *pc = arg;
-	struct blk_loop *w = &pc->loop;
-	blk_loop_fn *loop;
+	struct blk_worker *w = &pc->worker;
+	blk_hammer_fn *loop;
 
 	pc->floor_cycles = blk_measure_floor(pc);
 	blk_barrier();

@@ -41,9 +41,9 @@ static void blk_test_run_record(struct kunit *test)
 	KUNIT_EXPECT_GE(test, res->duration_ns, 50 * NSEC_PER_MSEC);
 	KUNIT_EXPECT_FALSE(test, res->stopped);
 	KUNIT_EXPECT_FALSE(test, res->aborted);
-	KUNIT_EXPECT_GT_MSG(test, res->harness_cycles, 0ULL,
+	KUNIT_EXPECT_GT_MSG(test, res->harness_millicycles, 0ULL,
 			    "the empty-lock floor was not measured");
-	KUNIT_EXPECT_GT(test, res->iter_cycles, 0ULL);
+	KUNIT_EXPECT_GT(test, res->iter_millicycles, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->cs_loops, 0ULL);
 }
 
@@ -97,7 +97,7 @@ static void blk_test_cost(struct kunit *test)
 	for (i = 0; i < c->nr; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, c->kind[i].ops, blk_lock_menu[i]);
 		if (c->kind[i].ops->floor)
-			KUNIT_EXPECT_EQ(test, c->kind[i].median, 0ULL);
+			KUNIT_EXPECT_EQ(test, c->kind[i].median_millicycles, 0ULL);
 	}
 	KUNIT_EXPECT_EQ(test, blk_control("reset"), 0);
 	mutex_lock(&blk_mutex);
@@ -125,7 +125,7 @@ static void blk_leaky_lock(struct blk_lock *l)
 	blk_spin_lock(&l->ttas);
 }
 
-static void blk_leaky_hammer(struct blk_loop *w)
+static void blk_leaky_hammer(struct blk_worker *w)
 {
 	struct blk_lock *l = &w->sh->lock;
 	u64 acq = 0;

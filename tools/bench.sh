@@ -94,7 +94,8 @@ log=$BLK_BUILD/bench.log
 } >"$guest"
 
 nvar=$((3 + $(echo "${every_list:-x}" | wc -w)))
-timeout=$((180 + reps * ($(echo $locks | wc -w) * nvar * (ms + 1500) / 1000 + 20)))
+# every variant of every lock, and a cost measurement, per repeat
+timeout=$(blk_vm_timeout $((reps * ($(echo $locks | wc -w) * nvar + 1))) "$ms" "$vcpus")
 blk_say "$reps repeats x $(echo $locks | wc -w) locks x $nvar variants of $ms ms, and cost, in one boot"
 "$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
 python3 "$BLK_TOP/tools/bench.py" "$log" ${out:+-o "$out"}

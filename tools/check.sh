@@ -188,14 +188,14 @@ vm_check() {
 	*"kernel log clean"*) result 0 "vm $k: kernel log clean (no Oops, BUG, WARNING, lockdep report, lockup, stall)" ;;
 	*) result 1 "vm $k: kernel log clean: $verdict" ;;
 	esac
-	sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats-$k.json"
+	blk_section "$log" JSON >"$BLK_BUILD/stats-$k.json"
 	python3 "$BLK_TOP/tools/checkjson.py" "$BLK_BUILD/stats-$k.json" || json_rc=1
 	result $json_rc "vm $k: stats.json is valid JSON and agrees with itself"
-	sed -n '/^BLK-STATS-BEGIN$/,/^BLK-STATS-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/stats-$k.txt"
+	blk_section "$log" STATS >"$BLK_BUILD/stats-$k.txt"
 	rc=0
 	python3 "$BLK_TOP/tools/checkrecords.py" "$BLK_BUILD/stats-$k.txt" "$BLK_BUILD/stats-$k.json" || rc=1
 	result $rc "vm $k: the tools read stats and stats.json as the same records (tools/records.py)"
-	sed -n '/^BLK-KEYS-BEGIN$/,/^BLK-KEYS-END$/p' "$log" | sed '1d;$d' | tr -d '\r' >"$BLK_BUILD/keys-$k.txt"
+	blk_section "$log" KEYS >"$BLK_BUILD/keys-$k.txt"
 	rc=0
 	python3 "$BLK_TOP/tools/checkkeys.py" "$BLK_BUILD/keys-$k.txt" "$BLK_TOP/Documentation/blacklock.rst" || rc=1
 	result $rc "vm $k: Documentation/blacklock.rst documents every key of the keys file"

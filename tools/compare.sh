@@ -59,7 +59,8 @@ mkdir -p "$BLK_BUILD"
 cpulist=$(seq 1 "$vcpus" | tr '\n' ' ')
 per_rep=$(($(echo $locks | wc -w) * vcpus * $(echo $cs | wc -w) * $(echo $think | wc -w)))
 # the last repeat adds an order, an interrupt and a traced run per lock
-timeout=$((120 + (per_rep + 3 * $(echo $locks | wc -w) + 5) * (ms + 2500) / 1000))
+# the main runs, the order, irq and traced runs of each lock, and the floor
+timeout=$(blk_vm_timeout $((per_rep + 3 * $(echo $locks | wc -w) + 5)) "$ms" "$vcpus")
 blk_say "$((per_rep * reps)) runs of $ms ms under perf stat, plus one traced run per lock"
 logs=() retried=0
 for k in $(seq 1 "$reps"); do

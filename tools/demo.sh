@@ -66,9 +66,10 @@ log=$BLK_BUILD/demo.log
 	echo "echo BLK-JSON-END"
 } >"$guest"
 
-timeout=$((120 + $(echo "$locks" | wc -w) * (ms / 1000 + 5)))
+# every lock, and the cost measurement (about a second)
+timeout=$(blk_vm_timeout $(($(echo "$locks" | wc -w) + 1)) "$ms" "$vcpus")
 "$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
 
-sed -n '/^BLK-STATS-BEGIN$/,/^BLK-STATS-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/demo-stats.txt"
-sed -n '/^BLK-JSON-BEGIN$/,/^BLK-JSON-END$/p' "$log" | sed '1d;$d' >"$BLK_BUILD/demo-stats.json"
+blk_section "$log" STATS >"$BLK_BUILD/demo-stats.txt"
+blk_section "$log" JSON >"$BLK_BUILD/demo-stats.json"
 python3 "$BLK_TOP/tools/demo.py" --want "$(echo "$locks" | wc -w)" "$BLK_BUILD/demo-stats.json"

@@ -31,6 +31,24 @@ blk_known_locks() {
 	done
 }
 
+# blk_vm_timeout RUNS MS [VCPUS]: the seconds to give tools/vm.sh for a
+# boot that makes RUNS runs of MS ms each, the one formula every VM tool
+# uses: 180 s for the boot, the module's load (its spinlock_t probe) and
+# the verdict, 30 s more for each vCPU (under TCG a boot slows with them),
+# and each run's length plus 2.5 s (blkctl, perf and the record, started
+# under TCG).
+blk_vm_timeout() {
+	local runs=$1 ms=$2 vcpus=${3:-2}
+	echo $((180 + 30 * vcpus + runs * (ms + 2500) / 1000))
+}
+
+# blk_section LOG NAME: the lines a guest printed between BLK-NAME-BEGIN
+# and BLK-NAME-END in the console log LOG (Documentation/blacklock.rst,
+# The console protocol).
+blk_section() {
+	sed -n "/^BLK-$2-BEGIN\r\?\$/,/^BLK-$2-END\r\?\$/p" "$1" | sed '1d;$d' | tr -d '\r'
+}
+
 # blk_kernel [NAME]: the kernel the VM tools boot (default $BLK_KERNEL, or
 # 6.1). Sets BLK_KNAME (the name asked for), BLK_KVER (its release, as
 # uname -r says), BLK_KIMAGE (what qemu boots), BLK_KDIR (what modules

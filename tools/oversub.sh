@@ -57,8 +57,8 @@ echo "BLK-META vcpus=$c"
 echo "BLK-META hypervisor=$hv"
 BLK_KEEP_KEYS=1 chroot /host /tmp/guest/sweep.sh -l "$locks" -c "$c" -s 0 -t 0 -r 1 -d $ms -i 0
 GUEST
-		# boot and probe grow with the vCPUs; each run is ms plus about 2 s
-		timeout=$((180 + 30 * c + 3 * $(echo $locks | wc -w) * (ms + 2500) / 1000))
+		# the main, order and irq runs of each lock
+		timeout=$(blk_vm_timeout $((3 * $(echo $locks | wc -w))) "$ms" "$c")
 		blk_say "$c vCPUs on $(nproc) cores, hypervisor bit $hv (timeout ${timeout}s)"
 		rc=0
 		"$BLK_TOP/tools/vm.sh" -9 -q $([ $hv = on ] && echo -H) -c "$c" -t "$timeout" \

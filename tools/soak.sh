@@ -46,7 +46,8 @@ for l in $locks; do
 done
 GUEST
 nlocks=$(echo $locks | wc -w)
-timeout=$((300 + nlocks * 1200))
+# each lock soaks until its acquisitions are in: up to 20 minutes each
+timeout=$(blk_vm_timeout "$nlocks" 1200000 "$vcpus")
 blk_say "$locks: at least $n acquisitions each on $vcpus vCPUs (timeout ${timeout}s)"
 rc=0
 "$BLK_TOP/tools/vm.sh" -q -c "$vcpus" -t "$timeout" -l "$log" "$guest" || rc=$?
