@@ -155,41 +155,6 @@ static __always_inline bool blk_batch_end(struct blk_worker *w, u64 acq,
 	return READ_ONCE(*w->stop) || now >= w->deadline_ns;
 }
 
-/*
- * Order: who had the lock before us, from the word we read on entry (no
- * extra access). A run of our own acquisitions grows the streak; another
- * owner's ends it and counts a handoff, into our row of the matrix when
- * the owner was a worker (an interrupt's owner field is past the workers').
- */
-struct blk_order {
-	u64 *from;
-	u32 nr;
-	u64 streak;
-	u64 longest;
-	u64 handoffs;
-	u64 first_overlap;
-};
-
-static __always_inline void blk_order_note(struct blk_order *o, u64 entry,
-					   u32 overlaps, const u32 me)
-{
-	const u32 prev = entry & BLK_OWNER_MASK;
-
-	if (unlikely(overlaps) && !o->first_overlap)
-		o->first_overlap = blk_word_count(entry) + 1;
-	if (likely(prev == me)) {
-		o->streak++;
-		return;
-	}
-	o->longest = max(o->longest, o->streak);
-	o->streak = 1;
-	if (prev != BLK_NOBODY) {
-		o->handoffs++;
-		if (prev < o->nr)
-			o->from[prev]++;
-	}
-}
-
 static __always_inline unsigned long blk_take(enum blk_kind k, const bool irq,
 					      struct blk_lock *l)
 	__acquires(l)

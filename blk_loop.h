@@ -9,6 +9,8 @@
 
 #include <linux/bits.h>
 #include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 #include "blk_counters.h"
@@ -111,6 +113,43 @@ struct blk_worker {
 	struct blk_hist *hold;
 	struct blk_hist *handoff;
 };
+
+/*
+ * Order: who had the lock before us, from the word we read on entry (no
+ * extra access). A run of our own acquisitions grows the streak; another
+ * owner's ends it and counts a handoff, into our row of the matrix when
+ * the owner was a worker (an interrupt's owner field is past the workers').
+ * Here, not in blk_loop.c, so that KUnit can replay a sequence of owners
+ * through the very function the loops inline.
+ */
+struct blk_order {
+	u64 *from;
+	u32 nr;
+	u64 streak;
+	u64 longest;
+	u64 handoffs;
+	u64 first_overlap;
+};
+
+static __always_inline void blk_order_note(struct blk_order *o, u64 entry,
+					   u32 overlaps, const u32 me)
+{
+	const u32 prev = entry & BLK_OWNER_MASK;
+
+	if (unlikely(overlaps) && !o->first_overlap)
+		o->first_overlap = blk_word_count(entry) + 1;
+	if (likely(prev == me)) {
+		o->streak++;
+		return;
+	}
+	o->longest = max(o->longest, o->streak);
+	o->streak = 1;
+	if (prev != BLK_NOBODY) {
+		o->handoffs++;
+		if (prev < o->nr)
+			o->from[prev]++;
+	}
+}
 
 /* A batch slower than this halves the next one (blk_loop.c). */
 #define BLK_BATCH_SLOW_NS	1000000

@@ -47,6 +47,99 @@ static void blk_test_run_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->cs_loops, 0ULL);
 }
 
+/* The value of "key: N" (or "key: N.FFF", in thousandths) in a text record. */
+static u64 blk_text_key(struct kunit *test, const char *buf, const char *key,
+			bool milli)
+{
+	char want[48], num[32], *dot;
+	const char *p;
+	u64 whole = 0, frac = 0;
+	int ret;
+
+	snprintf(want, sizeof(want), "\n%s: ", key);
+	p = strstr(buf, want);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, p, "no %s in the record", key);
+	if (!p)
+		return 0;
+	strscpy(num, p + strlen(want), sizeof(num));
+	num[strcspn(num, "\n")] = '\0';
+	dot = strchr(num, '.');
+	if (dot)
+		*dot = '\0';
+	ret = kstrtou64(num, 10, &whole);
+	if (!ret && milli)
+		ret = dot ? kstrtou64(dot + 1, 10, &frac) : -EINVAL;
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: not a number", key);
+	return milli ? whole * 1000 + frac : whole;
+}
+
+struct blk_derived {
+	struct kunit *test;
+	char *buf;
+	size_t size;
+};
+
+/*
+ * A record's derived figures against its own counts and duration, as the
+ * record prints them: throughput, each worker's share, the cycles per
+ * acquisition and the floor-net lock cycles. Under blk_mutex (the walk):
+ * expectations only, for an assertion would end the case with it held.
+ */
+static int blk_check_derived(const struct blk_result *r, void *arg)
+{
+	struct blk_derived *d = arg;
+	struct kunit *test = d->test;
+	struct seq_file m = { .buf = d->buf, .size = d->size };
+	const u64 acq = r->acquisitions, dur = r->duration_ns;
+	u64 sum = 0, shares = 0, cycles, iter, harness;
+	unsigned int i;
+
+	blk_result_show(&m, r, false);
+	KUNIT_EXPECT_FALSE(test, seq_has_overflowed(&m));
+	KUNIT_EXPECT_GT(test, acq, 0ULL);
+	if (seq_has_overflowed(&m) || !acq || !dur)
+		return 0;
+	d->buf[m.count] = '\0';
+	/* a 200 ms run: its measured length, and the figures per second */
+	KUNIT_EXPECT_GE(test, dur, 200 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, dur, 200 * NSEC_PER_MSEC + NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ_MSG(test, blk_text_key(test, d->buf, "throughput_per_s", false),
+			    div64_u64(acq * NSEC_PER_SEC, dur),
+			    "throughput is not acquisitions per second of the run");
+	for (i = 0; i < r->nr_cpus; i++) {
+		const struct blk_cpu_result *c = &r->cpu[i];
+
+		sum += c->acquisitions;
+		shares += c->share_micro;
+		KUNIT_EXPECT_EQ(test, c->share_micro,
+				div64_u64(c->acquisitions * 1000000, acq));
+	}
+	KUNIT_EXPECT_EQ(test, sum, acq);
+	KUNIT_EXPECT_LE(test, shares, 1000000ULL);
+	KUNIT_EXPECT_GE(test, shares + r->nr_cpus, 1000000ULL);
+	/* millicycles per acquisition: each worker's share of the run's cycles */
+	iter = blk_text_key(test, d->buf, "iter_cycles_per_acq", true);
+	harness = blk_text_key(test, d->buf, "harness_cycles_per_iter", true);
+	cycles = div64_u64(dur * blk_clock_info.khz, NSEC_PER_MSEC);
+	KUNIT_EXPECT_LE(test, div64_u64(iter * acq, 1000 * r->nr_cpus), cycles);
+	KUNIT_EXPECT_GE(test, div64_u64((iter + 1) * acq, 1000 * r->nr_cpus), cycles);
+	KUNIT_EXPECT_EQ(test, blk_text_key(test, d->buf, "lock_cycles_per_acq", true),
+			iter > harness ? iter - harness : 0);
+	return 0;
+}
+
+static void blk_test_derived(struct kunit *test)
+{
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	struct blk_derived d = { .test = test, .size = 4 * PAGE_SIZE };
+
+	d.buf = kunit_kzalloc(test, d.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_NOT_NULL(test, d.buf);
+	blk_engine_run(test, blk_lock_find("ttas"), "0", "200", res);
+	blk_results_walk(blk_check_derived, &d, true);
+}
+
 /* The reference loop: exact counting, no checks, and only at cs 0 think 0. */
 static void blk_test_reference(struct kunit *test)
 {
@@ -257,6 +350,7 @@ static void blk_test_knobs_restored(struct kunit *test)
 static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_timing_modes),
 	KUNIT_CASE(blk_test_run_record),
+	KUNIT_CASE(blk_test_derived),
 	KUNIT_CASE(blk_test_reference),
 	KUNIT_CASE(blk_test_cost),
 	KUNIT_CASE(blk_test_watchdog),

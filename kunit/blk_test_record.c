@@ -232,6 +232,35 @@ static void blk_test_throughput(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_throughput(r), 0ULL);
 }
 
+/*
+ * The order bookkeeping, replayed: worker 1 of 3 sees these owners before
+ * it, one acquisition each (BLK_NOBODY first; 4 is an interrupt's owner
+ * field, past the workers'). A run of its own acquisitions is a streak and
+ * no handoff; every other owner's is a handoff, into its row of the matrix
+ * when the owner was a worker; the first overlap is stamped with the
+ * shared counter. The engine's checks of a run (an empty diagonal, the
+ * matrix adding up to the handoffs) follow from this; here the counting
+ * itself is what is checked.
+ */
+static void blk_test_order_note(struct kunit *test)
+{
+	static const u32 prev[] = { BLK_NOBODY, 1, 1, 0, 2, 1, 1, 1, 4, 0 };
+	u64 from[3] = {};
+	struct blk_order o = { .from = from, .nr = 3 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(prev); i++)
+		blk_order_note(&o, ((u64)(40 + i) << BLK_COUNT_SHIFT) | prev[i],
+			       i == 6 || i == 8, 1);
+	KUNIT_EXPECT_EQ(test, o.handoffs, 4ULL);
+	KUNIT_EXPECT_EQ(test, from[0], 2ULL);
+	KUNIT_EXPECT_EQ_MSG(test, from[1], 0ULL, "a worker handed the lock to itself");
+	KUNIT_EXPECT_EQ(test, from[2], 1ULL);
+	KUNIT_EXPECT_EQ(test, max(o.longest, o.streak), 4ULL);
+	KUNIT_EXPECT_EQ(test, o.streak, 1ULL);
+	KUNIT_EXPECT_EQ(test, o.first_overlap, 47ULL);
+}
+
 static struct kunit_case blk_stats_cases[] = {
 	KUNIT_CASE(blk_test_hist_edges),
 	KUNIT_CASE(blk_test_hist_percentiles),
@@ -240,6 +269,7 @@ static struct kunit_case blk_stats_cases[] = {
 	KUNIT_CASE(blk_test_ratio),
 	KUNIT_CASE(blk_test_throughput),
 	KUNIT_CASE(blk_test_record_text),
+	KUNIT_CASE(blk_test_order_note),
 	{}
 };
 

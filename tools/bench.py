@@ -13,6 +13,8 @@ import statistics
 import sys
 from collections import defaultdict
 
+import records
+
 
 def kv(line):
     return dict(re.findall(r"(\w+)=(\S+)", line))
@@ -35,13 +37,30 @@ def main():
 
     meta, cost, runs = {}, defaultdict(dict), defaultdict(dict)
     samples_every = []
+    block, tags = None, None
     for line in open(args.log, errors="replace"):
         line = line.strip()
-        if line.startswith("BENCH-META "):
+        if block is not None and line not in ("BENCH-RUN-END", "BENCH-COST-END"):
+            block.append(line)
+        elif line.startswith("BENCH-META "):
             d = kv(line)
             if "sample_every" in d:
                 samples_every.append(d["sample_every"])
             meta.update({k: v for k, v in d.items() if k != "sample_every"})
+        elif line.startswith(("BENCH-RUN-BEGIN ", "BENCH-COST-BEGIN ")):
+            block, tags = [], kv(line)
+        elif line == "BENCH-COST-END" and block is not None:
+            c = records.cost(records.loads("\n".join(block)))
+            for k in c["locks"] if c else []:
+                cost[int(tags["rep"])][k["lock"]] = (float(k["cycles_per_pair_min"]),
+                                                     float(k["cycles_per_pair_median"]))
+            block = None
+        elif line == "BENCH-RUN-END" and block is not None:
+            r = records.runs(records.loads("\n".join(block)))
+            if r:
+                runs[int(tags["rep"])][(tags["lock"], tags["variant"])] = dict(r[0], **tags)
+            block = None
+        # the one-line forms of earlier versions of make bench
         elif line.startswith("BENCH-COST ") and "cycles_per_pair_min=" in line:
             d = kv(line)
             cost[int(d["rep"])][d["lock"]] = (float(d["cycles_per_pair_min"]),

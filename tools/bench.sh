@@ -67,7 +67,8 @@ log=$BLK_BUILD/bench.log
 	echo "echo \"BENCH-META kernel=\$(uname -r) vcpus=\$(nproc) sample_every_default=\$dflt\""
 	echo "for S in ${every_list:-\$dflt}; do echo \"BENCH-META sample_every=\$S\"; done"
 	echo "for r in \$(seq 1 $reps); do"
-	echo "  blkctl cost | awk -v r=\$r '/^cost_[a-z_]*: cycles_per_pair_min=/ { l = \$1; sub(/^cost_/, \"\", l); sub(/:\$/, \"\", l); print \"BENCH-COST rep=\" r \" lock=\" l, \$2, \$3 }'"
+	# each record whole, as the module wrote it (tools/records.py reads it)
+	echo "  echo \"BENCH-COST-BEGIN rep=\$r\"; blkctl cost; echo BENCH-COST-END"
 	echo "  for l in $locks; do"
 	if [ -n "$every_list" ]; then
 		samples=$(for s in $every_list; do printf 'sample:%s ' "$s"; done)
@@ -86,7 +87,7 @@ log=$BLK_BUILD/bench.log
 	echo "      sample:*) k=\"loop=engine timing=sample sample_every=\${v#sample:}\" ;;"
 	echo "      esac"
 	echo "      rec=\$(blkctl run lock=\$l cpus=all ncpus=0 cs_ns=0 think_ns=0 duration_ms=$ms \$k)"
-	echo "      echo \"BENCH-RUN rep=\$r lock=\$l variant=\$v \$(echo \"\$rec\" | awk '/^(throughput_per_s|violations|samples|harness_cycles_per_iter|lock_cycles_per_acq|iter_cycles_per_acq|nr_cpus):/ { sub(/:\$/, \"\", \$1); printf \"%s=%s \", \$1, \$2 }')\""
+	echo "      echo \"BENCH-RUN-BEGIN rep=\$r lock=\$l variant=\$v\"; echo \"\$rec\"; echo BENCH-RUN-END"
 	echo "    done"
 	echo "  done"
 	echo "done"

@@ -20,6 +20,7 @@ import csv
 import datetime
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -44,6 +45,17 @@ RECORD_KEYS = [
     "irq_wait_cycles_p50", "irq_wait_cycles_p99", "irq_wait_cycles_max",
     "backoff_min", "backoff_max",
 ]
+
+
+def counters():
+    """The counters of blk_counters_list.h, in order: each is a column of
+    runs.csv, after RECORD_KEYS, without a change here."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "blk_counters_list.h")
+    with open(path) as f:
+        return re.findall(r"^BLK_COUNTER\((\w+),", f.read(), re.M)
+
+
+COLUMNS = RECORD_KEYS + [k for k in counters() if k not in RECORD_KEYS]
 
 
 def die(msg):
@@ -316,7 +328,7 @@ def write_runs(a, runs, common, stamp):
     csv_path = os.path.join(a.outdir, "runs.csv")
     fields = (["sweep", "commit", "kernel", "spinlock_impl", "cpu_model",
                "host_cpu_model", "traced", "pass", "rep"]
-              + [k for k in RECORD_KEYS if k not in ("kernel", "spinlock_impl")]
+              + [k for k in COLUMNS if k not in ("kernel", "spinlock_impl")]
               + ["perf:" + k for k in perf_keys])
     new = not os.path.exists(csv_path)
     if not new:
@@ -333,7 +345,7 @@ def write_runs(a, runs, common, stamp):
         for r in runs:
             row = dict(common, traced=r["traced"], rep=r.get("rep", ""))
             row["pass"] = r["pass"]
-            row.update({k: r.get(k, "") for k in RECORD_KEYS
+            row.update({k: r.get(k, "") for k in COLUMNS
                         if k not in ("kernel", "spinlock_impl")})
             row.update({"perf:" + k: ("" if r["perf"].get(k) is None else
                                       r["perf"][k]) for k in perf_keys})
