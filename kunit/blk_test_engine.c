@@ -191,6 +191,10 @@ static void blk_test_cost(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, c->kind[i].ops, blk_lock_menu[i]);
 		if (c->kind[i].ops->floor)
 			KUNIT_EXPECT_EQ(test, c->kind[i].median_millicycles, 0ULL);
+		/* the floor less itself is 0; an atomic RMW is not nothing */
+		if (c->kind[i].ops->counted && c->kind[i].ops->rmw)
+			KUNIT_EXPECT_GT_MSG(test, c->kind[i].median_millicycles, 0ULL,
+					    "%s: cost measured nothing", c->kind[i].ops->name);
 	}
 	KUNIT_EXPECT_EQ(test, blk_control("reset"), 0);
 	mutex_lock(&blk_mutex);
