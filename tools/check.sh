@@ -165,6 +165,22 @@ if want style; then
 		grep -q "^\`\`$k\`\` " Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no lock kind $k in the menu table"; rc=1; }
 	done
 	result $rc "Documentation/blacklock.rst's menu lists every kind of blk_kinds_list.h"
+	# the host tools on records saved before they were rewritten: the tables
+	# make demo, make compare and make bench print must stay as they were
+	# (Documentation/results/tools-baseline/README.md)
+	base=Documentation/results/tools-baseline tmp=$(mktemp -d)
+	rc=0
+	python3 tools/demo.py --want 10 "$base/demo-stats.txt" | cmp -s - "$base/demo.txt" || rc=1
+	result $rc "tools/demo.py prints the saved records' tables as they were ($base/demo.txt)"
+	rc=0
+	python3 tools/bench.py "$base/bench.log" | cmp -s - "$base/bench.md" || rc=1
+	result $rc "tools/bench.py prints the saved log's report as it was ($base/bench.md)"
+	rc=0
+	python3 tools/report.py "$base/compare.log" -o "$tmp" --commit X --no-plots >/dev/null || rc=1
+	sed 's/^# blacklock comparison, .*/# blacklock comparison, STAMP/' "$tmp/summary.md" |
+		cmp -s - "$base/summary.md" || rc=1
+	result $rc "tools/report.py prints the saved log's tables as they were ($base/summary.md)"
+	rm -rf "$tmp"
 fi
 
 # vm_check KERNEL [vm.sh options]: the integration test on one kernel.
