@@ -6,16 +6,27 @@
  * is kept as text and applied at init through the same parser as a debugfs
  * write, after every knob has its default; an invalid one fails the load.
  *
- *   blk_spin.c     the TTAS lock's contended paths and counters
- *   blk_locks.c    the lock menu, the spinlock_t flavour probe
- *   blk_loop.c     the per-kind hot loops
- *   blk_engine.c   runs: workers, barrier, results, the control commands
- *   blk_cost.c     the uncontended pair cost of every kind
- *   blk_pingpong.c the core-to-core floor
- *   blk_clock.c    the clock and the calibrations
- *   blk_knobs.c    the knobs
- *   blk_stats.c    histograms and fairness
- *   blk_debugfs.c  the interface
+ * The module's files, one responsibility each (make check holds this map to
+ * Kbuild), lowest layer first:
+ *
+ *   blk_spin.c       the TTAS family's contended paths
+ *   blk_fifo.c       the ticket and MCS locks' contended paths
+ *   blk_contention.c the contended paths' counters and tracepoints
+ *   blk_locks.c      the lock menu's ops table, the spinlock_t probe
+ *   blk_clock.c      the clock and the calibrations
+ *   blk_stats.c      histograms and fairness
+ *   blk_loop.c       the per-kind hot loops
+ *   blk_knobs.c      the knobs and blk_mutex
+ *   blk_emit.c       the emitter records are written through
+ *   blk_record.c     the records and the store that keeps them
+ *   blk_engine.c     a run's life and the control commands
+ *   blk_worker.c     a run's workers and their interrupts
+ *   blk_watchdog.c   the watchdog of a stuck run
+ *   blk_collect.c    a finished run's record
+ *   blk_cost.c       the uncontended pair cost of every kind
+ *   blk_pingpong.c   the core-to-core floor
+ *   blk_debugfs.c    the interface
+ *   blk_main.c       module init and exit
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -165,6 +165,12 @@ if want style; then
 		grep -q "^\`\`$k\`\` " Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no lock kind $k in the menu table"; rc=1; }
 	done
 	result $rc "Documentation/blacklock.rst's menu lists every kind of blk_kinds_list.h"
+	# blk_main.c's map of the module's files against Kbuild's
+	rc=0
+	for f in $(sed -n 's/\\$//; s/^\(blacklock-y :=\|\t\)[[:space:]]*//p' Kbuild | tr ' ' '\n' | grep '^blk_.*\.o$' | sed 's/\.o$/.c/'); do
+		grep -q "^ \*   $f " blk_main.c || { echo "blk_main.c: no $f in the file map"; rc=1; }
+	done
+	result $rc "blk_main.c's file map names every file of Kbuild"
 	# the host tools on records saved before they were rewritten: the tables
 	# make demo, make compare and make bench print must stay as they were
 	# (Documentation/results/tools-baseline/README.md)
