@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * blacklock: the hammer engine.
+ * blacklock: the hammer engine: a run's life, and the control commands.
+ * The rest of a run is in files of its own over blk_run.h: its workers
+ * (blk_worker.c), the watchdog (blk_watchdog.c) and its record at the end
+ * (blk_collect.c).
  *
  * A run starts one kthread per selected CPU, bound to it. Each worker first
  * measures the harness floor on data of its own: the same loop, with the
