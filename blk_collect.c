@@ -45,6 +45,9 @@ struct blk_result *blk_collect(void)
 	r->hotplug_stopped = READ_ONCE(blk_run.hotplug);
 	r->hotplug_cpu = READ_ONCE(blk_run.hotplug_cpu);
 	r->stuck = READ_ONCE(blk_run.stuck);
+	r->sample_auto = blk_run.sample_auto;
+	r->sample_cost_ppm = blk_run.sample_cost_ppm;
+	r->timed_extra_millicycles = blk_run.timed_extra;
 	r->nr_cpus = blk_run.nr;
 	blk_hist_init(&r->acquire);
 	blk_hist_init(&r->hold);
@@ -90,6 +93,18 @@ struct blk_result *blk_collect(void)
 		end = max(end, pc->t_end);
 		floor = min(floor, pc->floor_cycles);
 		acq[i++] = c->acquisitions;
+	}
+	/* and on the CPUs outside the run, which no worker may have touched */
+	for_each_possible_cpu(cpu) {
+		struct blk_spin_counters sc = {};
+
+		if (cpumask_test_cpu(cpu, mask))
+			continue;
+		blk_spin_counters_read(&sc, cpu);
+#define BLK_COUNTER(name, from, merge, doc)				\
+		BLK_IF_lock_##from(r->outside_counts += sc.name;)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
 	}
 	for (i = 0; i < r->nr_cpus; i++)
 		r->cpu[i].share_micro = r->acquisitions ?

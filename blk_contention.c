@@ -24,6 +24,9 @@
 #include "blk_trace.h"
 
 static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
+#if IS_ENABLED(CONFIG_BLACKLOCK_KUNIT_TEST)
+DEFINE_PER_CPU(u64, blk_rmw_count);
+#endif
 
 /**
  * blk_spin_account() - count one contended acquisition.

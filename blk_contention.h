@@ -9,6 +9,7 @@
 #ifndef _BLK_CONTENTION_H
 #define _BLK_CONTENTION_H
 
+#include <linux/kconfig.h>
 #include <linux/types.h>
 
 #include "blk_counters.h"
@@ -29,6 +30,23 @@ struct blk_spin_counters {
 };
 
 #undef BLK_COUNTER
+
+/*
+ * blk_rmw_note(): the lock bodies call it at each atomic read-modify-write
+ * they issue, fast paths included. It counts, per CPU, only in a build with
+ * the KUnit tests (CONFIG_BLACKLOCK_KUNIT_TEST), which hold a record's rmw,
+ * worked out from the kind's list entry and the contended paths' counters,
+ * to this count made at the instructions themselves. In the module it is
+ * nothing, and the fast paths stay one instruction (tools/zerocost.py).
+ */
+#if IS_ENABLED(CONFIG_BLACKLOCK_KUNIT_TEST)
+#include <linux/irqflags.h>	/* the generic this_cpu_inc() takes it */
+#include <linux/percpu.h>
+DECLARE_PER_CPU(u64, blk_rmw_count);
+#define blk_rmw_note()		this_cpu_inc(blk_rmw_count)
+#else
+#define blk_rmw_note()		do { } while (0)
+#endif
 
 void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
 u64 blk_spin_wait_begin(const void *lock);

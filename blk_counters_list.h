@@ -40,5 +40,7 @@ BLK_COUNTER(longest_streak, loop, max,
 	    "most acquisitions in a row by one worker")
 BLK_COUNTER(overtakes, loop, sum,
 	    "waiters seen by timed acquisitions that had asked before them")
+BLK_COUNTER(strays, loop, sum,
+	    "batches a worker ended on a CPU not its own: must be 0")
 BLK_COUNTER(first_overlap_at, loop, first,
 	    "the shared counter at the first overlap seen: about how many acquisitions it took")

@@ -120,7 +120,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	struct cpumask *mask = &cfg->cpus;
 	struct task_struct *t;
 	unsigned int n = 0, i;
-	int cpu;
+	int cpu, wd_cpu;
 
 	cpumask_clear(&blk_scratch);
 	for_each_cpu_and(cpu, &cfg->cpus, cpu_online_mask) {
@@ -135,6 +135,9 @@ static int blk_start_workers(struct blk_config *cfg)
 			cfg->ncpus, n);
 		return -EINVAL;
 	}
+	wd_cpu = blk_watchdog_cpu(cfg);
+	if (wd_cpu < 0)
+		return wd_cpu;
 	/*
 	 * All that the run's end needs is allocated now: a run either does
 	 * not start (-ENOMEM, nothing changed) or ends with its record, since
@@ -161,6 +164,9 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.think_loops = blk_ns_to_loops(cfg->think_ns,
 					      blk_clock_info.think_loops_per_ms);
 	blk_run.sample_every = blk_sample_every(cfg);
+	blk_run.sample_auto = cfg->timing == BLK_TIMING_SAMPLE && !cfg->sample_every;
+	blk_run.sample_cost_ppm = 0;
+	blk_run.timed_extra = 0;
 	blk_run.batch = clamp_t(u32, BLK_BATCH_NS /
 				(cfg->cs_ns + cfg->think_ns + 100), 1,
 				BLK_BATCH_MAX);
@@ -232,7 +238,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	for_each_cpu(cpu, mask)
 		wake_up_process(per_cpu_ptr(blk_pcpu, cpu)->task);
 	if (cfg->watchdog_ms)
-		blk_watchdog_start();
+		blk_watchdog_start(wd_cpu);
 	return 0;
 }
 

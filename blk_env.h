@@ -11,9 +11,10 @@
  *   environment  preempt_disable()/preempt_enable(), cpu_relax(), lockdep's
  *                spin_acquire()/spin_release() and lock classes, sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
- *                this_cpu_ptr()), and three accounting hooks of the
- *                contended paths: blk_spin_wait_begin(), blk_spin_account(),
- *                blk_spin_count_handoff() (blk_contention.c)
+ *                this_cpu_ptr()), and four accounting hooks:
+ *                blk_spin_wait_begin(), blk_spin_account(),
+ *                blk_spin_count_handoff() of the contended paths, and
+ *                blk_rmw_note() at every RMW (blk_contention.h)
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
  *
@@ -110,6 +111,8 @@ static inline void blk_spin_account(const void *lock, u64 t0,
 static inline void blk_spin_count_handoff(void)
 {
 }
+
+#define blk_rmw_note()		do { } while (0)
 
 #endif /* __KERNEL__ */
 

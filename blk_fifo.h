@@ -143,6 +143,7 @@ static inline void blk_ticket_rescue(struct blk_ticketlock *lock)
 		if (blk_ticket_free(v))
 			return;
 		served = (v >> BLK_TICKET_SHIFT << BLK_TICKET_SHIFT) | (u16)(v + 1);
+		blk_rmw_note();
 	} while (!__atomic_compare_exchange_n(&lock->val, &v, served, false,
 					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
@@ -222,6 +223,7 @@ static inline void blk_ticket_lock(struct blk_ticketlock *lock)
 	preempt_disable();
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	/* ACQUIRE: when our ticket is already served, this grants the lock */
+	blk_rmw_note();
 	v = __atomic_fetch_add(&lock->val, BLK_TICKET_ONE, __ATOMIC_ACQUIRE);
 	if (unlikely(!blk_ticket_free(v)))
 		blk_ticket_wait(lock, blk_ticket_next(v));
@@ -242,12 +244,14 @@ static inline bool __blk_ticket_trylock(struct blk_ticketlock *lock)
 
 	preempt_disable();
 	/* ACQUIRE on success, as the fetch-add: it grants the lock */
-	if (blk_ticket_free(v) &&
-	    __atomic_compare_exchange_n(&lock->val, &v, v + BLK_TICKET_ONE,
-					false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED)) {
-		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
-		return true;
+	if (blk_ticket_free(v)) {
+		blk_rmw_note();
+		if (__atomic_compare_exchange_n(&lock->val, &v, v + BLK_TICKET_ONE,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
+			return true;
+		}
 	}
 	preempt_enable();
 	return false;
@@ -315,6 +319,7 @@ static inline void blk_mcs_lock(struct blk_mcslock *lock)
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
 	node = blk_mcs_node_get();
 	/* ACQ_REL: publishes the node's reset; a NULL tail grants the lock */
+	blk_rmw_note();
 	prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);
 	if (unlikely(prev))
 		blk_mcs_wait(node, prev);
@@ -336,6 +341,7 @@ static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
 	preempt_disable();
 	node = blk_mcs_node_get();
 	/* ACQUIRE on success, the exchange's; RELEASE publishes the reset */
+	blk_rmw_note();
 	if (__atomic_compare_exchange_n(&lock->tail, &none, node, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
@@ -365,14 +371,18 @@ static inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	/* ACQUIRE: pairs with the link's release store (blk_mcs_wait()) */
 	struct blk_mcs_node *next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);
 	struct blk_mcs_node *expected = node;
+	bool freed = false;
 
 	__release(lock);
 	spin_release(&lock->dep_map, _RET_IP_);
 	/* RELEASE: our critical section before the lock is seen free */
-	if (unlikely(next) ||
-	    unlikely(!__atomic_compare_exchange_n(&lock->tail, &expected, NULL,
-						  false, __ATOMIC_RELEASE,
-						  __ATOMIC_RELAXED)))
+	if (likely(!next)) {
+		blk_rmw_note();
+		freed = __atomic_compare_exchange_n(&lock->tail, &expected, NULL,
+						    false, __ATOMIC_RELEASE,
+						    __ATOMIC_RELAXED);
+	}
+	if (unlikely(!freed))
 		blk_mcs_pass(lock, node, next);
 	blk_mcs_node_put();
 	preempt_enable();

@@ -22,6 +22,7 @@
 
 const char *const blk_timing_names[] = { "off", "sample", "every", NULL };
 const char *const blk_loop_names[] = { "engine", "reference", NULL };
+const char *const blk_auto_names[] = { "auto", NULL };
 
 /* ncpus: a u32 from 0 to nr_cpu_ids */
 enum blk_knob_type {
@@ -158,6 +159,10 @@ static int blk_knob_parse(const struct blk_knob_def *k, const char *buf,
 	case BLK_KT_u32:
 		return blk_parse_u32(buf, k->min, k->max, blk_knob_u32(k, cfg));
 	case BLK_KT_pow2:
+		if (k->choices && sysfs_streq(buf, k->choices[0])) {
+			*blk_knob_u32(k, cfg) = 0;
+			return 0;
+		}
 		if (blk_parse_u32(buf, k->min, k->max, &v) || !is_power_of_2(v))
 			return -EINVAL;
 		*blk_knob_u32(k, cfg) = v;
@@ -186,6 +191,12 @@ static void blk_knob_print(const struct blk_knob_def *k,
 		break;
 	case BLK_KT_choice:
 		seq_puts(m, k->choices[v]);
+		break;
+	case BLK_KT_pow2:
+		if (!v && k->choices)
+			seq_puts(m, k->choices[0]);
+		else
+			seq_printf(m, "%u", v);
 		break;
 	default:
 		seq_printf(m, "%u", v);
@@ -263,6 +274,8 @@ void blk_knobs_describe(struct seq_file *m)
 			break;
 		case BLK_KT_pow2:
 			seq_printf(m, "pow2:%u..%u", k->min, k->max);
+			if (k->choices)
+				seq_printf(m, "|%s", k->choices[0]);
 			break;
 		case BLK_KT_choice:
 			for (i = 0; k->choices[i]; i++)

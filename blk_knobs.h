@@ -45,6 +45,7 @@ enum blk_loop_mode {
 
 extern const char *const blk_timing_names[];
 extern const char *const blk_loop_names[];
+extern const char *const blk_auto_names[];
 
 /**
  * struct blk_config - what one run does; one field per knob.
@@ -55,7 +56,8 @@ extern const char *const blk_loop_names[];
  * @cs_ns: work inside the critical section, on shared data.
  * @think_ns: work outside it, on local data.
  * @timing: an enum blk_timing.
- * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many.
+ * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many;
+ *	0: auto, chosen at the start of each run (blk_worker.c).
  * @watchdog_ms: stop a run in which no worker progressed for this long.
  * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
  * @backoff_max: ttas_backoff's longest wait.
@@ -78,12 +80,20 @@ struct blk_config {
 	u32 loop;
 };
 
-/* One acquisition in how many the run times: 0 (off), 1 (every), or the knob. */
+/*
+ * One acquisition in how many the run times: 0 (off), 1 (every), or the
+ * knob (0 for auto until the run has chosen: the run's copy then holds it).
+ */
 static inline u32 blk_sample_every(const struct blk_config *cfg)
 {
 	return cfg->timing == BLK_TIMING_OFF ? 0 :
 	       cfg->timing == BLK_TIMING_EVERY ? 1 : cfg->sample_every;
 }
+
+/* the sample_every knob's largest value, and auto's */
+#define BLK_SAMPLE_EVERY_MAX	1048576
+/* sample_every=auto: timing may cost this much, in ppm of an iteration */
+#define BLK_SAMPLE_COST_PPM	20000
 
 #define BLK_KNOB(id, type, min, max, choices, dflt, help)	BLK_KNOB_##id,
 enum blk_knob {

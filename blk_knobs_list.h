@@ -9,8 +9,9 @@
  *
  * id is also the struct blk_config field. type: lock (a kind of the
  * "locks" file), cpus (a cpu list or "all"), ncpus (0..nr_cpu_ids), u32
- * (min..max), pow2 (a power of two in min..max) or choice (one of the names
- * in choices, stored as its index). default is text, parsed like any write, at load.
+ * (min..max), pow2 (a power of two in min..max, or the one name in choices,
+ * if any, stored as 0) or choice (one of the names in choices, stored as
+ * its index). default is text, parsed like any write, at load.
  */
 BLK_KNOB(lock, lock, 0, 0, NULL, "ttas",
 	 "lock kind, a name from the locks file")
@@ -26,8 +27,8 @@ BLK_KNOB(think_ns, u32, 0, 1000000, NULL, "0",
 	 "work between critical sections, ns")
 BLK_KNOB(timing, choice, 0, 0, blk_timing_names, "sample",
 	 "off: count only; sample: time one acquisition in sample_every; every: time all")
-BLK_KNOB(sample_every, pow2, 1, 1048576, NULL, "256",
-	 "timing=sample times one acquisition in this many (a power of two)")
+BLK_KNOB(sample_every, pow2, 1, BLK_SAMPLE_EVERY_MAX, blk_auto_names, "auto",
+	 "timing=sample times one acquisition in N: a power of two, or auto (timing costs <= 2 %)")
 BLK_KNOB(watchdog_ms, u32, 0, 10000, NULL, "5000",
 	 "stop a run in which no worker has finished a batch for this long; 0 = never")
 BLK_KNOB(backoff_min, u32, 1, 1048576, NULL, "16",

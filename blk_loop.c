@@ -47,6 +47,7 @@
 #include <linux/compiler.h>
 #include <linux/kcsan-checks.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/timekeeping.h>
 
 #include "blk_clock.h"
@@ -146,6 +147,8 @@ static __always_inline bool blk_batch_end(struct blk_worker *w, u64 acq,
 
 	WRITE_ONCE(w->progress, acq);
 	cond_resched();
+	/* pinned and migration off (blk_worker()): never, unless that broke */
+	w->strays += raw_smp_processor_id() != w->cpu;
 	now = ktime_get_ns();
 	if (now - *t > BLK_BATCH_SLOW_NS)
 		*batch = max(*batch / 2, 1U);
@@ -200,23 +203,6 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 }
 
 /*
- * Workers that asked for the lock before @t0 and still wait for it: each
- * is overtaken by this acquisition. Only timed iterations publish their
- * arrival, so with timing=sample this sees a sample of the waiters.
- */
-static __always_inline u64 blk_overtaken(const struct blk_worker *w, u64 t0)
-{
-	u64 n = 0, t;
-	u32 i;
-
-	for (i = 0; i < w->nr; i++) {
-		t = READ_ONCE(w->arrivals[i].t);
-		n += i != w->idx && t && t < t0;
-	}
-	return n;
-}
-
-/*
  * One timed iteration: acquire latency and hold time into the histograms;
  * the arrival stamp, for overtakes; and, when the critical section before
  * ours was another worker's timed one, the handoff between them.
@@ -234,8 +220,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	WRITE_ONCE(w->arrivals[w->idx].t, t0);
 	flags = blk_take(k, irq, l);
 	t1 = blk_clock();
-	WRITE_ONCE(w->arrivals[w->idx].t, 0);
-	w->overtakes += blk_overtaken(w, t0);
+	WRITE_ONCE(w->arrivals[w->idx].granted, t1);
 	rel_seq = READ_ONCE(sh->rel_seq);
 	rel_t = READ_ONCE(sh->rel_t);
 	in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
@@ -243,6 +228,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
 	WRITE_ONCE(sh->rel_t, t2);
 	blk_give(k, irq, l, flags);
+	w->overtakes += blk_overtaken(w->arrivals, w->nr, w->idx, t0, t1);
 	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
 	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
 	if (rel_seq == blk_word_count(in) && (in & BLK_OWNER_MASK) != w->idx &&

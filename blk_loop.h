@@ -59,9 +59,14 @@ static inline u64 blk_word_count(u64 word)
 	return word >> BLK_COUNT_SHIFT;
 }
 
-/* One worker's arrival stamp, alone in its cache line (timed iterations). */
+/*
+ * One worker's stamps, alone in their cache line, written by its timed
+ * iterations only: @t when it last asked for the lock, @granted when it
+ * last got it. It waits while @granted < @t.
+ */
 struct blk_arrival {
 	u64 t;
+	u64 granted;
 } ____cacheline_aligned;
 
 /**
@@ -72,8 +77,8 @@ struct blk_arrival {
  * @nr: the run's workers.
  * @from: out: from[i], acquisitions it made straight after worker i's
  *	(its row of the who-handed-to-whom matrix); @nr entries.
- * @arrivals: every worker's arrival stamp, by index: set by a timed
- *	iteration from its request until its grant, 0 otherwise.
+ * @arrivals: every worker's arrival and grant stamps, by index (timed
+ *	iterations).
  * @cs_loops: blk_cs_work() loops inside the critical section.
  * @think_loops: blk_think_work() loops after it.
  * @sample_every: time one acquisition in this many; 0: none.
@@ -149,6 +154,31 @@ static __always_inline void blk_order_note(struct blk_order *o, u64 entry,
 		if (prev < o->nr)
 			o->from[prev]++;
 	}
+}
+
+/*
+ * Workers that asked for the lock before we did (@t0) and got it after we
+ * did (@t1), or wait for it still: each was overtaken by this acquisition.
+ * Run after the unlock, so that the scan (a remote cache line per worker)
+ * is not timed as part of the hold, nor lengthens the critical section;
+ * a waiter granted since then is known by its grant stamp. Only timed
+ * iterations publish their stamps, so with timing=sample this sees a
+ * sample of the waiters; and a waiter that has since asked again (new
+ * stamps, after @t0) is not counted for its earlier request. Here, not in
+ * blk_loop.c, so that KUnit can script the stamps.
+ */
+static __always_inline u64 blk_overtaken(const struct blk_arrival *arrivals,
+					 u32 nr, u32 me, u64 t0, u64 t1)
+{
+	u64 n = 0, t, g;
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		t = READ_ONCE(arrivals[i].t);
+		g = READ_ONCE(arrivals[i].granted);
+		n += i != me && t && t < t0 && (g < t || g > t1);
+	}
+	return n;
 }
 
 /* A batch slower than this halves the next one (blk_loop.c). */

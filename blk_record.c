@@ -142,11 +142,15 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);
 	blk_put_str(e, "timing", blk_timing_names[r->cfg.timing]);
 	blk_put_u64(e, "sample_every", blk_sample_every(&r->cfg));
+	blk_put_u64(e, "sample_every_auto", r->sample_auto);
+	blk_put_u64(e, "sample_cost_ppm", r->sample_cost_ppm);
+	blk_put_milli(e, "timed_extra_cycles", r->timed_extra_millicycles);
 	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);
 	blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
+	blk_put_u64(e, "outside_counts", r->outside_counts);
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);

@@ -67,10 +67,17 @@ struct blk_cpu_result {
  * @harness_millicycles: what one iteration of the same loop costs with the
  *	empty lock, one CPU, measured by the workers before this run.
  * @iter_millicycles: what one worker spent per acquisition in this run.
+ * @sample_auto: sample_every was auto; the run chose cfg.sample_every.
+ * @sample_cost_ppm: with @sample_auto, what timing costs by the estimate
+ *	behind the choice, in ppm of an untimed harness iteration.
+ * @timed_extra_millicycles: with @sample_auto, the most a timed iteration
+ *	added to an untimed one, on any worker's CPU (the floors).
  * @stopped: the run was cut short by "stop" or module unload.
  * @aborted: the workers never all met at the start barrier; nothing ran.
  * @hotplug_stopped: a worker's CPU went offline: the run was stopped there.
  * @hotplug_cpu: which CPU (with @hotplug_stopped).
+ * @outside_counts: contention counts (blk_spin_counters) made on CPUs
+ *	outside the run: by a worker that left its CPU. Must be 0.
  * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
  * @acquire: merged sampled acquire-latency histogram, cycles.
  * @hold: merged sampled hold-time histogram, cycles.
@@ -103,11 +110,15 @@ struct blk_result {
 	u64 jain_micro;
 	u64 max_min_micro;
 	u64 harness_millicycles;
+	bool sample_auto;
+	u64 sample_cost_ppm;
+	u64 timed_extra_millicycles;
 	u64 iter_millicycles;
 	bool stopped;
 	bool aborted;
 	bool hotplug_stopped;
 	u32 hotplug_cpu;
+	u64 outside_counts;
 	bool stuck;
 	struct blk_hist acquire;
 	struct blk_hist hold;

@@ -32,6 +32,7 @@ struct blk_pcpu {
 	struct task_struct *task;
 	struct blk_worker worker;
 	u64 floor_cycles;
+	u64 timed_cycles;	/* sample_every=auto: the floor, every iteration timed */
 	u64 t_end;
 	u64 wd_seen;		/* the watchdog's: progress last seen */
 	u64 wd_since;		/* and when it last moved */
@@ -60,6 +61,9 @@ struct blk_run {
 	u64 cs_loops;
 	u64 think_loops;
 	u64 sample_every;
+	bool sample_auto;	/* sample_every=auto: chosen at the barrier */
+	u64 sample_cost_ppm;	/* and what it costs, by the floors' estimate */
+	u64 timed_extra;	/* the most a timed iteration added, millicycles */
 	u32 batch;
 	atomic_t arrive;
 	atomic_t active;
@@ -91,7 +95,8 @@ int blk_worker(void *arg);
 
 /* blk_watchdog.c */
 void blk_watchdog_init(void);
-void blk_watchdog_start(void);
+int blk_watchdog_cpu(const struct blk_config *cfg);
+void blk_watchdog_start(unsigned int cpu);
 void blk_watchdog_stop(void);
 
 /* blk_collect.c */

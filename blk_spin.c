@@ -94,7 +94,7 @@ void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 	for (;;) {
 		cpu_relax();
 		old = 0;
-		if (blk_cas_builtin(&lock->val, &old, 1))
+		if (blk_cas(BLK_CAS_BUILTIN, &lock->val, &old, 1))
 			break;
 		failures++;
 	}

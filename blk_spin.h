@@ -268,6 +268,7 @@ static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
 static __always_inline bool blk_cas(enum blk_cas_backend be, u32 *ptr,
 				    u32 *old, u32 new)
 {
+	blk_rmw_note();
 	if (be == BLK_CAS_ASM)
 		return blk_cas_asm(ptr, old, new);
 	return blk_cas_builtin(ptr, old, new);

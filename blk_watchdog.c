@@ -5,11 +5,18 @@
  * batch for watchdog_ms, logs the lock word, the owner and every worker's
  * state, and, where the kind allows, frees the lock by force until the
  * workers are out (struct blk_lock_ops' rescue); the record says stuck.
+ *
+ * It runs on a CPU outside the run when there is one: no timer fires on a
+ * CPU that spins with interrupts off, and with irq_hz every worker's CPU
+ * does (its worker in the irqsave lock, or its own interrupt in the
+ * lock). An irq_hz run on every online CPU has nowhere to put it: start
+ * refuses one unless watchdog_ms=0 (blk_watchdog_cpu()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
@@ -103,11 +110,47 @@ void blk_watchdog_init(void)
 	blk_wd_timer.function = blk_watchdog_fn;
 }
 
-/* Watch the run just started (watchdog_ms > 0). */
-void blk_watchdog_start(void)
+/**
+ * blk_watchdog_cpu() - where a run's watchdog can fire.
+ * @cfg: the run's configuration, its CPUs chosen. Hotplug lock held.
+ *
+ * Return: an online CPU outside the run; nr_cpu_ids if there is none,
+ * which will do unless the run has irq_hz (or needs no watchdog); -EINVAL
+ * if it does.
+ */
+int blk_watchdog_cpu(const struct blk_config *cfg)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (!cpumask_test_cpu(cpu, &cfg->cpus))
+			return cpu;
+	if (cfg->irq_hz && cfg->watchdog_ms) {
+		pr_warn("start: irq_hz on every online CPU leaves none for the watchdog: leave one out of cpus, or set watchdog_ms=0\n");
+		return -EINVAL;
+	}
+	return nr_cpu_ids;
+}
+
+static void blk_watchdog_arm(void *unused)
 {
 	hrtimer_start(&blk_wd_timer, ms_to_ktime(BLK_WD_PERIOD_MS),
-		      HRTIMER_MODE_REL_HARD);
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/**
+ * blk_watchdog_start() - watch the run just started (watchdog_ms > 0).
+ * @cpu: from blk_watchdog_cpu(): the timer is pinned there; nr_cpu_ids:
+ *	here, wherever the timer code puts it. Hotplug lock held, so @cpu is
+ *	online (and if it goes offline later, its timers move).
+ */
+void blk_watchdog_start(unsigned int cpu)
+{
+	if (cpu < nr_cpu_ids)
+		smp_call_function_single(cpu, blk_watchdog_arm, NULL, true);
+	else
+		hrtimer_start(&blk_wd_timer, ms_to_ktime(BLK_WD_PERIOD_MS),
+			      HRTIMER_MODE_REL_HARD);
 }
 
 /* Stop watching: the run is over. */

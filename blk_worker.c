@@ -9,6 +9,8 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -73,7 +75,7 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
  * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
  * Cycles per iteration, in millicycles.
  */
-static u64 blk_measure_floor(struct blk_pcpu *pc)
+static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every)
 {
 	static const bool never;
 	blk_hammer_fn *fn = blk_loop_of(blk_lock_floor());
@@ -85,6 +87,7 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 	int i;
 
 	w.sh = &pc->floor;
+	w.sample_every = sample_every;
 	w.batch = iters;
 	w.batch_start = iters;
 	w.deadline_ns = 0;
@@ -104,11 +107,53 @@ static u64 blk_measure_floor(struct blk_pcpu *pc)
 	return div_u64(best * 1000, iters);
 }
 
+/*
+ * sample_every=auto, by the last worker at the barrier: the smallest power
+ * of two N such that, on every worker's CPU, what a timed iteration adds
+ * to an untimed one (their floors, the empty lock in the run's own loop)
+ * spread over N iterations is at most BLK_SAMPLE_COST_PPM of the untimed
+ * floor. Real iterations cost more than the floor, so the cost is at most
+ * that. The run's copy of the knobs says what was chosen.
+ */
+static void blk_choose_sample_every(void)
+{
+	u64 n = 1, extra, want, cost = 0, most = 0;
+	int cpu;
+
+	for_each_cpu(cpu, &blk_run.cfg.cpus) {
+		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+		const u64 floor = max(pc->floor_cycles, 1ULL);
+
+		extra = pc->timed_cycles > floor ? pc->timed_cycles - floor : 0;
+		most = max(most, extra);
+		/* rounded up; not DIV_ROUND_UP_ULL(): its divisor is 32-bit */
+		want = div64_u64(extra * 1000000 + BLK_SAMPLE_COST_PPM * floor - 1,
+				 BLK_SAMPLE_COST_PPM * floor);
+		n = max(n, want);
+	}
+	n = min_t(u64, roundup_pow_of_two(n), BLK_SAMPLE_EVERY_MAX);
+	for_each_cpu(cpu, &blk_run.cfg.cpus) {
+		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
+		const u64 floor = max(pc->floor_cycles, 1ULL);
+
+		extra = pc->timed_cycles > floor ? pc->timed_cycles - floor : 0;
+		cost = max(cost, div64_u64(extra * 1000000, n * floor));
+		/* the harness floor of the loop as it will run: 1 in n timed */
+		pc->floor_cycles += div64_u64(extra, n);
+	}
+	blk_run.sample_every = n;
+	blk_run.cfg.sample_every = n;
+	blk_run.sample_cost_ppm = cost;
+	blk_run.timed_extra = most;
+}
+
 static void blk_barrier(void)
 {
 	u64 limit;
 
 	if (atomic_dec_and_test(&blk_run.arrive)) {
+		if (blk_run.sample_auto)
+			blk_choose_sample_every();
 		blk_run.t_go = ktime_get_ns();
 		blk_run.deadline_ns = blk_run.t_go +
 				      (u64)blk_run.cfg.duration_ms * NSEC_PER_MSEC;
@@ -135,10 +180,25 @@ int blk_worker(void *arg)
 	struct blk_worker *w = &pc->worker;
 	blk_hammer_fn *loop;
 
-	pc->floor_cycles = blk_measure_floor(pc);
+	/*
+	 * Bound to its CPU, and migration off as well: when the CPU goes
+	 * down, the scheduler's balance-push (from sched_cpu_deactivate(),
+	 * before the hotplug callbacks of modules run) moves every task that
+	 * is not a per-CPU kthread to another CPU, bound or not, and this one
+	 * would hammer on there until blk_cpu_offline() stopped the run,
+	 * its contention counts landing on whatever CPU it found. A task with
+	 * migration off stays, and the CPU waits for it
+	 * (CPUHP_AP_SCHED_WAIT_EMPTY): blk_cpu_offline() stops it first.
+	 */
+	migrate_disable();
+	pc->floor_cycles = blk_measure_floor(pc, w->sample_every);
+	if (blk_run.sample_auto)
+		pc->timed_cycles = blk_measure_floor(pc, 1);
 	blk_barrier();
 	if (!READ_ONCE(blk_run.stop)) {
 		w->deadline_ns = blk_run.deadline_ns;
+		/* after the barrier's acquire: chosen there, with auto */
+		w->sample_every = blk_run.sample_every;
 		loop = blk_loop_of(blk_run.cfg.lock);
 		if (blk_run.irq_period_ns)
 			hrtimer_start(&pc->irq_timer,
@@ -149,6 +209,7 @@ int blk_worker(void *arg)
 			hrtimer_cancel(&pc->irq_timer);
 	}
 	WRITE_ONCE(pc->t_end, ktime_get_ns());
+	migrate_enable();
 	if (atomic_dec_and_test(&blk_run.active))
 		queue_work(system_unbound_wq, &blk_finish_work);
 	blk_park_until_stopped();

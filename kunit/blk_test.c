@@ -130,6 +130,25 @@ void blk_test_wait(struct kunit *test)
 		   cfg.duration_ms);
 }
 
+/* blk_rmw_note()'s count (blk_contention.h), every CPU, zeroed or summed. */
+void blk_rmw_count_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(blk_rmw_count, cpu) = 0;
+}
+
+u64 blk_rmw_count_sum(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(blk_rmw_count, cpu);
+	return sum;
+}
+
 void blk_need_smp(struct kunit *test)
 {
 	if (num_online_cpus() < 2)

@@ -33,6 +33,8 @@ int blk_knobs_save(struct kunit *test);
 void blk_knobs_restore(struct kunit *test);
 
 void blk_need_smp(struct kunit *test);
+void blk_rmw_count_reset(void);
+u64 blk_rmw_count_sum(void);
 void blk_test_wait(struct kunit *test);
 int blk_copy_newest(const struct blk_result *r, void *arg);
 void blk_knobs_for(struct kunit *test, const struct blk_lock_ops *ops,

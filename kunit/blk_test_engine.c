@@ -30,6 +30,48 @@ static void blk_test_timing_modes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
 }
 
+/*
+ * sample_every=auto: the run chooses a power of two from its floors, at
+ * most 2 % by its estimate, times exactly one in that many, and says so;
+ * the knob stays auto. A stride set by hand is used as set.
+ */
+static void blk_test_sample_auto(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_lock_find("ttas");
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	struct blk_config cfg;
+	u32 n;
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_knobs_for(test, ops, "1", "50", "sample");
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "auto"), 0);
+	blk_engine_start(test, ops, res);
+	n = res->cfg.sample_every;
+	KUNIT_EXPECT_TRUE(test, res->sample_auto);
+	KUNIT_EXPECT_TRUE_MSG(test, is_power_of_2(n), "auto chose %u", n);
+	KUNIT_EXPECT_EQ(test, res->acquire.count, res->acquisitions / max(n, 1U));
+	KUNIT_EXPECT_GT_MSG(test, res->timed_extra_millicycles, 0ULL,
+			    "a timed iteration cost nothing more than an untimed one");
+	KUNIT_EXPECT_LE(test, res->sample_cost_ppm, (u64)BLK_SAMPLE_COST_PPM);
+	/* the smallest such power: half of it would cost more than 2 % */
+	if (n > 1)
+		KUNIT_EXPECT_GT_MSG(test, 2 * res->sample_cost_ppm + 2,
+				    (u64)BLK_SAMPLE_COST_PPM,
+				    "auto chose %u, far more than 2 %% needs", n);
+	kunit_info(test, "auto chose %u: a timed iteration adds %llu.%03llu cycles, timing costs %llu ppm by the estimate",
+		   n, res->timed_extra_millicycles / 1000,
+		   res->timed_extra_millicycles % 1000, res->sample_cost_ppm);
+	mutex_lock(&blk_mutex);
+	blk_config_get(&cfg);
+	mutex_unlock(&blk_mutex);
+	KUNIT_EXPECT_EQ_MSG(test, cfg.sample_every, 0U, "the knob must stay auto");
+
+	blk_engine_run_with(test, ops, "1", "30", "sample", res);
+	KUNIT_EXPECT_FALSE(test, res->sample_auto);
+	KUNIT_EXPECT_EQ(test, res->cfg.sample_every, 16U);
+	KUNIT_EXPECT_EQ(test, res->sample_cost_ppm, 0ULL);
+}
+
 /* The run ends by itself at its deadline, and says what it measured. */
 static void blk_test_run_record(struct kunit *test)
 {
@@ -222,17 +264,23 @@ static void blk_leaky_lock(struct blk_lock *l)
 	blk_spin_lock(&l->ttas);
 }
 
-static void blk_leaky_hammer(struct blk_worker *w)
+/* The leaky loop, with interrupts on or (irq_hz) off around each pair. */
+static __always_inline void blk_leaky_loop(struct blk_worker *w, const bool irq)
 {
 	struct blk_lock *l = &w->sh->lock;
+	unsigned long flags = 0;
 	u64 acq = 0;
 	u32 i;
 
 	do {
 		for (i = 0; i < w->batch; i++) {
+			if (irq)
+				local_irq_save(flags);
 			blk_leaky_lock(l);
 			WRITE_ONCE(w->sh->word, READ_ONCE(w->sh->word) + BLK_COUNT_ONE);
 			blk_leaky_unlock(l);
+			if (irq)
+				local_irq_restore(flags);
 		}
 		acq += w->batch;
 		WRITE_ONCE(w->progress, acq);
@@ -242,11 +290,23 @@ static void blk_leaky_hammer(struct blk_worker *w)
 	w->overlaps = 0;
 }
 
+static void blk_leaky_hammer(struct blk_worker *w)
+{
+	blk_leaky_loop(w, false);
+}
+
+static void blk_leaky_hammer_irq(struct blk_worker *w)
+{
+	blk_leaky_loop(w, true);
+}
+
 /*
- * A run whose lock is never released stops by itself within a few
- * watchdog periods, says so, and leaves the engine ready for the next run.
+ * Run leaky on @cpus with irq_hz @irq_hz: the run stops by itself within
+ * a few watchdog periods, says so, and leaves the engine ready for the
+ * next run.
  */
-static void blk_test_watchdog(struct kunit *test)
+static void blk_watchdog_case(struct kunit *test, const char *cpus,
+			      const char *irq_hz)
 {
 	/*
 	 * Static, not kunit_kzalloc()ed: the run's record, kept in the results
@@ -266,11 +326,13 @@ static void blk_test_watchdog(struct kunit *test)
 	leaky->name = "leaky";
 	leaky->unlock = blk_leaky_unlock;
 	leaky->hammer = blk_leaky_hammer;	/* ttas's rescue frees its word */
-	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	leaky->hammer_irq = blk_leaky_hammer_irq;
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, cpus), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "20000"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_watchdog_ms, "300"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, irq_hz), 0);
 	mutex_lock(&blk_mutex);
 	blk_config_get(&cfg);
 	mutex_unlock(&blk_mutex);
@@ -285,9 +347,32 @@ static void blk_test_watchdog(struct kunit *test)
 	KUNIT_EXPECT_LT_MSG(test, res->duration_ns, 10 * NSEC_PER_SEC,
 			    "the stuck run was not stopped early");
 	/* the engine is usable again, with a real lock */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "0"), 0);
 	blk_engine_run(test, ttas, "0", "50", res);
 	KUNIT_EXPECT_FALSE(test, res->stuck);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
+/* A run whose lock is never released, on every CPU. */
+static void blk_test_watchdog(struct kunit *test)
+{
+	blk_watchdog_case(test, "all", "0");
+}
+
+/*
+ * The same with irq_hz, where the worker and its CPU's interrupt both spin
+ * with interrupts off: the watchdog must fire from a CPU outside the run
+ * (on one of the run's it would never fire, and the run would hang there
+ * for good). So the run takes the last online CPU, and one on every CPU
+ * is refused (blk_test_start_refuses).
+ */
+static void blk_test_watchdog_irq(struct kunit *test)
+{
+	char cpu[12];
+
+	blk_need_smp(test);
+	snprintf(cpu, sizeof(cpu), "%u", cpumask_last(cpu_online_mask));
+	blk_watchdog_case(test, cpu, "1000");
 }
 
 static void blk_test_parse_new_knobs(struct kunit *test)
@@ -298,6 +383,8 @@ static void blk_test_parse_new_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "0"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "2097152"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "1024"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "autos"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "auto\n"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "references"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_lock, "empty"), 0);
@@ -317,7 +404,11 @@ static void blk_test_start_refuses(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "32"), 0);
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "64"), 0);
+	/* irq_hz on every CPU: nowhere for the watchdog to fire */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cpus, "all"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_ncpus, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
@@ -353,11 +444,13 @@ static void blk_test_knobs_restored(struct kunit *test)
 
 static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_timing_modes),
+	KUNIT_CASE(blk_test_sample_auto),
 	KUNIT_CASE(blk_test_run_record),
 	KUNIT_CASE(blk_test_derived),
 	KUNIT_CASE(blk_test_reference),
 	KUNIT_CASE(blk_test_cost),
 	KUNIT_CASE(blk_test_watchdog),
+	KUNIT_CASE(blk_test_watchdog_irq),
 	KUNIT_CASE(blk_test_parse_new_knobs),
 	KUNIT_CASE(blk_test_knobs_restored),
 	KUNIT_CASE(blk_test_start_refuses),

@@ -261,6 +261,33 @@ static void blk_test_order_note(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.first_overlap, 47ULL);
 }
 
+/*
+ * Overtakes, with scripted stamps: worker 0 asked at 100 and got the lock
+ * at 200, and scans after its unlock. Worker 1 asked before it and got the
+ * lock after it, between that unlock and the scan: overtaken, though it no
+ * longer waits (the scan ran inside the critical section before, where it
+ * still waited; a scan moved out as it was, judging by "still waiting",
+ * misses it). Worker 2 asked before it and still waits: overtaken. Worker
+ * 3 asked before it and got the lock before it: not. Worker 4 asked after
+ * it: not. Worker 5 never timed an iteration: not. Worker 0 is not its
+ * own.
+ */
+static void blk_test_overtaken(struct kunit *test)
+{
+	static const struct blk_arrival a[] = {
+		{ .t = 100, .granted = 200 },
+		{ .t = 90, .granted = 250 },
+		{ .t = 80, .granted = 10 },
+		{ .t = 70, .granted = 95 },
+		{ .t = 150, .granted = 40 },
+		{ .t = 0, .granted = 0 },
+	};
+
+	KUNIT_EXPECT_EQ(test, blk_overtaken(a, ARRAY_SIZE(a), 0, 100, 200), 2ULL);
+	/* as worker 3 (asked at 70, granted at 95): nobody had asked before it */
+	KUNIT_EXPECT_EQ(test, blk_overtaken(a, ARRAY_SIZE(a), 3, 70, 95), 0ULL);
+}
+
 static struct kunit_case blk_stats_cases[] = {
 	KUNIT_CASE(blk_test_hist_edges),
 	KUNIT_CASE(blk_test_hist_percentiles),
@@ -270,6 +297,7 @@ static struct kunit_case blk_stats_cases[] = {
 	KUNIT_CASE(blk_test_throughput),
 	KUNIT_CASE(blk_test_record_text),
 	KUNIT_CASE(blk_test_order_note),
+	KUNIT_CASE(blk_test_overtaken),
 	{}
 };
 

@@ -54,23 +54,28 @@ def main():
         md.append("## %d vCPUs, hypervisor bit %s (spinlock_t: %s)%s\n"
                   % (vcpus, hv, flavour,
                      "; %d runs did not finish" % failed if failed else ""))
-        md.append("| lock | acq/s | x spinlock | acquire p99 cyc | Jain | max/min | "
+        md.append("| lock | acq/s | x spinlock | acquire p99 cyc | hold p50 cyc | "
+                  "hold p50 x spinlock | Jain | max/min | "
                   "RMW/acq | spins/acq | longest streak | handoffs per acq | "
                   "violations |")
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        hold_base = runs.get("spinlock", {}).get("hold_cycles_p50")
         for lock in locks:
             r = runs.get(lock)
             if r is None:
-                md.append("| %s | did not run | | | | | | | | | |" % lock)
+                md.append("| %s | did not run | | | | | | | | | | | |" % lock)
                 continue
+            hold = r.get("hold_cycles_p50")
             o = order.get(lock, {})
             tp = r.get("throughput_per_s")
             acq = o.get("acquisitions")
             counted = r.get("contention_counted")
-            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 lock, report.f_big(tp),
                 "%.2f" % (tp / base) if base else "-",
-                r.get("acquire_cycles_p99"), r.get("fairness_jain"),
+                r.get("acquire_cycles_p99"), hold if hold is not None else "-",
+                "%.2f" % (hold / hold_base) if hold is not None and hold_base else "-",
+                r.get("fairness_jain"),
                 r.get("fairness_max_min"),
                 "%.2f" % r["rmw_per_acq"] if counted else "-",
                 "%.1f" % r["spins_per_acq"] if counted else "-",

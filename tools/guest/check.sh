@@ -61,6 +61,37 @@ refused() {
 	esac
 }
 
+# ---- CPU hotplug, 3 vCPUs: a run on CPUs 0-1, CPU 2 outside it -------------
+# BLK_CHECK_ONLY=hotplug3 (tools/check.sh boots 3 vCPUs for it): CPU 1
+# goes down mid-run. Its worker must stop on CPU 1, not hammer on where the
+# scheduler's balance-push would move it: no batch ended elsewhere
+# (strays), and no contention counted on CPU 2 (outside_counts).
+hotplug3() {
+	blkctl set lock=ttas duration_ms=4000 cpus=0-1 ncpus=0 timing=sample
+	blkctl start
+	sleep 1
+	echo 0 >/sys/devices/system/cpu/cpu1/online
+	blkctl wait
+	rec=$(last_run)
+	check "3 vCPUs, run on 0-1, CPU 1 taken down: the run stops there (hotplug_stopped $(echo "$rec" | key hotplug_stopped), cpu $(echo "$rec" | key hotplug_cpu), nr_cpus $(echo "$rec" | key nr_cpus), violations $(echo "$rec" | key violations))" \
+		[ "$(echo "$rec" | key hotplug_stopped)" = 1 -a "$(echo "$rec" | key hotplug_cpu)" = 1 \
+		  -a "$(echo "$rec" | key nr_cpus)" = 2 -a "$(echo "$rec" | key violations)" = 0 ]
+	check "3 vCPUs: CPU 1's worker stayed on CPU 1 until it stopped (strays $(echo "$rec" | key strays))" \
+		[ "$(echo "$rec" | key strays)" = 0 ]
+	check "3 vCPUs: CPU 2, outside the run, counted nothing (outside_counts $(echo "$rec" | key outside_counts))" \
+		[ "$(echo "$rec" | key outside_counts)" = 0 ]
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	rec=$(blkctl run lock=ttas duration_ms=300 cpus=0-1 ncpus=0)
+	check "3 vCPUs: CPU 1 back, a run on 0-1 again clean (nr_cpus $(echo "$rec" | key nr_cpus), strays $(echo "$rec" | key strays), outside_counts $(echo "$rec" | key outside_counts))" \
+		[ "$(echo "$rec" | key nr_cpus)" = 2 -a "$(echo "$rec" | key strays)" = 0 \
+		  -a "$(echo "$rec" | key outside_counts)" = 0 ]
+}
+if [ "${BLK_CHECK_ONLY:-}" = hotplug3 ]; then
+	hotplug3
+	echo "guest: $((n - failed)) passed, $failed failed"
+	exit "$failed"
+fi
+
 # The real locks, from the module's own menu: class lock or kernel.
 REAL=$(awk '$2 == "lock" || $2 == "kernel" { print $1 }' "$D/locks")
 check "the menu has real locks, the empty floor and busted ($(echo $REAL))" \
@@ -131,6 +162,12 @@ check "busted: the first overlap is placed (at acquisition $first)" [ "${first:-
 # workers take it with interrupts off. spinlock_t sleeps on PREEMPT_RT and
 # must be refused there.
 case "$(uname -v)" in *PREEMPT_RT*) rt=1 ;; *) rt=0 ;; esac
+wd=$(cat "$D/watchdog_ms")
+blkctl set lock=ttas irq_hz=1000 cpus=all ncpus=0
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+blkctl set irq_hz=0
+check "irq_hz on every CPU with the watchdog on is refused (Invalid argument: no CPU left for it)" \
+	eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 for l in $REAL; do
 	if [ "$rt" = 1 ] && [ "$l" = spinlock ]; then
 		blkctl set lock=spinlock irq_hz=1000
@@ -140,8 +177,9 @@ for l in $REAL; do
 			eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 		continue
 	fi
-	rec=$(blkctl run lock=$l irq_hz=1000 duration_ms=500 cs_ns=0 think_ns=0)
-	blkctl set irq_hz=0
+	# every CPU: none is left for the watchdog, so it must be off
+	rec=$(blkctl run lock=$l irq_hz=1000 watchdog_ms=0 duration_ms=500 cs_ns=0 think_ns=0)
+	blkctl set irq_hz=0 watchdog_ms=$wd
 	irqs=$(echo "$rec" | key irq_acquisitions)
 	check "irq_hz=1000 $l: violations 0, $irqs acquisitions in hardirq (latency p99 $(echo "$rec" | key irq_latency_ns_p99) ns, lock wait p99 $(echo "$rec" | key irq_wait_ns_p99) ns)" \
 		[ "$(echo "$rec" | key violations)" = 0 -a "${irqs:-0}" -gt 0 ]
@@ -381,6 +419,8 @@ if [ -w $C1 ]; then
 	check "CPU 1 going offline ends the run, and the record says so (hotplug_stopped $(echo "$rec" | key hotplug_stopped), cpu $(echo "$rec" | key hotplug_cpu))" \
 		[ "$(echo "$rec" | key hotplug_stopped)" = 1 -a "$(echo "$rec" | key hotplug_cpu)" = 1 \
 		  -a "$(echo "$rec" | key stopped)" = 1 -a "$(echo "$rec" | key violations)" = 0 ]
+	check "no worker left its CPU as it went down (strays $(echo "$rec" | key strays), outside_counts $(echo "$rec" | key outside_counts))" \
+		[ "$(echo "$rec" | key strays)" = 0 -a "$(echo "$rec" | key outside_counts)" = 0 ]
 	refused cpus 1 "Invalid argument"
 	rec=$(blkctl run lock=ttas duration_ms=300 ncpus=0)
 	check "with CPU 1 offline a run uses the CPUs that are left ($(echo "$rec" | key nr_cpus))" \

@@ -187,14 +187,18 @@ if [ "$last" = "$reps" ]; then
 			timing=every irq_hz=0
 	done
 	# Interrupts: spinlock_t sleeps on PREEMPT_RT, and cannot be taken
-	# in hardirq context there (start refuses it).
+	# in hardirq context there (start refuses it). On every CPU no CPU is
+	# left where the watchdog could fire: the pass runs without it, the
+	# boot's own timeout standing in, and puts it back after.
+	wd=$(cat "$D/watchdog_ms")
 	for l in $locks; do
 		[ "$irq_hz" != 0 ] || break
 		case "$l $(uname -v)" in "spinlock "*PREEMPT_RT*) continue ;; esac
 		echo "BLK-PROGRESS irq $l" >&2
 		run 0 irq lock="$l" ncpus="$top" cs_ns=0 think_ns=0 duration_ms="$ms" cpus=all \
-			timing="$timing" irq_hz="$irq_hz"
+			timing="$timing" irq_hz="$irq_hz" watchdog_ms=0
 	done
+	"$blkctl" set irq_hz=0 watchdog_ms="$wd"
 	# the same for the traced runs' tracepoints: one flip each, here
 	keep_keys "$trace_events"
 	for l in $locks; do
