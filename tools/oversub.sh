@@ -20,21 +20,24 @@ BLK_TOOL=oversub
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c "VCPUS"] [-d MS] [-l "LOCKS"] [-o DIR]
+usage: $0 [-c "VCPUS"] [-d MS] [-l "LOCKS"] [-p PARAMS] [-o DIR]
   -c VCPUS  vCPU counts to boot (default: "2 4 8"; this host has $(nproc) cores)
   -d MS     run length (default 500)
   -l LOCKS  default: the real locks ($(blk_locks lock kernel))
+  -p PARAMS knob values for the whole sweep, as insmod parameters
+            (tools/vm.sh -p), e.g. "sample_every=256"
   -o DIR    where the report goes (default: results)
 USAGE
 	exit 2
 }
 
-counts="2 4 8" ms=500 locks=$(blk_locks lock kernel) out=$BLK_TOP/results
-while getopts "c:d:l:o:h" opt; do
+counts="2 4 8" ms=500 locks=$(blk_locks lock kernel) out=$BLK_TOP/results params=
+while getopts "c:d:l:p:o:h" opt; do
 	case "$opt" in
 	c) counts=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	l) locks=$OPTARG ;;
+	p) params=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -62,7 +65,7 @@ GUEST
 		blk_say "$c vCPUs on $(nproc) cores, hypervisor bit $hv (timeout ${timeout}s)"
 		rc=0
 		"$BLK_TOP/tools/vm.sh" -9 -q $([ $hv = on ] && echo -H) -c "$c" -t "$timeout" \
-			-l "$log" "$guest" || rc=$?
+			${params:+-p "$params"} -l "$log" "$guest" || rc=$?
 		grep -q '^BLK-SWEEP-DONE' "$log" || blk_die "$c vCPUs, bit $hv: the sweep did not finish (rc $rc; see $log)"
 		logs+=("$log")
 	done
