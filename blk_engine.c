@@ -264,6 +264,10 @@ static int blk_start(void)
 			cfg->backoff_min, cfg->backoff_max);
 		return -EINVAL;
 	}
+	if (cfg->check != BLK_CHECK_FULL && cfg->loop == BLK_LOOP_REFERENCE) {
+		pr_warn("start: loop=reference checks nothing: check=full\n");
+		return -EINVAL;
+	}
 	if (cfg->irq_hz && cfg->loop == BLK_LOOP_REFERENCE) {
 		pr_warn("start: irq_hz needs loop=engine\n");
 		return -EINVAL;

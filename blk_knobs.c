@@ -23,6 +23,7 @@
 const char *const blk_timing_names[] = { "off", "sample", "every", NULL };
 const char *const blk_loop_names[] = { "engine", "reference", NULL };
 const char *const blk_auto_names[] = { "auto", NULL };
+const char *const blk_check_names[] = { "full", "count", NULL };
 
 /* ncpus: a u32 from 0 to nr_cpu_ids */
 enum blk_knob_type {

@@ -43,9 +43,22 @@ enum blk_loop_mode {
 	BLK_LOOP_REFERENCE,
 };
 
+/**
+ * enum blk_check - what the engine's critical section checks.
+ * @BLK_CHECK_FULL: the owner field and free flag (overlaps), the counter
+ *	(lost updates), and who had the lock before (handoffs, streaks).
+ * @BLK_CHECK_COUNT: the counter alone: one load and one store inside, as
+ *	the reference loop's, and lost updates the only check.
+ */
+enum blk_check {
+	BLK_CHECK_FULL,
+	BLK_CHECK_COUNT,
+};
+
 extern const char *const blk_timing_names[];
 extern const char *const blk_loop_names[];
 extern const char *const blk_auto_names[];
+extern const char *const blk_check_names[];
 
 /**
  * struct blk_config - what one run does; one field per knob.
@@ -62,6 +75,7 @@ extern const char *const blk_auto_names[];
  * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
  * @backoff_max: ttas_backoff's longest wait.
  * @irq_hz: hardirq acquisitions per second per worker CPU; 0: none.
+ * @check: an enum blk_check.
  * @loop: an enum blk_loop_mode.
  */
 struct blk_config {
@@ -77,6 +91,7 @@ struct blk_config {
 	u32 backoff_min;
 	u32 backoff_max;
 	u32 irq_hz;
+	u32 check;
 	u32 loop;
 };
 

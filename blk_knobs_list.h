@@ -37,5 +37,7 @@ BLK_KNOB(backoff_max, u32, 1, 1048576, NULL, "1024",
 	 "ttas_backoff: the longest wait, in cpu_relax() loops (>= backoff_min)")
 BLK_KNOB(irq_hz, u32, 0, 100000, NULL, "0",
 	 "hardirq acquisitions a second per worker CPU (workers use irqsave); 0 = off")
+BLK_KNOB(check, choice, 0, 0, blk_check_names, "full",
+	 "full: owner and counter checks, handoffs and order; count: lost updates only")
 BLK_KNOB(loop, choice, 0, 0, blk_loop_names, "engine",
 	 "engine: the checked, timed loop; reference: lock, counter++, unlock and nothing else")

@@ -24,6 +24,8 @@
  *	for irq_hz runs (the lock is then taken in hardirq context too).
  * @hammer: the engine's loop for this kind, the lock inlined.
  * @hammer_irq: the same with the irqsave variants (irq_hz > 0).
+ * @hammer_count: @hammer with check=count (the counter alone inside).
+ * @hammer_irq_count: @hammer_irq with check=count.
  * @reference: lock, counter++, unlock and nothing else, the lock inlined.
  * @cost: the uncontended pair cost batch, the lock inlined.
  * @rescue: free the lock by force, for the watchdog of a stuck run; NULL
@@ -55,6 +57,8 @@ struct blk_lock_ops {
 	void (*irq_class)(struct blk_lock *l);
 	blk_hammer_fn *hammer;
 	blk_hammer_fn *hammer_irq;
+	blk_hammer_fn *hammer_count;
+	blk_hammer_fn *hammer_irq_count;
 	blk_hammer_fn *reference;
 	blk_cost_fn *cost;
 	void (*rescue)(struct blk_lock *l);

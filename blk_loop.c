@@ -13,6 +13,9 @@
  *   blk_hammer_<kind>     the engine's loop: exclusion checks, work, and
  *                         the timestamps the timing mode asks for
  *   blk_hammer_irq_<kind> the same with the irqsave variants (irq_hz > 0)
+ *   blk_hammer_count_<kind>, blk_hammer_irq_count_<kind>
+ *                         the same two with check=count: the counter
+ *                         alone inside, lost updates the only check
  *   blk_reference_<kind>  lock, counter++, unlock: the simplest loop there
  *                         is, the yardstick for the engine's own cost
  *   blk_cost_<kind>       back-to-back pairs, timed as a block: the
@@ -122,6 +125,25 @@ static __always_inline u64 blk_inside(const bool excludes,
 }
 
 /*
+ * check=count: the counter alone, one load and one store, as the reference
+ * loop's critical section; lost updates are the only check, and nothing
+ * says who had the lock before (no handoffs, streaks or matrix).
+ */
+static __always_inline u64 blk_inside_count(const bool excludes,
+					    struct blk_shared *sh,
+					    const u64 cs_loops)
+{
+	u64 entry = READ_ONCE(sh->word);
+
+	if (excludes)
+		ASSERT_EXCLUSIVE_ACCESS(sh->word);
+	WRITE_ONCE(sh->word, entry + BLK_COUNT_ONE);
+	if (cs_loops)
+		blk_cs_work(sh, cs_loops);
+	return entry;
+}
+
+/*
  * Nobody was inside when we came in (the free flag was set), and nobody
  * came in or counted while we were (the word is as we left it).
  */
@@ -180,9 +202,9 @@ static __always_inline void blk_give(enum blk_kind k, const bool irq,
 
 /* @n untimed iterations: the loop that runs almost all the time. */
 static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
-				     struct blk_shared *sh, struct blk_order *o,
-				     const u32 me, const u64 cs,
-				     const u64 think, u32 n)
+				     const bool count, struct blk_shared *sh,
+				     struct blk_order *o, const u32 me,
+				     const u64 cs, const u64 think, u32 n)
 {
 	struct blk_lock *const l = &sh->lock;
 	u64 overlaps = 0, in, out;
@@ -191,11 +213,16 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 
 	while (n--) {
 		flags = blk_take(k, irq, l);
-		in = blk_inside(blk_kind_excludes(k), sh, me, cs, &out);
-		blk_give(k, irq, l, flags);
-		ov = blk_overlaps(in, out, me);
-		overlaps += ov;
-		blk_order_note(o, in, ov, me);
+		if (count) {
+			blk_inside_count(blk_kind_excludes(k), sh, cs);
+			blk_give(k, irq, l, flags);
+		} else {
+			in = blk_inside(blk_kind_excludes(k), sh, me, cs, &out);
+			blk_give(k, irq, l, flags);
+			ov = blk_overlaps(in, out, me);
+			overlaps += ov;
+			blk_order_note(o, in, ov, me);
+		}
 		if (think)
 			blk_think_work(think);
 	}
@@ -208,7 +235,8 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
  * ours was another worker's timed one, the handoff between them.
  */
 static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
-				     struct blk_worker *w, struct blk_order *o)
+				     const bool count, struct blk_worker *w,
+				     struct blk_order *o)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
@@ -220,29 +248,40 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	WRITE_ONCE(w->arrivals[w->idx].t, t0);
 	flags = blk_take(k, irq, l);
 	t1 = blk_clock();
-	WRITE_ONCE(w->arrivals[w->idx].granted, t1);
 	rel_seq = READ_ONCE(sh->rel_seq);
 	rel_t = READ_ONCE(sh->rel_t);
-	in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
+	if (count)
+		in = blk_inside_count(blk_kind_excludes(k), sh, w->cs_loops);
+	else
+		in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
 	t2 = blk_clock();
 	WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
 	WRITE_ONCE(sh->rel_t, t2);
 	blk_give(k, irq, l, flags);
+	/*
+	 * The grant stamp and the scan, after the unlock: the other workers'
+	 * scans read our stamps' line, so a store to it inside would time a
+	 * cache miss of the harness's as part of the hold, and the scan reads
+	 * a line of every other worker's.
+	 */
+	WRITE_ONCE(w->arrivals[w->idx].granted, t1);
 	w->overtakes += blk_overtaken(w->arrivals, w->nr, w->idx, t0, t1);
 	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
 	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
+	if (w->think_loops)
+		blk_think_work(w->think_loops);
+	if (count)	/* the owner is unknown: no handoff either */
+		return 0;
 	if (rel_seq == blk_word_count(in) && (in & BLK_OWNER_MASK) != w->idx &&
 	    t1 > rel_t)
 		blk_hist_add(w->handoff, t1 - rel_t);
 	ov = blk_overlaps(in, out, w->idx);
 	blk_order_note(o, in, ov, w->idx);
-	if (w->think_loops)
-		blk_think_work(w->think_loops);
 	return ov;
 }
 
 static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
-				       struct blk_worker *w)
+				       const bool count, struct blk_worker *w)
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
@@ -258,10 +297,10 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, irq, sh, &o, me, cs, think, n);
+			overlaps += blk_plain(k, irq, count, sh, &o, me, cs, think, n);
 			next -= n;
 			if (!next && n < todo) {
-				overlaps += blk_timed(k, irq, w, &o);
+				overlaps += blk_timed(k, irq, count, w, &o);
 				next = every - 1;
 				n++;
 			}
@@ -274,6 +313,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	w->longest_streak = max(o.longest, o.streak);
 	w->first_overlap_at = o.first_overlap;
 }
+
 
 static __always_inline void blk_reference(enum blk_kind k, struct blk_worker *w)
 {
@@ -340,11 +380,19 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 void blk_hammer_##id(struct blk_worker *w)				\
 {									\
-	blk_hammer(BLK_KIND_##id, false, w);				\
+	blk_hammer(BLK_KIND_##id, false, false, w);			\
 }									\
 void blk_hammer_irq_##id(struct blk_worker *w)				\
 {									\
-	blk_hammer(BLK_KIND_##id, true, w);				\
+	blk_hammer(BLK_KIND_##id, true, false, w);			\
+}									\
+void blk_hammer_count_##id(struct blk_worker *w)			\
+{									\
+	blk_hammer(BLK_KIND_##id, false, true, w);			\
+}									\
+void blk_hammer_irq_count_##id(struct blk_worker *w)			\
+{									\
+	blk_hammer(BLK_KIND_##id, true, true, w);			\
 }									\
 void blk_reference_##id(struct blk_worker *w)				\
 {									\

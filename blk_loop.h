@@ -163,8 +163,12 @@ static __always_inline void blk_order_note(struct blk_order *o, u64 entry,
  * is not timed as part of the hold, nor lengthens the critical section;
  * a waiter granted since then is known by its grant stamp. Only timed
  * iterations publish their stamps, so with timing=sample this sees a
- * sample of the waiters; and a waiter that has since asked again (new
- * stamps, after @t0) is not counted for its earlier request. Here, not in
+ * sample of the waiters; a waiter that has since asked again (new
+ * stamps, after @t0) is not counted for its earlier request; and, since
+ * each worker stamps its grant after its own unlock too, one granted
+ * before us that has not stamped it yet (it would have to be held up
+ * between its unlock and that store for our whole critical section) is
+ * counted when it should not be. Here, not in
  * blk_loop.c, so that KUnit can script the stamps.
  */
 static __always_inline u64 blk_overtaken(const struct blk_arrival *arrivals,
@@ -192,6 +196,7 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 /* The loops, blk_loop.c, declared here for the ops table. */
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 	blk_hammer_fn blk_hammer_##id, blk_hammer_irq_##id,	\
+		blk_hammer_count_##id, blk_hammer_irq_count_##id,	\
 		blk_reference_##id;				\
 	blk_cost_fn blk_cost_##id;
 #include "blk_kinds_list.h"

@@ -140,6 +140,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "cs_loops", r->cs_loops);
 	blk_put_u64(e, "think_loops", r->think_loops);
 	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);
+	blk_put_str(e, "check", blk_check_names[r->cfg.check]);
 	blk_put_str(e, "timing", blk_timing_names[r->cfg.timing]);
 	blk_put_u64(e, "sample_every", blk_sample_every(&r->cfg));
 	blk_put_u64(e, "sample_every_auto", r->sample_auto);

@@ -34,6 +34,8 @@ static blk_hammer_fn *blk_loop_of(const struct blk_lock_ops *ops)
 {
 	if (blk_run.cfg.loop == BLK_LOOP_REFERENCE)
 		return ops->reference;
+	if (blk_run.cfg.check == BLK_CHECK_COUNT)
+		return blk_run.cfg.irq_hz ? ops->hammer_irq_count : ops->hammer_count;
 	return blk_run.cfg.irq_hz ? ops->hammer_irq : ops->hammer;
 }
 

@@ -270,10 +270,11 @@ def main():
     kinds = kinds_rmw(args.kinds)
     verdict(bool(kinds), "%s lists the lock kinds" % args.kinds)
     for kind, want in kinds:
-        fns = ["blk_hammer_", "blk_hammer_irq_", "blk_reference_", "blk_cost_"]
+        fns = ["blk_hammer_", "blk_hammer_irq_", "blk_hammer_count_", "blk_hammer_irq_count_",
+               "blk_reference_", "blk_cost_"]
         bad = ["%s%s: %s" % (f, kind, ", ".join(indirect(funcs.get(f + kind, []))))
                for f in fns if f + kind not in funcs or indirect(funcs[f + kind])]
-        verdict(not bad, "%s: no indirect call in its four loops%s"
+        verdict(not bad, "%s: no indirect call in its six loops%s"
                 % (kind, (" (" + "; ".join(bad) + ")") if bad else ""))
         got = {f: rmw_insns(funcs.get(f + kind, [])) for f in ("blk_cost_", "blk_reference_")}
         verdict(all(len(v) == want for v in got.values()),
