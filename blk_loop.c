@@ -314,7 +314,6 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	w->first_overlap_at = o.first_overlap;
 }
 
-
 static __always_inline void blk_reference(enum blk_kind k, struct blk_worker *w)
 {
 	struct blk_shared *const sh = w->sh;

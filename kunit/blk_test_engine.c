@@ -384,6 +384,8 @@ static void blk_test_parse_new_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "2097152"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "1024"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "autos"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_check, "counts"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_sample_every, "auto\n"), 0);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "references"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
@@ -411,6 +413,10 @@ static void blk_test_start_refuses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "reference"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_timing, "off"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	/* the reference loop checks nothing: check=count means nothing there */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
 	KUNIT_EXPECT_FALSE(test, blk_running());

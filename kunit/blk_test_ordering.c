@@ -334,6 +334,48 @@ static void blk_test_busted_caught(struct kunit *test)
 		   res->first_overlap_at);
 }
 
+/*
+ * check=count, the lean check: a real lock still loses no update, and
+ * nothing says who had the lock before (no handoffs, no streaks, no
+ * overlaps); busted still loses updates, so the one check left is not
+ * blind. Up to five runs of busted, as blk_test_busted_caught().
+ */
+static void blk_test_check_count(struct kunit *test)
+{
+	const struct blk_lock_ops *ttas = blk_lock_find("ttas");
+	const struct blk_lock_ops *busted = blk_lock_find("busted");
+	struct blk_result *res;
+	int tries;
+
+	blk_need_smp(test);
+	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	blk_knobs_for(test, ttas, "0", "300", "sample");
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
+	blk_engine_start(test, ttas, res);
+	KUNIT_EXPECT_EQ(test, res->cfg.check, (u32)BLK_CHECK_COUNT);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->counter, res->acquisitions);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->handoffs, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->longest_streak, 0ULL);
+	KUNIT_EXPECT_GT_MSG(test, res->acquire.count, 0ULL,
+			    "check=count still times its samples");
+	for (tries = 1; tries <= 5; tries++) {
+		blk_knobs_for(test, busted, "0", "1000", "sample");
+		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
+		blk_engine_start(test, busted, res);
+		if (res->lost_updates)
+			break;
+	}
+	KUNIT_EXPECT_GT_MSG(test, res->lost_updates, 0ULL,
+			    "busted with check=count: %llu acquisitions on %u CPUs and no update lost",
+			    res->acquisitions, res->nr_cpus);
+	KUNIT_EXPECT_EQ(test, res->overlaps, 0ULL);
+	kunit_info(test, "busted with check=count: %llu lost updates in run %d",
+		   res->lost_updates, min(tries, 5));
+}
+
 /* One CPU, every kind: the engine counts exactly, whatever the lock. */
 static void blk_test_engine_one_cpu(struct kunit *test)
 {
@@ -420,6 +462,7 @@ static struct kunit_case blk_smp_cases[] = {
 	KUNIT_CASE_PARAM(blk_test_message_passing, blk_real_kinds),
 	KUNIT_CASE_PARAM(blk_test_exclusion, blk_real_kinds),
 	KUNIT_CASE(blk_test_busted_caught),
+	KUNIT_CASE(blk_test_check_count),
 	KUNIT_CASE_PARAM(blk_test_engine_one_cpu, blk_all_kinds),
 	KUNIT_CASE_PARAM(blk_test_irq, blk_real_kinds),
 	{}

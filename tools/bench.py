@@ -36,6 +36,7 @@ def main():
     args = ap.parse_args()
 
     meta, cost, runs = {}, defaultdict(dict), defaultdict(dict)
+    yardstick = {}
     samples_every = []
     block, tags = None, None
     for line in open(args.log, errors="replace"):
@@ -47,6 +48,11 @@ def main():
             if "sample_every" in d:
                 samples_every.append(d["sample_every"])
             meta.update({k: v for k, v in d.items() if k != "sample_every"})
+        elif line.startswith("BENCH-YARDSTICK "):
+            # "rep=R N acquisitions in T ns on C CPUs, counter X"
+            m = re.match(r"BENCH-YARDSTICK rep=(\d+) (\d+) acquisitions in (\d+) ns", line)
+            if m and int(m.group(3)):
+                yardstick[int(m.group(1))] = int(m.group(2)) * 1e9 / int(m.group(3))
         elif line.startswith(("BENCH-RUN-BEGIN ", "BENCH-COST-BEGIN ")):
             block, tags = [], kv(line)
         elif line == "BENCH-COST-END" and block is not None:
@@ -137,6 +143,9 @@ def main():
             if l == "ttas" and v == "off":
                 targets.append(("ttas timing=off / reference loop >= 0.80", vr, vr is not None and vr >= 0.8,
                                 [ratio(r, lambda r: tput(r, l, v), lambda r: tput(r, l, "reference")) for r in reps]))
+            if l == "ttas" and v == "count":
+                targets.append(("ttas check=count / reference loop >= 0.90", vr, vr is not None and vr >= 0.9,
+                                [ratio(r, lambda r: tput(r, l, v), lambda r: tput(r, l, "reference")) for r in reps]))
             if v == dflt:
                 targets.append(("%s timing=sample (every %s) / timing=off >= 0.95" % (l, v.split(":")[1]),
                                 vo, vo is not None and vo >= 0.95,
@@ -156,6 +165,29 @@ def main():
                 int(d.get("sample_cost_ppm", 0)) / 1e4,
                 fmt(ratio(r, lambda r: tput(r, l, dflt), lambda r: tput(r, l, "off")), "%.3f")))
         p("")
+    if yardstick:
+        # the simplest loop there is: the faster of blacklock's reference
+        # loop and the one written apart, in the same repeat
+        def simplest(r):
+            t = [x for x in (yardstick.get(r), tput(r, "ttas", "reference")) if x]
+            return max(t) if t else None
+        p("## Against the simplest loop there is: tools/yardstick, written apart (its own one-byte TTAS)")
+        p("")
+        p("| repeat | yardstick acq/s | ttas reference / yardstick | ttas off / simplest | ttas count / simplest |")
+        p("|---:|---:|---:|---:|---:|")
+        for r in reps:
+            p("| %d | %s | %s | %s | %s |" % (
+                r, fmt(yardstick.get(r), "%.0f"),
+                fmt(ratio(r, lambda r: tput(r, "ttas", "reference"), lambda r: yardstick.get(r)), "%.3f"),
+                fmt(ratio(r, lambda r: tput(r, "ttas", "off"), simplest), "%.3f"),
+                fmt(ratio(r, lambda r: tput(r, "ttas", "count"), simplest), "%.3f")))
+        p("")
+        for v, want in (("off", 0.8), ("count", 0.9)):
+            each = [ratio(r, lambda r: tput(r, "ttas", v), simplest) for r in reps]
+            m = med(each)
+            targets.append(("ttas %s / the simplest loop (reference or yardstick, the faster) >= %.2f"
+                            % ("timing=off" if v == "off" else "check=count", want),
+                            m, m is not None and m >= want, each))
     others = [l for l in locks if l != "spinlock"]
     if others:
         p("## What the harness does to the published ratio: lock / spinlock throughput, same repeat")

@@ -6,8 +6,12 @@
 # once:
 #
 #   cost       every kind's uncontended lock/unlock pair ("cost" in control)
+#   yardstick  tools/yardstick/blk_yardstick.ko, the simplest lock loop
+#              there is, written apart from blacklock (its own one-byte
+#              lock; once per repeat, not per kind)
 #   reference  loop=reference timing=off: lock, counter++, unlock
 #   off        the engine, timing=off (count only)
+#   count      the engine, timing=off check=count (the counter alone)
 #   sample     the engine, timing=sample (the default), at each -S value
 #   every      the engine, timing=every (every acquisition timed: the old way)
 #
@@ -58,6 +62,13 @@ case " $locks " in *" spinlock "*) ;; *) locks="$locks spinlock" ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" demo
 mkdir -p "$BLK_BUILD"
+# the yardstick, built for the kernel the VM boots
+blk_kernel || exit 1
+ys=$BLK_BUILD/yardstick/$BLK_KVER
+mkdir -p "$ys"
+cp "$BLK_TOP/tools/yardstick/blk_yardstick.c" "$BLK_TOP/tools/yardstick/Kbuild" "$ys/"
+make -s -C "$BLK_KDIR" M="$ys" modules >"$ys/build.log" 2>&1 ||
+	{ cat "$ys/build.log" >&2; blk_die "the yardstick does not build for $BLK_KVER"; }
 guest=$BLK_BUILD/bench-guest.sh
 log=$BLK_BUILD/bench.log
 {
@@ -69,6 +80,8 @@ log=$BLK_BUILD/bench.log
 	echo "for r in \$(seq 1 $reps); do"
 	# each record whole, as the module wrote it (tools/records.py reads it)
 	echo "  echo \"BENCH-COST-BEGIN rep=\$r\"; blkctl cost; echo BENCH-COST-END"
+	echo "  insmod /guest/blk_yardstick.ko ms=$ms && rmmod blk_yardstick"
+	echo "  echo \"BENCH-YARDSTICK rep=\$r \$(dmesg | grep 'blk_yardstick: ' | tail -n 1 | sed 's/.*blk_yardstick: //')\""
 	echo "  for l in $locks; do"
 	if [ -n "$every_list" ]; then
 		samples=$(for s in $every_list; do printf 'sample:%s ' "$s"; done)
@@ -77,14 +90,15 @@ log=$BLK_BUILD/bench.log
 	fi
 	# each repeat starts one variant further on, so that no variant
 	# always follows the same one
-	echo "    vs=\"reference off $samples every\"; set -- \$vs; rot=\$(( (r - 1) % \$# ))"
+	echo "    vs=\"reference off count $samples every\"; set -- \$vs; rot=\$(( (r - 1) % \$# ))"
 	echo "    while [ \$rot -gt 0 ]; do vs=\"\${vs#* } \${vs%% *}\"; rot=\$((rot - 1)); done"
 	echo "    for v in \$vs; do"
 	echo "      case \$v in"
-	echo "      reference) k='loop=reference timing=off' ;;"
-	echo "      off) k='loop=engine timing=off' ;;"
-	echo "      every) k='loop=engine timing=every' ;;"
-	echo "      sample:*) k=\"loop=engine timing=sample sample_every=\${v#sample:}\" ;;"
+	echo "      reference) k='loop=reference timing=off check=full' ;;"
+	echo "      off) k='loop=engine timing=off check=full' ;;"
+	echo "      count) k='loop=engine timing=off check=count' ;;"
+	echo "      every) k='loop=engine timing=every check=full' ;;"
+	echo "      sample:*) k=\"loop=engine timing=sample check=full sample_every=\${v#sample:}\" ;;"
 	echo "      esac"
 	echo "      rec=\$(blkctl run lock=\$l cpus=all ncpus=0 cs_ns=0 think_ns=0 duration_ms=$ms \$k)"
 	echo "      echo \"BENCH-RUN-BEGIN rep=\$r lock=\$l variant=\$v\"; echo \"\$rec\"; echo BENCH-RUN-END"
@@ -94,9 +108,9 @@ log=$BLK_BUILD/bench.log
 	echo "blkctl set loop=engine timing=sample sample_every=\$dflt"
 } >"$guest"
 
-nvar=$((3 + $(echo "${every_list:-x}" | wc -w)))
-# every variant of every lock, and a cost measurement, per repeat
-timeout=$(blk_vm_timeout $((reps * ($(echo $locks | wc -w) * nvar + 1))) "$ms" "$vcpus")
-blk_say "$reps repeats x $(echo $locks | wc -w) locks x $nvar variants of $ms ms, and cost, in one boot"
-"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
+nvar=$((4 + $(echo "${every_list:-x}" | wc -w)))
+# every variant of every lock, a cost measurement and the yardstick, per repeat
+timeout=$(blk_vm_timeout $((reps * ($(echo $locks | wc -w) * nvar + 2))) "$ms" "$vcpus")
+blk_say "$reps repeats x $(echo $locks | wc -w) locks x $nvar variants of $ms ms, the yardstick and cost, in one boot"
+"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -f "$ys/blk_yardstick.ko" -l "$log" "$guest"
 python3 "$BLK_TOP/tools/bench.py" "$log" ${out:+-o "$out"}

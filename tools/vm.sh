@@ -22,6 +22,7 @@ usage: $0 [options] [GUEST_SCRIPT]
   -t SEC     give up after SEC seconds (default 300)
   -p PARAMS  insmod parameters for blacklock.ko
   -e VAR=VAL set VAR in the guest script's environment (repeatable)
+  -f FILE    copy FILE into the guest's /guest too (repeatable)
   -n         do not load the module before the script
   -9         share this machine's root read-only over 9p at /host, with
              /proc, /sys, /dev, debugfs, tracefs and a tmpfs /tmp mounted
@@ -42,13 +43,17 @@ USAGE
 }
 
 cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0 tcg=multi
-kname=${BLK_KERNEL:-6.1} envs=()
-while getopts "k:c:m:t:p:e:n9HT:l:qh" opt; do
+kname=${BLK_KERNEL:-6.1} envs=() files=()
+while getopts "k:c:m:t:p:e:f:n9HT:l:qh" opt; do
 	case "$opt" in
 	k) kname=$OPTARG ;;
 	e)
 		[[ "$OPTARG" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage
 		envs+=("$OPTARG")
+		;;
+	f)
+		[ -f "$OPTARG" ] || blk_die "no such file: $OPTARG"
+		files+=("$OPTARG")
 		;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -89,7 +94,7 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root/bin" "$root/guest" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
-cp "$ko" "$BLK_TOP/tools/blkctl" "$BLK_TOP/tools/guest/sweep.sh" "$root/guest/"
+cp "$ko" "$BLK_TOP/tools/blkctl" "$BLK_TOP/tools/guest/sweep.sh" ${files[@]+"${files[@]}"} "$root/guest/"
 if [ -n "$script" ]; then
 	cp "$script" "$root/guest/script.sh"
 else
