@@ -116,7 +116,7 @@ stop_keepers() {
 		kill "$k" 2>/dev/null || true
 	done
 }
-trap stop_keepers EXIT
+trap 'stop_keepers; rm -f "${perf_out:-}"' EXIT
 keep_keys() {	# keep_keys EVENTS: hold them open until the sweep ends
 	[ -n "$perf" ] || return 0
 	"$perf" stat -a -e "$1" -o /dev/null -- sleep 1000000 &
@@ -135,19 +135,22 @@ fi
 # is main, order or irq. A run that has not ended long after its duration
 # is stopped, reported with what the module and the kernel say, and the
 # sweep goes on.
+#
+# Few processes per run: under TCG each costs tens of ms, and with a perf
+# stat and a blkctl per run they were most of a boot's time (see
+# Documentation/results.rst). perf's output goes to one file, reused.
+perf_out=$(mktemp)
 run() {
-	local traced=$1 pass=$2 ev=$events out rc=0 limit=$((ms / 1000 + 60))
+	local traced=$1 pass=$2 ev=$events rc=0 limit=$((ms / 1000 + 60))
 	shift 2
 	[ "$traced" = 0 ] || ev=$trace_events
-	out=$(mktemp)
 	echo "BLK-RUN-BEGIN traced=$traced pass=$pass $*"
 	if [ -n "$perf" ]; then
-		timeout "$limit" "$perf" stat -x, -o "$out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
-		grep -v '^#' "$out" | grep . | sed 's/^/perf,/' || true
+		timeout "$limit" "$perf" stat -x, -o "$perf_out" -a -e "$ev" -- "$blkctl" run "$@" || rc=$?
+		sed -n '/^#/d; /./s/^/perf,/p' "$perf_out" || true
 	else
 		timeout "$limit" "$blkctl" run "$@" || rc=$?
 	fi
-	rm -f "$out"
 	if [ "$rc" = 124 ]; then
 		echo "BLK-STUCK after ${limit}s: $(tr '\n' ' ' <"$D/status")"
 		ps -eo pid,stat,wchan:32,comm | grep -vE ' (kworker|ksoftirq|migration|rcu_|cpuhp|idle_inject)' | sed 's/^/BLK-STUCK ps: /'
