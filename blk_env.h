@@ -3,8 +3,8 @@
  * blacklock: the lock bodies' whole world, in two versions.
  *
  * The lock kinds' code (blk_spin.h, blk_spin.c, blk_fifo.h, blk_fifo.c,
- * blk_busted.h) includes this header and nothing else, and uses only what
- * it provides:
+ * blk_hemlock.h, blk_hemlock.c, blk_busted.h) includes this header and
+ * nothing else, and uses only what it provides:
  *
  *   atomics      GCC/Clang __atomic builtins on plain words (the C11
  *                memory model's orders), READ_ONCE() and WRITE_ONCE()
@@ -46,6 +46,9 @@
 #include <linux/types.h>
 
 #include "blk_contention.h"
+
+/* What names a lock in a word that several locks' waiters read: its address. */
+#define blk_lock_token(lock)	((unsigned long)(lock))
 
 #else /* the model checker's world */
 
@@ -94,6 +97,7 @@ struct lock_class_key { int unused; };
 #define BLK_MODEL_CPUS		4
 #endif
 extern __thread int blk_model_cpu;
+#define ____cacheline_aligned
 #define DECLARE_PER_CPU_ALIGNED(type, name)	extern type name[BLK_MODEL_CPUS]
 #define DEFINE_PER_CPU_ALIGNED(type, name)	type name[BLK_MODEL_CPUS]
 #define this_cpu_ptr(ptr)			(&(*(ptr))[blk_model_cpu])
@@ -113,6 +117,14 @@ static inline void blk_spin_count_handoff(void)
 }
 
 #define blk_rmw_note()		do { } while (0)
+
+/*
+ * A lock's name in a shared word (Hemlock's grant words): the constant 1.
+ * GenMC turns a spin loop into an assume() of its exit condition, and takes
+ * only integer and null constants there, not an address; every client has
+ * one lock, so one name is enough.
+ */
+#define blk_lock_token(lock)	1UL
 
 #endif /* __KERNEL__ */
 

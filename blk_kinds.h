@@ -23,6 +23,7 @@
 #include "blk_busted.h"
 #include "blk_empty.h"
 #include "blk_fifo.h"
+#include "blk_hemlock.h"
 #include "blk_kernel.h"
 #include "blk_spin.h"
 

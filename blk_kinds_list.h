@@ -65,6 +65,8 @@ BLK_KIND(ticket, struct blk_ticketlock, 1, BLK_KF_COUNTED, generic, rescue,
 	 "FIFO ticket lock: one word, next and owner halves")
 BLK_KIND(mcs, struct blk_mcslock, 2, BLK_KF_COUNTED, generic, none,
 	 "MCS queue lock: per-CPU nodes, each waiter spins on its own")
+BLK_KIND(hemlock, struct blk_hemlock, 2, BLK_KF_COUNTED, generic, none,
+	 "Hemlock queue lock: one word per lock, one per CPU context, FIFO")
 BLK_KIND(spinlock, spinlock_t, 0, BLK_KF_KERNEL | BLK_KF_RT_SLEEPS, own, none,
 	 "the kernel's spinlock_t")
 BLK_KIND(raw_spinlock, raw_spinlock_t, 0, BLK_KF_KERNEL, own, none,

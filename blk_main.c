@@ -11,6 +11,7 @@
  *
  *   blk_spin.c       the TTAS family's contended paths
  *   blk_fifo.c       the ticket and MCS locks' contended paths
+ *   blk_hemlock.c    Hemlock's contended paths
  *   blk_contention.c the contended paths' counters and tracepoints
  *   blk_locks.c      the lock menu's ops table, the spinlock_t probe
  *   blk_clock.c      the clock and the calibrations

@@ -32,7 +32,7 @@ struct blk_pcpu {
 	struct task_struct *task;
 	struct blk_worker worker;
 	u64 floor_cycles;
-	u64 timed_cycles;	/* sample_every=auto: the floor, every iteration timed */
+	u64 timed_extra;	/* sample_every=auto: what timing adds to an iteration */
 	u64 t_end;
 	u64 wd_seen;		/* the watchdog's: progress last seen */
 	u64 wd_since;		/* and when it last moved */

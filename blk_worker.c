@@ -75,13 +75,15 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 /*
  * The harness floor, on this CPU's own data: the run's loop around the
  * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
- * Cycles per iteration, in millicycles.
+ * Cycles per iteration, in millicycles. @bare: without the run's cs_ns
+ * and think_ns work (what a timed iteration adds is the same either way,
+ * and measured bare it is not lost in the noise of a long iteration).
  */
-static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every)
+static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every, bool bare)
 {
 	static const bool never;
 	blk_hammer_fn *fn = blk_loop_of(blk_lock_floor());
-	u64 per_iter = blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
+	u64 per_iter = bare ? 100 : blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
 	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
 	/* the worker's own loop, on data of its own, one batch and no more */
 	struct blk_worker w = pc->worker;
@@ -90,6 +92,10 @@ static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every)
 
 	w.sh = &pc->floor;
 	w.sample_every = sample_every;
+	if (bare) {
+		w.cs_loops = 0;
+		w.think_loops = 0;
+	}
 	w.batch = iters;
 	w.batch_start = iters;
 	w.deadline_ns = 0;
@@ -112,9 +118,10 @@ static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every)
 /*
  * sample_every=auto, by the last worker at the barrier: the smallest power
  * of two N such that, on every worker's CPU, what a timed iteration adds
- * to an untimed one (their floors, the empty lock in the run's own loop)
- * spread over N iterations is at most BLK_SAMPLE_COST_PPM of the untimed
- * floor. Real iterations cost more than the floor, so the cost is at most
+ * to an untimed one (the empty lock in the run's own loop, without its
+ * cs_ns and think_ns, timed and untimed, all workers at once) spread over
+ * N iterations is at most BLK_SAMPLE_COST_PPM of the untimed floor (with
+ * them). Real iterations cost more than the floor, so the cost is at most
  * that. The run's copy of the knobs says what was chosen.
  */
 static void blk_choose_sample_every(void)
@@ -126,7 +133,7 @@ static void blk_choose_sample_every(void)
 		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 		const u64 floor = max(pc->floor_cycles, 1ULL);
 
-		extra = pc->timed_cycles > floor ? pc->timed_cycles - floor : 0;
+		extra = pc->timed_extra;
 		most = max(most, extra);
 		/* rounded up; not DIV_ROUND_UP_ULL(): its divisor is 32-bit */
 		want = div64_u64(extra * 1000000 + BLK_SAMPLE_COST_PPM * floor - 1,
@@ -138,7 +145,7 @@ static void blk_choose_sample_every(void)
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 		const u64 floor = max(pc->floor_cycles, 1ULL);
 
-		extra = pc->timed_cycles > floor ? pc->timed_cycles - floor : 0;
+		extra = pc->timed_extra;
 		cost = max(cost, div64_u64(extra * 1000000, n * floor));
 		/* the harness floor of the loop as it will run: 1 in n timed */
 		pc->floor_cycles += div64_u64(extra, n);
@@ -193,9 +200,13 @@ int blk_worker(void *arg)
 	 * (CPUHP_AP_SCHED_WAIT_EMPTY): blk_cpu_offline() stops it first.
 	 */
 	migrate_disable();
-	pc->floor_cycles = blk_measure_floor(pc, w->sample_every);
-	if (blk_run.sample_auto)
-		pc->timed_cycles = blk_measure_floor(pc, 1);
+	pc->floor_cycles = blk_measure_floor(pc, w->sample_every, false);
+	if (blk_run.sample_auto) {
+		const u64 timed = blk_measure_floor(pc, 1, true);
+		const u64 untimed = blk_measure_floor(pc, 0, true);
+
+		pc->timed_extra = timed > untimed ? timed - untimed : 0;
+	}
 	blk_barrier();
 	if (!READ_ONCE(blk_run.stop)) {
 		w->deadline_ns = blk_run.deadline_ns;

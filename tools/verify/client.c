@@ -29,8 +29,10 @@
 
 #include "blk_busted.h"
 #include "blk_fifo.h"
+#include "blk_hemlock.h"
 #include "blk_spin.h"
 #include "blk_fifo.c"
+#include "blk_hemlock.c"
 #include "blk_spin.c"
 
 /*

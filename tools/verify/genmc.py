@@ -90,6 +90,20 @@ PLANTS = {
              "__atomic_thread_fence(__ATOMIC_RELEASE); /* smp_wmb() */\n"
              "\tprev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);"),),
         kind="mcs", clients=(("mutex", 2), ("mutex", 3)), fail=("rc11", "imm")),
+    # Hemlock's handoff without release: the next owner need not see our
+    # critical section
+    "hemlock-grant-relaxed": dict(
+        edits=(("blk_hemlock.c", "__atomic_store_n(&me->lock, blk_lock_token(lock), __ATOMIC_RELEASE);",
+                "__atomic_store_n(&me->lock, blk_lock_token(lock), __ATOMIC_RELAXED);"),),
+        kind="hemlock", clients=(("mp", 2),), fail=("rc11", "imm")),
+    # Hemlock's exchange without its release half: a successor that finds
+    # our grant word at the tail may read the address of our last handoff
+    # of this same lock, not the acknowledgment that cleared it, and take
+    # the lock while we hold it
+    "hemlock-xchg-acquire": dict(
+        edits=(("blk_hemlock.h", "pred = __atomic_exchange_n(&lock->tail, me, __ATOMIC_ACQ_REL);",
+                "pred = __atomic_exchange_n(&lock->tail, me, __ATOMIC_ACQUIRE);"),),
+        kind="hemlock", clients=(("reacquire", 3),), fail=("rc11", "imm")),
 }
 
 
