@@ -24,7 +24,7 @@
 #include "blk_trace.h"
 
 static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
-#if IS_ENABLED(CONFIG_BLACKLOCK_KUNIT_TEST)
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 DEFINE_PER_CPU(u64, blk_rmw_count);
 #endif
 

@@ -34,12 +34,13 @@ struct blk_spin_counters {
 /*
  * blk_rmw_note(): the lock bodies call it at each atomic read-modify-write
  * they issue, fast paths included. It counts, per CPU, only in a build with
- * the KUnit tests (CONFIG_BLACKLOCK_KUNIT_TEST), which hold a record's rmw,
- * worked out from the kind's list entry and the contended paths' counters,
- * to this count made at the instructions themselves. In the module it is
- * nothing, and the fast paths stay one instruction (tools/zerocost.py).
+ * the KUnit tests and CONFIG_BLACKLOCK_COUNT_RMW, where KUnit holds a
+ * record's rmw, worked out from the kind's list entry and the contended
+ * paths' counters, to this count made at the instructions themselves. In
+ * the module it is nothing, and the fast paths stay one instruction
+ * (tools/zerocost.py).
  */
-#if IS_ENABLED(CONFIG_BLACKLOCK_KUNIT_TEST)
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 #include <linux/irqflags.h>	/* the generic this_cpu_inc() takes it */
 #include <linux/percpu.h>
 DECLARE_PER_CPU(u64, blk_rmw_count);

@@ -215,7 +215,7 @@ static inline void __blk_mcs_init(struct blk_mcslock *lock, const char *name,
  *
  * One fetch-add, inline; a ticket not yet served waits out of line.
  */
-static inline void blk_ticket_lock(struct blk_ticketlock *lock)
+static __always_inline void blk_ticket_lock(struct blk_ticketlock *lock)
 	__acquires(lock)
 {
 	u32 v;
@@ -266,7 +266,7 @@ static inline bool __blk_ticket_trylock(struct blk_ticketlock *lock)
  * blk_ticket_unlock() - serve the next ticket.
  * @lock: the lock.
  */
-static inline void blk_ticket_unlock(struct blk_ticketlock *lock)
+static __always_inline void blk_ticket_unlock(struct blk_ticketlock *lock)
 	__releases(lock)
 {
 	__release(lock);
@@ -310,7 +310,7 @@ static __always_inline void blk_mcs_node_put(void)
  *
  * One exchange, inline; a queued acquisition waits out of line.
  */
-static inline void blk_mcs_lock(struct blk_mcslock *lock)
+static __always_inline void blk_mcs_lock(struct blk_mcslock *lock)
 	__acquires(lock)
 {
 	struct blk_mcs_node *node, *prev;
@@ -364,7 +364,7 @@ static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
  * With nobody queued behind us, one release CAS of the tail back to NULL,
  * inline. With a successor, or one arriving, the handoff is out of line.
  */
-static inline void blk_mcs_unlock(struct blk_mcslock *lock)
+static __always_inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	__releases(lock)
 {
 	struct blk_mcs_node *node = blk_mcs_node_top();

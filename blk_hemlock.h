@@ -128,7 +128,7 @@ static __always_inline void blk_hem_slot_put(void)
  *
  * One exchange, inline; a queued acquisition waits out of line.
  */
-static inline void blk_hemlock_lock(struct blk_hemlock *lock)
+static __always_inline void blk_hemlock_lock(struct blk_hemlock *lock)
 	__acquires(lock)
 {
 	struct blk_hem_grant *me, *pred;
@@ -182,7 +182,7 @@ static inline bool __blk_hemlock_trylock(struct blk_hemlock *lock)
  * With nobody queued behind us, one release CAS of the tail back to NULL,
  * inline. With a successor the handoff is out of line.
  */
-static inline void blk_hemlock_unlock(struct blk_hemlock *lock)
+static __always_inline void blk_hemlock_unlock(struct blk_hemlock *lock)
 	__releases(lock)
 {
 	struct blk_hem_grant *me = blk_hem_slot_top();

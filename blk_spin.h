@@ -407,7 +407,7 @@ __blk_spin_lock(struct blk_spinlock *lock, enum blk_cas_backend be,
  *
  * Disables preemption. The fast path is one CAS, inline and uncounted.
  */
-static inline void blk_spin_lock(struct blk_spinlock *lock)
+static __always_inline void blk_spin_lock(struct blk_spinlock *lock)
 	__acquires(lock)
 {
 	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_lock_slowpath);
@@ -418,7 +418,7 @@ static inline void blk_spin_lock(struct blk_spinlock *lock)
  * blk_spin_lock_asm() - blk_spin_lock() with the inline-asm CAS.
  * @lock: the lock.
  */
-static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
+static __always_inline void blk_spin_lock_asm(struct blk_spinlock *lock)
 	__acquires(lock)
 {
 	__blk_spin_lock(lock, BLK_CAS_ASM, blk_spin_lock_asm_slowpath);
@@ -434,7 +434,7 @@ static inline void blk_spin_lock_asm(struct blk_spinlock *lock)
  * (the "bus storm"). Kept as a lock kind for comparison; unlocked with
  * blk_spin_unlock().
  */
-static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
+static __always_inline void blk_spin_lock_tas(struct blk_spinlock *lock)
 	__acquires(lock)
 {
 	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_tas_slowpath);
@@ -451,7 +451,7 @@ static inline void blk_spin_lock_tas(struct blk_spinlock *lock)
  * a release, at the price of a lock that may sit free while its waiters
  * back off. Unlocked with blk_spin_unlock().
  */
-static inline void blk_spin_lock_backoff(struct blk_spinlock *lock)
+static __always_inline void blk_spin_lock_backoff(struct blk_spinlock *lock)
 	__acquires(lock)
 {
 	__blk_spin_lock(lock, BLK_CAS_BUILTIN, blk_spin_backoff_slowpath);
@@ -465,7 +465,7 @@ static inline void blk_spin_lock_backoff(struct blk_spinlock *lock)
  * A release store of 0: it pairs with the acquire CAS of the next owner.
  * Re-enables preemption.
  */
-static inline void blk_spin_unlock(struct blk_spinlock *lock)
+static __always_inline void blk_spin_unlock(struct blk_spinlock *lock)
 	__releases(lock)
 {
 	__release(lock);

@@ -130,23 +130,32 @@ void blk_test_wait(struct kunit *test)
 		   cfg.duration_ms);
 }
 
-/* blk_rmw_note()'s count (blk_contention.h), every CPU, zeroed or summed. */
+/*
+ * blk_rmw_note()'s count (blk_contention.h), every CPU, zeroed or summed;
+ * BLK_NOT_COUNTED without CONFIG_BLACKLOCK_COUNT_RMW (the arm64 ways).
+ */
 void blk_rmw_count_reset(void)
 {
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		per_cpu(blk_rmw_count, cpu) = 0;
+#endif
 }
 
 u64 blk_rmw_count_sum(void)
 {
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(blk_rmw_count, cpu);
 	return sum;
+#else
+	return BLK_NOT_COUNTED;
+#endif
 }
 
 void blk_need_smp(struct kunit *test)

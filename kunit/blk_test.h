@@ -33,6 +33,8 @@ int blk_knobs_save(struct kunit *test);
 void blk_knobs_restore(struct kunit *test);
 
 void blk_need_smp(struct kunit *test);
+/* blk_rmw_count_sum() in a build that does not count */
+#define BLK_NOT_COUNTED		U64_MAX
 void blk_rmw_count_reset(void);
 u64 blk_rmw_count_sum(void);
 void blk_test_wait(struct kunit *test);

@@ -82,7 +82,10 @@ for w in $ways; do
 		--kernel_args=i8042.nokbd --kernel_args=i8042.noaux)
 	kcsan=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
 		--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
-	arm=(--arch=arm64 --cross_compile=aarch64-linux-gnu- --kconfig_add CONFIG_PREEMPT=y)
+	# no RMW counting (Kconfig): the arm64 objects are what the arm64
+	# zero-cost and instruction checks read
+	arm=(--arch=arm64 --cross_compile=aarch64-linux-gnu- --kconfig_add CONFIG_PREEMPT=y
+		--kconfig_add CONFIG_BLACKLOCK_COUNT_RMW=n)
 	case "$w" in
 	uml)
 		# kunit.py's UML defaults enable PCI over virtio with no device,
