@@ -7,8 +7,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/math64.h>
+#include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 
 #include "blk_clock.h"
 #include "blk_contention.h"
@@ -25,6 +27,29 @@ void blk_run_free(void)
 	blk_run.acq = NULL;
 	blk_run.arrivals = NULL;
 	blk_run.irq = NULL;
+}
+
+/*
+ * The run's NUMA nodes, and its handoffs grouped by them: from the matrix,
+ * by the nodes of the worker that handed over and of the one that took.
+ */
+static void blk_collect_nodes(struct blk_result *r)
+{
+	nodemask_t seen = NODE_MASK_NONE;
+	unsigned int i, j;
+
+	for (i = 0; i < r->nr_cpus; i++) {
+		const u64 *from = blk_result_from(r, i);
+
+		node_set(r->cpu[i].node, seen);
+		for (j = 0; from && j < r->nr_cpus; j++) {
+			if (r->cpu[i].node == r->cpu[j].node)
+				r->handoffs_intra_node += from[j];
+			else
+				r->handoffs_inter_node += from[j];
+		}
+	}
+	r->nr_nodes = nodes_weight(seen);
 }
 
 /* Fill in the result allocated at start, and hand it over. */
@@ -62,6 +87,7 @@ struct blk_result *blk_collect(void)
 
 		blk_spin_counters_read(&sc, cpu);
 		c->cpu = cpu;
+		c->node = cpu_to_node(cpu);
 		/* each counter from the side that counts it (blk_counters.h) */
 #define BLK_COUNTER(name, from, merge, doc)				\
 		BLK_IF_loop_##from(c->name = pc->worker.name;)		\
@@ -106,6 +132,7 @@ struct blk_result *blk_collect(void)
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
 	}
+	blk_collect_nodes(r);
 	for (i = 0; i < r->nr_cpus; i++)
 		r->cpu[i].share_micro = r->acquisitions ?
 			blk_ratio_micro(r->cpu[i].acquisitions, r->acquisitions) : 0;

@@ -109,6 +109,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
 	blk_put_micro(e, "share", c->share_micro);
+	blk_put_u64(e, "node", c->node);
 	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
 	if (from)
 		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
@@ -134,6 +135,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_machine(e);
 	blk_put_cpus(e, "cpus", &r->cfg.cpus);
 	blk_put_u64(e, "nr_cpus", r->nr_cpus);
+	blk_put_u64(e, "nr_nodes", r->nr_nodes);
 	blk_put_u64(e, "duration_ms", r->cfg.duration_ms);
 	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
 	blk_put_u64(e, "think_ns", r->cfg.think_ns);
@@ -152,6 +154,8 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
 	blk_put_u64(e, "outside_counts", r->outside_counts);
+	blk_put_u64(e, "handoffs_intra_node", r->handoffs_intra_node);
+	blk_put_u64(e, "handoffs_inter_node", r->handoffs_inter_node);
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);

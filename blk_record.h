@@ -22,6 +22,7 @@ struct seq_file;
 /**
  * struct blk_cpu_result - one worker's share of a run.
  * @cpu: the CPU it ran on.
+ * @node: that CPU's NUMA node (cpu_to_node()).
  * @acquisitions: and every counter of blk_counters_list.h, one u64 each:
  *	its own (blk_collect(); @overlaps also its CPU's interrupt's).
  * @share_micro: its fraction of all acquisitions, in millionths.
@@ -33,6 +34,7 @@ struct seq_file;
  */
 struct blk_cpu_result {
 	unsigned int cpu;
+	int node;
 #define BLK_COUNTER(name, from, merge, doc)	u64 name;
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
@@ -76,6 +78,10 @@ struct blk_cpu_result {
  * @aborted: the workers never all met at the start barrier; nothing ran.
  * @hotplug_stopped: a worker's CPU went offline: the run was stopped there.
  * @hotplug_cpu: which CPU (with @hotplug_stopped).
+ * @nr_nodes: the NUMA nodes the run's CPUs are on.
+ * @handoffs_intra_node: of the handoffs from one worker to another (the
+ *	matrix, so only when it was kept), those between two CPUs of one node;
+ * @handoffs_inter_node: and between CPUs of two nodes.
  * @outside_counts: contention counts (blk_spin_counters) made on CPUs
  *	outside the run: by a worker that left its CPU. Must be 0.
  * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
@@ -118,6 +124,9 @@ struct blk_result {
 	bool aborted;
 	bool hotplug_stopped;
 	u32 hotplug_cpu;
+	u32 nr_nodes;
+	u64 handoffs_intra_node;
+	u64 handoffs_inter_node;
 	u64 outside_counts;
 	bool stuck;
 	struct blk_hist acquire;

@@ -244,6 +244,9 @@ if want vm; then
 	# CPU hotplug with a CPU outside the run: 3 vCPUs, the hotplug part only
 	vm_guest "vm 6.1 3 vCPUs" "$BLK_BUILD/check-vm-hotplug3.log" 6.1 -c 3 \
 		-e BLK_CHECK_ONLY=hotplug3
+	# the NUMA topology of tools/vm.sh -N: 4 vCPUs on 2 nodes, the NUMA part only
+	vm_guest "vm 6.1 2 nodes" "$BLK_BUILD/check-vm-numa.log" 6.1 -c 4 -N 2 \
+		-e BLK_CHECK_ONLY=numa
 fi
 
 # kunit_ways OUT WAY...: tools/kunit.sh's ways, a result for each

@@ -16,8 +16,9 @@ BLK_TOOL=compare
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c VCPUS] [-r REPEATS] [-d MS] [-l "LOCKS"] [-s "CS_NS"] [-t "THINK_NS"] [-T TIMING] [-o DIR] [-H]
+usage: $0 [-c VCPUS] [-N NODES] [-r REPEATS] [-d MS] [-l "LOCKS"] [-s "CS_NS"] [-t "THINK_NS"] [-T TIMING] [-o DIR] [-H]
   -c VCPUS     vCPUs (default 2); the sweep covers 1..VCPUS workers
+  -N NODES     NUMA nodes of the VM (default 1; tools/vm.sh -N)
   -r REPEATS   repeats of each configuration (default 3)
   -d MS        run length (default 300)
   -l LOCKS     default: the real locks ($(blk_locks lock kernel))
@@ -31,11 +32,12 @@ USAGE
 	exit 2
 }
 
-vcpus=2 reps=3 ms=300 locks=$(blk_locks lock kernel) timing=sample
+vcpus=2 nodes=1 reps=3 ms=300 locks=$(blk_locks lock kernel) timing=sample
 cs="0 100 1000" think="0 1000" out=$BLK_TOP/results hv=
-while getopts "c:r:d:l:s:t:T:o:Hh" opt; do
+while getopts "c:N:r:d:l:s:t:T:o:Hh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
+	N) nodes=$OPTARG ;;
 	r) reps=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	l) locks=$OPTARG ;;
@@ -49,7 +51,7 @@ while getopts "c:r:d:l:s:t:T:o:Hh" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$vcpus$reps$ms$(echo $cs $think | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
+case "$vcpus$nodes$reps$ms$(echo $cs $think | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
 blk_known_locks "$locks" || usage
 case "$timing" in off | sample | every) ;; *) usage ;; esac
 case " $locks " in *" spinlock "*) ;; *) blk_die "-l must include spinlock: every ratio is to it" ;; esac
@@ -72,7 +74,7 @@ GUEST
 	for attempt in 1 2; do
 		blk_say "repeat $k of $reps: $per_rep runs (boot $attempt, timeout ${timeout}s)"
 		rc=0
-		"$BLK_TOP/tools/vm.sh" -9 -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest" || rc=$?
+		"$BLK_TOP/tools/vm.sh" -9 -q $hv -c "$vcpus" -N "$nodes" -t "$timeout" -l "$log" "$guest" || rc=$?
 		if [ "$rc" = 0 ] && grep -q '^BLK-SWEEP-DONE' "$log"; then
 			break
 		fi

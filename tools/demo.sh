@@ -11,8 +11,9 @@ BLK_TOOL=demo
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c VCPUS] [-d MS] [-s CS_NS] [-t THINK_NS] [-T TIMING] [-l "LOCK ..."] [-H]
+usage: $0 [-c VCPUS] [-N NODES] [-d MS] [-s CS_NS] [-t THINK_NS] [-T TIMING] [-l "LOCK ..."] [-H]
   -c VCPUS     vCPUs of the VM (default 2)
+  -N NODES     NUMA nodes of the VM (default 1; tools/vm.sh -N)
   -d MS        run length per lock (default 1000)
   -s CS_NS     critical-section work, ns (default 0)
   -t THINK_NS  work between acquisitions, ns (default 0)
@@ -26,11 +27,12 @@ USAGE
 	exit 2
 }
 
-vcpus=2 ms=1000 cs=0 think=0 hv= timing=sample
+vcpus=2 nodes=1 ms=1000 cs=0 think=0 hv= timing=sample
 locks=$BLK_LOCKS
-while getopts "c:d:s:t:T:l:Hh" opt; do
+while getopts "c:N:d:s:t:T:l:Hh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
+	N) nodes=$OPTARG ;;
 	d) ms=$OPTARG ;;
 	s) cs=$OPTARG ;;
 	t) think=$OPTARG ;;
@@ -42,7 +44,7 @@ while getopts "c:d:s:t:T:l:Hh" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$vcpus$ms$cs$think" in *[!0-9]*) usage ;; esac
+case "$vcpus$nodes$ms$cs$think" in *[!0-9]*) usage ;; esac
 case "$timing" in off | sample | every) ;; *) usage ;; esac
 blk_known_locks "$locks" || usage
 
@@ -68,7 +70,7 @@ log=$BLK_BUILD/demo.log
 
 # every lock, and the cost measurement (about a second)
 timeout=$(blk_vm_timeout $(($(echo "$locks" | wc -w) + 1)) "$ms" "$vcpus")
-"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -t "$timeout" -l "$log" "$guest"
+"$BLK_TOP/tools/vm.sh" -q $hv -c "$vcpus" -N "$nodes" -t "$timeout" -l "$log" "$guest"
 
 blk_section "$log" STATS >"$BLK_BUILD/demo-stats.txt"
 blk_section "$log" JSON >"$BLK_BUILD/demo-stats.json"

@@ -497,6 +497,32 @@ def traffic_table(md, plain, order, locks, hcfg, top, floor):
     return [(r["lock"], r["rmw"], r["spins"]) for r in rows]
 
 
+def numa_table(md, order, locks, top):
+    """Handoffs within and across NUMA nodes, from the order pass's matrix
+    (only when the guest had more than one node: tools/vm.sh -N)."""
+    nodes = max((r.get("nr_nodes") or 1 for r in order), default=1)
+    if nodes < 2:
+        return
+    md.append("\n## NUMA: handoffs within and across nodes, %d CPUs on %d nodes\n" % (top, nodes))
+    md.append("From the order pass's who-handed-to-whom matrix, by the nodes of the two "
+              "workers. Under TCG a remote node costs nothing more than a local one: "
+              "this is who handed the lock to whom, not what it cost.\n")
+    rows = []
+    for lock in locks:
+        o = [r for r in order if r["lock"] == lock]
+        intra = med([r.get("handoffs_intra_node") for r in o])
+        inter = med([r.get("handoffs_inter_node") for r in o])
+        share = med([r["handoffs_intra_node"] / (r["handoffs_intra_node"] + r["handoffs_inter_node"])
+                     for r in o if (r.get("handoffs_intra_node") or 0) + (r.get("handoffs_inter_node") or 0)])
+        rows.append(dict(lock=lock, intra=intra, inter=inter, share=share))
+    table(md, [
+        Column("lock", lambda r: r["lock"], right=False),
+        Column("intra-node handoffs", lambda r: dash(r["intra"], f_int)),
+        Column("inter-node handoffs", lambda r: dash(r["inter"], f_int)),
+        Column("intra-node fraction", lambda r: dash(r["share"], lambda x: "%.3f" % x)),
+    ], rows)
+
+
 def irq_table(md, plain, irqs, locks, hcfg, top):
     hz = irqs[0].get("irq_hz")
     md.append("\n## Interrupt context: irq_hz=%s, %d CPUs, cs 0, think 0\n" % (hz, top))
@@ -593,6 +619,7 @@ def main():
     derived_table(md, plain, locks, ucfg, hcfg, top, floor, has_base)
     perf_table(md, plain, locks, hcfg, top)
     traffic = traffic_table(md, plain, order, locks, hcfg, top, floor)
+    numa_table(md, order, locks, top)
     if irqs:
         irq_table(md, plain, irqs, locks, hcfg, top)
     if traced:

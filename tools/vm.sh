@@ -18,6 +18,10 @@ usage: $0 [options] [GUEST_SCRIPT]
   -k KERNEL  the kernel: ${BLK_KERNEL_NAMES// /, } or an installed
              release (default \$BLK_KERNEL, or 6.1; tools/kernel.sh list)
   -c N       vCPUs (default 2)
+  -N NODES   NUMA nodes (default 1): the vCPUs and the memory split evenly,
+             node i holding vCPUs i*N/NODES .. (i+1)*N/NODES-1, so that the
+             guest's numa_node_id() and topology are real (the distances
+             are qemu's defaults, not physical: TCG has no NUMA cost)
   -m MB      guest memory (default 1024)
   -t SEC     give up after SEC seconds (default 300)
   -p PARAMS  insmod parameters for blacklock.ko
@@ -42,9 +46,9 @@ USAGE
 	exit 2
 }
 
-cpus=2 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0 tcg=multi
+cpus=2 nodes=1 mem=1024 timeout=300 params= load=1 log= quiet=0 hv=off share=0 tcg=multi
 kname=${BLK_KERNEL:-6.1} envs=() files=()
-while getopts "k:c:m:t:p:e:f:n9HT:l:qh" opt; do
+while getopts "k:c:N:m:t:p:e:f:n9HT:l:qh" opt; do
 	case "$opt" in
 	k) kname=$OPTARG ;;
 	e)
@@ -56,6 +60,7 @@ while getopts "k:c:m:t:p:e:f:n9HT:l:qh" opt; do
 		files+=("$OPTARG")
 		;;
 	c) cpus=$OPTARG ;;
+	N) nodes=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	p) params=$OPTARG ;;
@@ -72,7 +77,19 @@ shift $((OPTIND - 1))
 [ $# -le 1 ] || usage
 script=${1:-}
 [ -z "$script" ] || [ -f "$script" ] || blk_die "no such guest script: $script"
-case "$cpus$mem$timeout" in *[!0-9]*) usage ;; esac
+case "$cpus$nodes$mem$timeout" in *[!0-9]*) usage ;; esac
+[ "$nodes" -ge 1 ] && [ $((cpus % nodes)) = 0 ] && [ $((mem % nodes)) = 0 ] ||
+	blk_die "-N $nodes: the $cpus vCPUs and $mem MB must split evenly into $nodes nodes"
+qemu_numa=() smp=$cpus
+if [ "$nodes" -gt 1 ]; then
+	# one socket per node: with one socket the LLC spans the nodes, and
+	# the guest kernel warns at boot that its topology is insane
+	smp="$cpus,sockets=$nodes,cores=$((cpus / nodes)),threads=1"
+	for ((i = 0; i < nodes; i++)); do
+		qemu_numa+=(-object "memory-backend-ram,id=mem$i,size=$((mem / nodes))M"
+			-numa "node,nodeid=$i,cpus=$((i * cpus / nodes))-$(((i + 1) * cpus / nodes - 1)),memdev=mem$i")
+	done
+fi
 case "$tcg" in single | multi) ;; *) usage ;; esac
 
 blk_kernel "$kname" || exit 1
@@ -183,7 +200,7 @@ chmod +x "$root/init"
 # hotplug patches nothing (tools/freeze-repro.sh -c counts the patches).
 # What a clean kernel log must not contain.
 bad='Oops|BUG:|WARNING:|soft lockup|detected stall|Call Trace|Kernel panic|general protection|blocked for more than'
-blk_say "booting $kver, $cpus vCPUs, TCG ($tcg-threaded), timeout ${timeout}s"
+blk_say "booting $kver, $cpus vCPUs$([ "$nodes" = 1 ] || echo " on $nodes NUMA nodes"), TCG ($tcg-threaded), timeout ${timeout}s"
 set +e
 # Shortly before the timeout, ask qemu's monitor where every vCPU is: a
 # guest that froze with no kernel message then still says something.
@@ -212,8 +229,8 @@ PY
 ) </dev/null >/dev/null 2>&1 &
 watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel "tcg,thread=$tcg" -cpu "max,hypervisor=$hv" -smp "$cpus" -m "$mem" \
-	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
+	-accel "tcg,thread=$tcg" -cpu "max,hypervisor=$hv" -smp "$smp" -m "$mem" \
+	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" ${qemu_numa[@]+"${qemu_numa[@]}"} \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr no_ipi_broadcast=1" \
 	-monitor "unix:$mon,server=on,wait=off" \
 	-nographic -no-reboot </dev/null 2>&1 |

@@ -86,11 +86,29 @@ hotplug3() {
 		[ "$(echo "$rec" | key nr_cpus)" = 2 -a "$(echo "$rec" | key strays)" = 0 \
 		  -a "$(echo "$rec" | key outside_counts)" = 0 ]
 }
-if [ "${BLK_CHECK_ONLY:-}" = hotplug3 ]; then
-	hotplug3
+# ---- NUMA, 4 vCPUs on 2 nodes (tools/vm.sh -N 2) -----------------------------
+# BLK_CHECK_ONLY=numa (tools/check.sh boots it): each cpuN line names its
+# CPU's node, the record counts the nodes, and the node-grouped handoffs
+# add up to the matrix's.
+numa() {
+	rec=$(blkctl run lock=mcs cpus=all ncpus=0 cs_ns=0 think_ns=0 duration_ms=300 timing=every)
+	nodes=$(echo "$rec" | grep -o ' node=[0-9]*' | tr -d ' ' | tr '\n' ' ')
+	intra=$(echo "$rec" | key handoffs_intra_node)
+	inter=$(echo "$rec" | key handoffs_inter_node)
+	from=$(echo "$rec" | grep -o 'handoffs_from=[0-9,]*' | sed 's/handoffs_from=//' | tr ',' '\n' |
+		awk '{ s += $1 } END { print s + 0 }')
+	check "4 vCPUs on 2 nodes: the record has nr_nodes 2 ($(echo "$rec" | key nr_nodes)) and the CPUs' nodes 0 0 1 1 ($nodes)" \
+		[ "$(echo "$rec" | key nr_nodes)" = 2 -a "$nodes" = "node=0 node=0 node=1 node=1 " ]
+	check "4 vCPUs on 2 nodes: intra-node $intra + inter-node $inter handoffs = the matrix's $from" \
+		[ $((intra + inter)) = "$from" -a "$from" -gt 0 ]
+}
+case "${BLK_CHECK_ONLY:-}" in
+hotplug3 | numa)
+	"$BLK_CHECK_ONLY"
 	echo "guest: $((n - failed)) passed, $failed failed"
 	exit "$failed"
-fi
+	;;
+esac
 
 # The real locks, from the module's own menu: class lock or kernel.
 REAL=$(awk '$2 == "lock" || $2 == "kernel" { print $1 }' "$D/locks")
