@@ -194,11 +194,11 @@ static void blk_knob_print(const struct blk_knob_def *k,
 		seq_puts(m, k->choices[v]);
 		break;
 	case BLK_KT_pow2:
-		if (!v && k->choices)
+		if (!v && k->choices) {
 			seq_puts(m, k->choices[0]);
-		else
-			seq_printf(m, "%u", v);
-		break;
+			break;
+		}
+		fallthrough;
 	default:
 		seq_printf(m, "%u", v);
 		break;

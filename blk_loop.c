@@ -256,7 +256,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
-	u64 t0, t1, t2, in, out, rel_seq, rel_t;
+	u64 t0, t1, t2, in, out, rel_seq = 0, rel_t = 0;
 	unsigned long flags;
 	u32 ov;
 
@@ -264,15 +264,20 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	WRITE_ONCE(w->arrivals[w->idx].t, t0);
 	flags = blk_take(k, irq, l);
 	t1 = blk_clock();
-	rel_seq = READ_ONCE(sh->rel_seq);
-	rel_t = READ_ONCE(sh->rel_t);
+	/* check=count measures no handoff: its section is the counter alone */
+	if (!count) {
+		rel_seq = READ_ONCE(sh->rel_seq);
+		rel_t = READ_ONCE(sh->rel_t);
+	}
 	if (count)
 		in = blk_inside_count(blk_kind_excludes(k), sh, w->cs_loops);
 	else
 		in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
 	t2 = blk_clock();
-	WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
-	WRITE_ONCE(sh->rel_t, t2);
+	if (!count) {
+		WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
+		WRITE_ONCE(sh->rel_t, t2);
+	}
 	blk_give(k, irq, l, flags);
 	/*
 	 * The grant stamp and the scan, after the unlock: the other workers'

@@ -203,7 +203,9 @@ int blk_worker(void *arg)
 	pc->floor_cycles = blk_measure_floor(pc, w->sample_every, false);
 	if (blk_run.sample_auto) {
 		const u64 timed = blk_measure_floor(pc, 1, true);
-		const u64 untimed = blk_measure_floor(pc, 0, true);
+		/* without cs_ns and think_ns, the floor just measured is bare */
+		const u64 untimed = blk_run.cfg.cs_ns || blk_run.cfg.think_ns ?
+				    blk_measure_floor(pc, 0, true) : pc->floor_cycles;
 
 		pc->timed_extra = timed > untimed ? timed - untimed : 0;
 	}
