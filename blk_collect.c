@@ -143,7 +143,8 @@ struct blk_result *blk_collect(void)
 	all = blk_all_acquisitions(r);
 	r->lost_updates = all > r->counter ? all - r->counter :
 					     r->counter - all;
-	r->rmw = r->cfg.lock->rmw * all + r->cas_failures - r->direct_handoffs;
+	r->rmw = r->cfg.lock->rmw * all + r->cas_failures + r->slow_rmws -
+		 r->direct_handoffs;
 	r->violations = r->overlaps + r->lost_updates;
 	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
 	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;

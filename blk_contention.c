@@ -76,6 +76,19 @@ void blk_spin_count_handoff(void)
 }
 
 /**
+ * blk_spin_count_rmws() - count a contended acquisition's read-modify-writes
+ * that are not failed CASes (qspin and CNA: the pending bit, the tail
+ * exchange, the CAS that took the lock).
+ * @n: how many.
+ *
+ * Preemption is off (the caller holds the lock).
+ */
+void blk_spin_count_rmws(u64 n)
+{
+	__this_cpu_add(blk_spin_counters.slow_rmws, n);
+}
+
+/**
  * blk_spin_counters_read() - read one CPU's contention counters.
  * @sum: where to add them.
  * @cpu: the CPU.

@@ -32,6 +32,8 @@ BLK_COUNTER(spins, lock, sum,
 	    "iterations of the contended path's inner wait (counted kinds)")
 BLK_COUNTER(direct_handoffs, lock, sum,
 	    "unlocks that passed the lock on without an RMW (mcs)")
+BLK_COUNTER(slow_rmws, lock, sum,
+	    "RMWs of contended acquisitions, but failed CASes and the fast path's (qspin, cna)")
 BLK_COUNTER(overlaps, loop, sum,
 	    "critical sections in which another owner was seen")
 BLK_COUNTER(handoffs, loop, sum,
@@ -40,6 +42,8 @@ BLK_COUNTER(longest_streak, loop, max,
 	    "most acquisitions in a row by one worker")
 BLK_COUNTER(overtakes, loop, sum,
 	    "waiters seen by timed acquisitions that had asked before them")
+BLK_COUNTER(waited_through, loop, max,
+	    "most critical sections one timed acquisition waited through, request to grant")
 BLK_COUNTER(strays, loop, sum,
 	    "batches a worker ended on a CPU not its own: must be 0")
 BLK_COUNTER(first_overlap_at, loop, first,

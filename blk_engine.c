@@ -191,6 +191,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_shared_reset(&blk_shared);
 	blk_spin_counters_reset();
 	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
+	blk_cna_set_threshold(cfg->cna_threshold);
 	n = 0;
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);

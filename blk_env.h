@@ -3,7 +3,8 @@
  * blacklock: the lock bodies' whole world, in two versions.
  *
  * The lock kinds' code (blk_spin.h, blk_spin.c, blk_fifo.h, blk_fifo.c,
- * blk_hemlock.h, blk_hemlock.c, blk_busted.h) includes this header and
+ * blk_hemlock.h, blk_hemlock.c, blk_qspin.h, blk_qspin.c, blk_qspin_slow.h,
+ * blk_cna.c, blk_clh.h, blk_clh.c, blk_busted.h) includes this header and
  * nothing else, and uses only what it provides:
  *
  *   atomics      GCC/Clang __atomic builtins on plain words (the C11
@@ -11,10 +12,12 @@
  *   environment  preempt_disable()/preempt_enable(), cpu_relax(), lockdep's
  *                spin_acquire()/spin_release() and lock classes, sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
- *                this_cpu_ptr()), and four accounting hooks:
- *                blk_spin_wait_begin(), blk_spin_account(),
- *                blk_spin_count_handoff() of the contended paths, and
- *                blk_rmw_note() at every RMW (blk_contention.h)
+ *                this_cpu_ptr(), per_cpu_ptr(), smp_processor_id()), the
+ *                CPU's NUMA node (blk_numa_node()), and five accounting
+ *                hooks: blk_spin_wait_begin(), blk_spin_account(),
+ *                blk_spin_count_handoff(), blk_spin_count_rmws() of the
+ *                contended paths, and blk_rmw_note() at every RMW
+ *                (blk_contention.h)
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
  *
@@ -43,12 +46,16 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/processor.h>
+#include <linux/smp.h>
+#include <linux/topology.h>
 #include <linux/types.h>
 
 #include "blk_contention.h"
 
 /* What names a lock in a word that several locks' waiters read: its address. */
 #define blk_lock_token(lock)	((unsigned long)(lock))
+
+#define blk_numa_node()		numa_node_id()
 
 #else /* the model checker's world */
 
@@ -57,6 +64,7 @@
 #include <stdint.h>
 #include <sys/cdefs.h>		/* __always_inline */
 
+typedef __UINT8_TYPE__ u8;
 typedef __UINT16_TYPE__ u16;
 typedef __UINT32_TYPE__ u32;
 typedef __UINT64_TYPE__ u64;
@@ -101,6 +109,11 @@ extern __thread int blk_model_cpu;
 #define DECLARE_PER_CPU_ALIGNED(type, name)	extern type name[BLK_MODEL_CPUS]
 #define DEFINE_PER_CPU_ALIGNED(type, name)	type name[BLK_MODEL_CPUS]
 #define this_cpu_ptr(ptr)			(&(*(ptr))[blk_model_cpu])
+#define per_cpu_ptr(ptr, cpu)			(&(*(ptr))[(cpu)])
+#define smp_processor_id()			blk_model_cpu
+
+/* Two NUMA nodes, the CPUs alternating between them (CNA's queues). */
+#define blk_numa_node()				(blk_model_cpu & 1)
 
 static inline u64 blk_spin_wait_begin(const void *lock)
 {
@@ -113,6 +126,10 @@ static inline void blk_spin_account(const void *lock, u64 t0,
 }
 
 static inline void blk_spin_count_handoff(void)
+{
+}
+
+static inline void blk_spin_count_rmws(u64 n)
 {
 }
 

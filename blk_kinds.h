@@ -21,10 +21,13 @@
 #include <linux/spinlock.h>
 
 #include "blk_busted.h"
+#include "blk_clh.h"
+#include "blk_cna.h"
 #include "blk_empty.h"
 #include "blk_fifo.h"
 #include "blk_hemlock.h"
 #include "blk_kernel.h"
+#include "blk_qspin.h"
 #include "blk_spin.h"
 
 #define BLK_KF_COUNTED		BIT(0)

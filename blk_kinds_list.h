@@ -28,8 +28,8 @@
  * rmw: the atomic read-modify-write instructions (CAS, exchange, fetch-add)
  *     an uncontended acquisition and release issue, inline and uncounted.
  *     The contended paths count the rest (struct blk_spin_counters), so a
- *     run's RMWs are rmw x acquisitions + cas_failures - direct_handoffs,
- *     with no counter on the fast path. Meaningful for COUNTED kinds only.
+ *     run's RMWs are rmw x acquisitions + cas_failures + slow_rmws -
+ *     direct_handoffs, with no counter on the fast path. Meaningful for COUNTED kinds only.
  * flags: BLK_KF_COUNTED	the contended path counts contention
  *	  BLK_KF_KERNEL		the kernel's own lock
  *	  BLK_KF_BROKEN		not a lock: the negative control
@@ -67,6 +67,12 @@ BLK_KIND(mcs, struct blk_mcslock, 2, BLK_KF_COUNTED, generic, none,
 	 "MCS queue lock: per-CPU nodes, each waiter spins on its own")
 BLK_KIND(hemlock, struct blk_hemlock, 2, BLK_KF_COUNTED, generic, none,
 	 "Hemlock queue lock: one word per lock, one per CPU context, FIFO")
+BLK_KIND(clh, struct blk_clhlock, 1, BLK_KF_COUNTED, generic, none,
+	 "CLH queue lock: each waiter spins on its predecessor's node, nodes recycled")
+BLK_KIND(qspin, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
+	 "queued spinlock as qspinlock: locked byte, pending bit, MCS tail")
+BLK_KIND(cna, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
+	 "CNA on qspin: waiters of the holder's NUMA node first (cna_threshold)")
 BLK_KIND(spinlock, spinlock_t, 0, BLK_KF_KERNEL | BLK_KF_RT_SLEEPS, own, none,
 	 "the kernel's spinlock_t")
 BLK_KIND(raw_spinlock, raw_spinlock_t, 0, BLK_KF_KERNEL, own, none,

@@ -74,6 +74,7 @@ extern const char *const blk_check_names[];
  * @watchdog_ms: stop a run in which no worker progressed for this long.
  * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
  * @backoff_max: ttas_backoff's longest wait.
+ * @cna_threshold: cna's handoffs within the main queue before a flush.
  * @irq_hz: hardirq acquisitions per second per worker CPU; 0: none.
  * @check: an enum blk_check.
  * @loop: an enum blk_loop_mode.
@@ -90,6 +91,7 @@ struct blk_config {
 	u32 watchdog_ms;
 	u32 backoff_min;
 	u32 backoff_max;
+	u32 cna_threshold;
 	u32 irq_hz;
 	u32 check;
 	u32 loop;

@@ -256,10 +256,16 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
-	u64 t0, t1, t2, in, out, rel_seq = 0, rel_t = 0;
+	u64 t0, t1, t2, c0, in, out, rel_seq = 0, rel_t = 0;
 	unsigned long flags;
 	u32 ov;
 
+	/*
+	 * The counter as we ask: the critical sections we then wait through.
+	 * Unmarked for KCSAN (data_race()): a holder's exclusive-access
+	 * assertion is about the lock's users, and this is the harness's peek.
+	 */
+	c0 = blk_word_count(data_race(READ_ONCE(sh->word)));
 	t0 = blk_clock();
 	WRITE_ONCE(w->arrivals[w->idx].t, t0);
 	flags = blk_take(k, irq, l);
@@ -287,6 +293,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	 */
 	WRITE_ONCE(w->arrivals[w->idx].granted, t1);
 	w->overtakes += blk_overtaken(w->arrivals, w->nr, w->idx, t0, t1);
+	w->waited_through = max(w->waited_through, blk_word_count(in) - c0);
 	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
 	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
 	if (w->think_loops)

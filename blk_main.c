@@ -12,6 +12,9 @@
  *   blk_spin.c       the TTAS family's contended paths
  *   blk_fifo.c       the ticket and MCS locks' contended paths
  *   blk_hemlock.c    Hemlock's contended paths
+ *   blk_clh.c        the CLH lock's wait and its locks' first nodes
+ *   blk_qspin.c      qspin's slow path (blk_qspin_slow.h)
+ *   blk_cna.c        CNA's slow path, qspin's with CNA's queue hooks
  *   blk_contention.c the contended paths' counters and tracepoints
  *   blk_locks.c      the lock menu's ops table, the spinlock_t probe
  *   blk_clock.c      the clock and the calibrations

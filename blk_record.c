@@ -159,6 +159,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
+	blk_put_u64(e, "cna_threshold", r->cfg.cna_threshold);
 	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
 	blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);

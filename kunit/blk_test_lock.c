@@ -137,11 +137,11 @@ static void blk_hold_word(const struct blk_lock_ops *ops, struct blk_lock *l,
 
 /*
  * Every kind's rescue, or its refusal: the kernel's locks and the queue
- * locks (MCS, Hemlock: a tail forced to NULL strands every waiter spinning
- * on its predecessor) have none (the watchdog says it cannot free them),
- * nor has the floor, which holds nothing to free; every other kind's frees
- * a held
- * lock so that trylock then succeeds, leaves a free lock free (a ticket
+ * locks (MCS, Hemlock, CLH, qspin, CNA: a tail forced to NULL strands every
+ * waiter spinning on its node or its predecessor's) have none (the
+ * watchdog says it cannot free them), nor has the floor, which holds
+ * nothing to free; every other kind's frees a held lock so that trylock
+ * then succeeds, leaves a free lock free (a ticket
  * lock served while free was stranded for 65536 serves), and a ticket lock
  * with a waiter queued is served one ticket: held by the waiter.
  */
@@ -152,7 +152,9 @@ static void blk_test_rescue(struct kunit *test)
 
 	KUNIT_EXPECT_EQ_MSG(test, !ops->rescue,
 			    ops->kernel || ops->floor || ops->kind == BLK_KIND_mcs ||
-			    ops->kind == BLK_KIND_hemlock,
+			    ops->kind == BLK_KIND_hemlock || ops->kind == BLK_KIND_clh ||
+			    ops->kind == BLK_KIND_qspin ||
+			    ops->kind == BLK_KIND_cna,
 			    "%s: a rescue where none can be, or none where one can",
 			    ops->name);
 	if (!ops->rescue)

@@ -28,11 +28,17 @@
 #include <stdbool.h>
 
 #include "blk_busted.h"
+#include "blk_clh.h"
+#include "blk_cna.h"
 #include "blk_fifo.h"
 #include "blk_hemlock.h"
+#include "blk_qspin.h"
 #include "blk_spin.h"
+#include "blk_clh.c"
+#include "blk_cna.c"
 #include "blk_fifo.c"
 #include "blk_hemlock.c"
+#include "blk_qspin.c"
 #include "blk_spin.c"
 
 /*
@@ -149,6 +155,7 @@ int main(void)
 	pthread_t t[BLK_THREADS];
 	int i;
 
+	BLK_OP(BLK_VERIFY_KIND, _init)(&the_lock);
 	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS, __ATOMIC_RELAXED);
 	for (i = 0; i < BLK_THREADS; i++)
 		pthread_create(&t[i], NULL, thread, (void *)(uintptr_t)i);

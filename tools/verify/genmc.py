@@ -53,6 +53,28 @@ HERD_ONLY = {
 # Executions RC11 allows and no CPU or LKMM can produce, by kind: the reason.
 RC11_ALLOWED = {}
 
+# Runs GenMC does not finish within any budget make verify can afford, and
+# what covers their paths instead.
+TOO_BIG = {
+    ("qspin", "reacquire", 3): (
+        "the pending path, the queue and node reuse over 3 threads: no answer in 14 "
+        "minutes; the queue-only variant (plant qspin-queue-only) checks the queue "
+        "handoffs with 3 threads"),
+    ("cna", "reacquire", 3): (
+        "as qspin's; the queue-only variant (plant cna-queue-only) checks CNA's queue "
+        "handoffs with 3 threads, not its secondary queue"),
+}
+
+# The qspin slow path with its pending path taken out (every waiter
+# queues): with 2 or 3 threads the full lock queues at most one waiter
+# behind the pending one, so no queue handoff happens; this version of it
+# hands the queue head on with 3 threads. Not shipped: a way to reach the
+# shipped queue code with few threads.
+QSPIN_QUEUE_ONLY = (
+    ("blk_qspin_slow.h", "\t/* Somebody pends or queues already: queue. */\n"
+     "\tif (val & ~BLK_QS_LOCKED_MASK)\n\t\tgoto queue;",
+     "\t/* Somebody pends or queues already: queue. */\n\tgoto queue;"),)
+
 MCS_LINK_RELAXED = (
     ("blk_fifo.c", "__atomic_store_n(&prev->next, node, __ATOMIC_RELEASE);", "WRITE_ONCE(prev->next, node);"),
     ("blk_fifo.c", "next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);", "next = READ_ONCE(node->next);"),
@@ -104,6 +126,39 @@ PLANTS = {
         edits=(("blk_hemlock.h", "pred = __atomic_exchange_n(&lock->tail, me, __ATOMIC_ACQ_REL);",
                 "pred = __atomic_exchange_n(&lock->tail, me, __ATOMIC_ACQUIRE);"),),
         kind="hemlock", clients=(("reacquire", 3),), fail=("rc11", "imm")),
+    # qspin with every waiter queued (above): must pass every model
+    "qspin-queue-only": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="qspin", clients=(("mutex", 3), ("mp", 3), ("trylock", 3)), fail=()),
+    # the tail exchange relaxed (the kernel's, without its smp_wmb()): the
+    # compiler itself may then sink the node's reset below the exchange,
+    # and a handoff is lost under every model
+    "qspin-xchg-relaxed": dict(
+        edits=QSPIN_QUEUE_ONLY + (
+            ("blk_qspin.h", "false, __ATOMIC_ACQ_REL,\n\t\t\t\t\t\t      __ATOMIC_RELAXED));",
+             "false, __ATOMIC_RELAXED,\n\t\t\t\t\t\t      __ATOMIC_RELAXED));"),),
+        kind="qspin", clients=(("mutex", 3),), fail=MODELS),
+    # the unlock without release: the pending waiter need not see our section
+    "qspin-unlock-relaxed": dict(
+        edits=(("blk_qspin.h", "__atomic_fetch_and(&lock->val, ~BLK_QS_LOCKED_MASK, __ATOMIC_RELEASE);",
+                "__atomic_fetch_and(&lock->val, ~BLK_QS_LOCKED_MASK, __ATOMIC_RELAXED);"),),
+        kind="qspin", clients=(("mp", 2),), fail=("rc11", "imm")),
+    # CNA with every waiter queued: its queue handoffs with 3 threads. Its
+    # secondary queue needs a head with two waiters behind it, 4 threads
+    # or 3 that come back: GenMC gave no answer in 5 minutes (4 threads)
+    # or 15 (3 that come back)
+    # (nor under SC with a context bound of 2), so that part is checked in
+    # the VM only (make check's 2-node boot), not under weak models
+    "cna-queue-only": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="cna", clients=(("mutex", 3), ("mp", 3), ("trylock", 3)), fail=()),
+    # CLH's trylock reading the tail relaxed: it may see the 0 of the tail
+    # node's last use, not its new owner's 1, and take a held lock (GenMC
+    # found it so, in the first version of blk_clh.h)
+    "clh-trylock-relaxed-tail": dict(
+        edits=(("blk_clh.h", "pred = __atomic_load_n(&lock->tail, __ATOMIC_ACQUIRE);",
+                "pred = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);"),),
+        kind="clh", clients=(("trylock", 2),), fail=("rc11", "imm")),
 }
 
 
@@ -224,6 +279,8 @@ def main():
     if not args.plant:
         for k in kinds:
             for c, n in CLIENTS:
+                if (k, c, n) in TOO_BIG:
+                    continue
                 for m in models:
                     jobs.append((k, c, n, m, TOP, None))
     plants = [] if args.no_plants else ([args.plant] if args.plant else list(PLANTS))
@@ -259,6 +316,9 @@ def main():
         if args.plant:
             break
         for c, n in CLIENTS:
+            if (k, c, n) in TOO_BIG:
+                print("SKIP: genmc %s %s/%d: %s" % (k, c, n, TOO_BIG[(k, c, n)]), flush=True)
+                continue
             for m in models:
                 st = results[(k, c, n, m, None)][0]
                 if k == "busted":
@@ -289,6 +349,8 @@ def write_table(path, kinds, models, results, plants):
     """One row per kind x client x threads (plants after), one column per
     model: verdict, executions, seconds."""
     def cells(k, c, n, plant):
+        if plant is None and (k, c, n) in TOO_BIG:
+            return ["too big (below)"] * len(models)
         return ["%s %d %.1fs" % results[(k, c, n, m, plant)][:3] for m in models]
 
     rows = [("kind", "client", "threads") + tuple(m.upper() for m in models)]
