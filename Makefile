@@ -79,8 +79,14 @@ matrix:
 oversub:
 	tools/oversub.sh
 
+fidelity:
+	tools/queued.sh fidelity
+
+numa:
+	tools/queued.sh numa
+
 verify:
 	tools/verify/verify.sh
 
 .PHONY: all have-kerneldir module install clean sparse style check demo kunit compare bench soak matrix oversub \
-	verify
+	verify fidelity numa

@@ -376,6 +376,36 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
 	return blk_clock() - t0;
 }
 
+/*
+ * qspin called out of line, as spin_lock() and spin_unlock() are: the
+ * uncontended pair that compares with spinlock_t's in "cost"
+ * (cost_qspin_call_*), where every kind's own pair is inlined.
+ */
+static noinline void blk_qspin_lock_call(struct blk_qspinlock *l)
+	__acquires(l)
+{
+	blk_qspin_lock(l);
+}
+
+static noinline void blk_qspin_unlock_call(struct blk_qspinlock *l)
+	__releases(l)
+{
+	blk_qspin_unlock(l);
+}
+
+u64 blk_cost_qspin_call(struct blk_lock *l, u32 pairs)
+{
+	u64 t0;
+	u32 i;
+
+	t0 = blk_clock();
+	for (i = 0; i < pairs; i++) {
+		blk_qspin_lock_call(&l->qspin);
+		blk_qspin_unlock_call(&l->qspin);
+	}
+	return blk_clock() - t0;
+}
+
 /**
  * blk_irq_iteration() - one acquisition by the irq_hz interrupt.
  * @ops: the run's lock kind.

@@ -202,6 +202,8 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
+blk_cost_fn blk_cost_qspin_call;
+
 void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 		      u32 me, u64 *held_ns, u64 *wait);

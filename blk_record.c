@@ -286,6 +286,14 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 		blk_item_end(e);
 	}
 	blk_list_end(e);
+	/* qspin called out of line, as spin_lock() is (blk_cost.c) */
+	blk_put_milli(e, "cost_qspin_call_cycles_per_pair_min",
+		      c->qspin_call.min_millicycles);
+	blk_put_milli(e, "cost_qspin_call_cycles_per_pair_median",
+		      c->qspin_call.median_millicycles);
+	blk_put_micro(e, "cost_qspin_call_ratio_to_spinlock_median", base ?
+		      blk_ratio_micro(c->qspin_call.median_millicycles,
+				      base->median_millicycles) : U64_MAX);
 }
 
 /**

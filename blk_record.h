@@ -198,6 +198,8 @@ struct blk_cost_kind {
  * @batches: batches per kind.
  * @nr: entries in @kind.
  * @kind: per kind, in menu order.
+ * @qspin_call: qspin through out-of-line lock and unlock calls, as
+ *	spin_lock() is (blk_cost_qspin_call()).
  */
 struct blk_cost {
 	u64 id;
@@ -206,6 +208,7 @@ struct blk_cost {
 	u32 batches;
 	unsigned int nr;
 	struct blk_cost_kind kind[BLK_NR_KINDS];
+	struct blk_cost_kind qspin_call;
 };
 
 /**

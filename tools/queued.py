@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Report a tools/queued.sh log: qspin's fidelity to spinlock_t, or the
+NUMA study of every kind on 4 vCPUs in 2 nodes.
+
+fidelity: per configuration, each metric's median over the repeats for
+qspin and for spinlock, and their ratio (each repeat's ratio first, then
+the median of those: the two ran seconds apart in one boot). The bound is
+15 %, or the two kinds' own run-to-run spread ((max - min) / median over
+the repeats, the larger of the two) where that is larger, as the issue
+states it; "within" or "OUTSIDE" says which held.
+
+numa: per kind (cna per threshold), the medians over the repeats of the
+intra-node handoff fraction, the longest wait counted in critical
+sections (waited_through, timing=every), throughput, and the acquire p50
+and p99 of each node (the median of its CPUs' own percentiles).
+"""
+import argparse
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+import records
+
+FIDELITY = (
+    ("throughput_per_s", "throughput /s"),
+    ("acquire_cycles_p50", "acquire p50"),
+    ("acquire_cycles_p99", "acquire p99"),
+    ("handoffs_per_acq", "handoffs/acq"),
+    ("fairness_jain", "Jain"),
+)
+BOUND = 0.15
+
+
+def kv(line):
+    return dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def spread(xs):
+    xs = [x for x in xs if x is not None]
+    m = med(xs)
+    return (max(xs) - min(xs)) / m if xs and m else None
+
+
+def parse(path):
+    """(meta, costs {rep: record}, runs {(lock, ncpus, cs, knobs): {rep: record}})."""
+    meta, costs, runs = {}, {}, defaultdict(dict)
+    block, tags = None, None
+    for line in open(path, errors="replace"):
+        line = line.strip()
+        if block is not None and line not in ("QUEUED-RUN-END", "QUEUED-COST-END"):
+            block.append(line)
+        elif line.startswith("QUEUED-META "):
+            meta.update(kv(line))
+        elif line.startswith(("QUEUED-RUN-BEGIN ", "QUEUED-COST-BEGIN ")):
+            block, tags = [], kv(line)
+        elif line == "QUEUED-COST-END" and block is not None:
+            costs[int(tags["rep"])] = records.cost(records.loads("\n".join(block)))
+            block = None
+        elif line == "QUEUED-RUN-END" and block is not None:
+            rs = records.runs(records.loads("\n".join(block)))
+            if rs:
+                key = (tags["lock"], int(tags["ncpus"]), int(tags["cs"]), tags["knobs"])
+                runs[key][int(tags["rep"])] = rs[-1]
+            block = None
+    return meta, costs, runs
+
+
+def metric(r, key):
+    if key == "handoffs_per_acq":
+        acq = records.num(r.get("acquisitions"))
+        return records.num(r.get("handoffs")) / acq if acq else None
+    return records.num(r.get(key))
+
+
+def table(out, head, rows):
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * len(head))
+    out.extend("| " + " | ".join(str(c) for c in row) + " |" for row in rows)
+
+
+def fidelity(meta, costs, runs, out, mine):
+    cfgs = sorted({(n, c) for (lock, n, c, _) in runs if lock == mine})
+    rows, outside = [], 0
+    for n, c in cfgs:
+        q, s = runs.get((mine, n, c, "-"), {}), runs.get(("spinlock", n, c, "-"), {})
+        reps = sorted(set(q) & set(s))
+        for key, name in FIDELITY:
+            qs = [metric(q[r], key) for r in reps]
+            ss = [metric(s[r], key) for r in reps]
+            ratios = [a / b for a, b in zip(qs, ss) if a is not None and b]
+            ratio = med(ratios)
+            sp = max(x for x in (spread(qs), spread(ss), 0) if x is not None)
+            bound = max(BOUND, sp)
+            ok = ratio is not None and abs(ratio - 1) <= bound
+            outside += not ok
+            rows.append(("%d" % n, "%d" % c, name, "%.4g" % med(qs) if med(qs) is not None else "-",
+                         "%.4g" % med(ss) if med(ss) is not None else "-",
+                         "%.3f" % ratio if ratio is not None else "-",
+                         "%.2f" % sp, "%.2f" % bound, "within" if ok else "OUTSIDE"))
+    out.append("## %s against spinlock_t, %s repeats in one boot" % (mine, len(costs or {1: 0})))
+    out.append("")
+    out.append("kernel %s, %s vCPUs; workers on 1, 2 and 4 of them (4: on 2 host cores, "
+               "oversubscribed); ratio = median over repeats of %s/spinlock in each repeat; "
+               "spread = (max-min)/median over repeats, the larger of the two kinds'; bound = "
+               "max(15 %%, spread)." % (meta.get("kernel"), meta.get("vcpus"), mine))
+    out.append("")
+    table(out, ("workers", "cs ns", "metric", mine, "spinlock", "ratio", "spread", "bound",
+                "verdict"), rows)
+    call, base = [], []
+    for r in sorted(costs):
+        c = costs[r]
+        sl = [k for k in c.get("locks", []) if k.get("lock") in ("spinlock", "cost_spinlock")]
+        if sl:
+            call.append(records.num(c.get("cost_qspin_call_cycles_per_pair_median")))
+            base.append(records.num(sl[0].get("cycles_per_pair_median")))
+    ratios = [a / b for a, b in zip(call, base) if a is not None and b]
+    out.append("")
+    out.append("## Uncontended pair cost (cost record, median batch, cycles per pair)")
+    out.append("")
+    if ratios:
+        ratio = med(ratios)
+        sp = max(x for x in (spread(call), spread(base), 0) if x is not None)
+        ok = abs(ratio - 1) <= max(BOUND, sp)
+        outside += not ok
+        table(out, ("qspin through noinline calls", "spin_lock()+spin_unlock()", "ratio",
+                    "spread", "verdict"),
+              [("%.1f" % med(call), "%.1f" % med(base), "%.3f" % ratio, "%.2f" % sp,
+                "within" if ok else "OUTSIDE")])
+    else:
+        out.append("no cost record")
+        outside += 1
+    out.append("")
+    out.append("fidelity: verdict: %s" % ("every row within its bound" if not outside else
+                                         "%d row(s) OUTSIDE their bound" % outside))
+    return 0
+
+
+def numa(meta, costs, runs, out):
+    rows = []
+    for (lock, n, c, knobs), by_rep in sorted(runs.items(), key=lambda kv_: list(runs).index(kv_[0])):
+        fr, wt, tp, node_p = [], [], [], defaultdict(lambda: ([], []))
+        for r in by_rep.values():
+            intra = records.num(r.get("handoffs_intra_node")) or 0
+            inter = records.num(r.get("handoffs_inter_node")) or 0
+            fr.append(intra / (intra + inter) if intra + inter else None)
+            wt.append(records.num(r.get("waited_through")))
+            tp.append(records.num(r.get("throughput_per_s")))
+            per = defaultdict(lambda: ([], []))
+            for cpu in r.get("per_cpu", []):
+                nd = cpu.get("node")
+                per[nd][0].append(records.num(cpu.get("acquire_cycles_p50")))
+                per[nd][1].append(records.num(cpu.get("acquire_cycles_p99")))
+            for nd, (a, b) in per.items():
+                node_p[nd][0].append(med(a))
+                node_p[nd][1].append(med(b))
+        name = lock if knobs == "-" else "%s %s" % (lock, knobs)
+        nodes = " ".join("n%s %.0f/%.0f" % (nd, med(a) or 0, med(b) or 0)
+                         for nd, (a, b) in sorted(node_p.items()))
+        rows.append((name, "%.3f" % med(fr) if med(fr) is not None else "-",
+                     "%.3f-%.3f" % (min(x for x in fr if x is not None), max(x for x in fr if x is not None))
+                     if any(x is not None for x in fr) else "-",
+                     "%d" % med(wt) if med(wt) is not None else "-",
+                     "%.3g" % med(tp) if med(tp) is not None else "-", nodes))
+    out.append("## Handoffs by NUMA node: 4 workers on 4 vCPUs in %s nodes, %d repeats in one boot"
+               % (meta.get("nodes"), max((len(v) for v in runs.values()), default=0)))
+    out.append("")
+    out.append("kernel %s, cs 0, think 0, timing=%s. intra = handoffs between CPUs of one node / all "
+               "handoffs between CPUs (median, and the range over repeats); waited through = the "
+               "most critical sections one acquisition waited through (median over repeats of "
+               "each run's maximum); per node: acquire cycles p50/p99 (median over the node's "
+               "CPUs). Under TCG the nodes are a topology, not a distance." %
+               (meta.get("kernel"), meta.get("timing")))
+    out.append("")
+    table(out, ("kind", "intra", "range", "waited through", "throughput /s",
+                "per node acquire p50/p99"), rows)
+    out.append("")
+    out.append("numa: verdict: %d kinds reported" % len(rows))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("study", choices=("fidelity", "numa"))
+    ap.add_argument("log")
+    ap.add_argument("--lock", default="qspin", help="fidelity: the kind set against spinlock")
+    ap.add_argument("-o", "--out", help="also write the report here (Markdown)")
+    args = ap.parse_args()
+    meta, costs, runs = parse(args.log)
+    if not runs:
+        print("%s: verdict: FAIL: no runs in %s" % (args.study, args.log), file=sys.stderr)
+        return 1
+    out = []
+    if args.study == "fidelity":
+        rc = fidelity(meta, costs, runs, out, args.lock)
+    else:
+        rc = numa(meta, costs, runs, out)
+    text = "\n".join(out) + "\n"
+    sys.stdout.write(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
