@@ -73,6 +73,8 @@ def parse(path):
 
 
 def metric(r, key):
+    if key.startswith("acquire_") and not records.num(r.get("samples")):
+        return None     # no timed acquisition in this run: no percentile
     if key == "handoffs_per_acq":
         acq = records.num(r.get("acquisitions"))
         return records.num(r.get("handoffs")) / acq if acq else None
@@ -94,8 +96,11 @@ def fidelity(meta, costs, runs, out, mine):
         for key, name in FIDELITY:
             qs = [metric(q[r], key) for r in reps]
             ss = [metric(s[r], key) for r in reps]
-            ratios = [a / b for a, b in zip(qs, ss) if a is not None and b]
-            ratio = med(ratios)
+            ratios = [a / b if b else 1.0 if a == 0 else None
+                      for a, b in zip(qs, ss) if a is not None and b is not None]
+            ratio = med(ratios)     # (0 against 0: equal)
+            if ratio is None and med(qs) is not None and med(ss):
+                ratio = med(qs) / med(ss)   # no repeat has both: the medians
             sp = max(x for x in (spread(qs), spread(ss), 0) if x is not None)
             bound = max(BOUND, sp)
             ok = ratio is not None and abs(ratio - 1) <= bound

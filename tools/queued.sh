@@ -8,7 +8,7 @@
 #             workers on 1 and 2 of them at cs 0, 100 and 1000 ns, and on
 #             all 4 at cs 0 (oversubscribed: 2 host cores); the cost
 #             record (qspin called out of line, as spin_lock() is), each
-#             repeat
+#             repeat; timing=sample with sample_every=64
 #   numa      every real kind on 4 vCPUs in 2 NUMA nodes, and cna at each
 #             cna_threshold of -T: the node-grouped handoffs, the longest
 #             wait counted in critical sections, timing=every
@@ -57,7 +57,9 @@ guest=$BLK_BUILD/$study-guest.sh
 log=$BLK_BUILD/$study.log
 # one line per run: the repeat's variants, each "LOCK NCPUS CS KNOBS"
 if [ "$study" = fidelity ]; then
-	nodes=1 timing=sample
+	# one timed acquisition in 64, fixed: auto's stride leaves the
+	# oversubscribed runs (a few 10000 acquisitions) without samples
+	nodes=1 timing="sample sample_every=64"
 	variants=$(for n in 1 2; do for c in 0 100 1000; do
 		for l in $lock spinlock; do echo "$l $n $c -"; done; done; done
 		for l in $lock spinlock; do echo "$l 4 0 -"; done)
@@ -74,7 +76,7 @@ fi
 nvar=$(echo "$variants" | wc -l)
 {
 	echo "set -e"
-	echo "echo \"QUEUED-META study=$study kernel=\$(uname -r) vcpus=\$(nproc) nodes=$nodes timing=$timing ms=$ms\""
+	echo "echo \"QUEUED-META study=$study kernel=\$(uname -r) vcpus=\$(nproc) nodes=$nodes timing=${timing%% *} ms=$ms\""
 	echo "for r in \$(seq 1 $reps); do"
 	[ "$study" = fidelity ] &&
 		echo "  echo \"QUEUED-COST-BEGIN rep=\$r\"; blkctl cost; echo QUEUED-COST-END"
