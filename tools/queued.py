@@ -171,19 +171,21 @@ def numa(meta, costs, runs, out):
         rows.append((name, "%.3f" % med(fr) if med(fr) is not None else "-",
                      "%.3f-%.3f" % (min(x for x in fr if x is not None), max(x for x in fr if x is not None))
                      if any(x is not None for x in fr) else "-",
-                     "%d" % med(wt) if med(wt) is not None else "-",
+                     "%d (%d-%d)" % (med(wt), min(x for x in wt if x is not None),
+                                     max(x for x in wt if x is not None))
+                     if med(wt) is not None else "-",
                      "%.3g" % med(tp) if med(tp) is not None else "-", nodes))
     out.append("## Handoffs by NUMA node: 4 workers on 4 vCPUs in %s nodes, %d repeats in one boot"
                % (meta.get("nodes"), max((len(v) for v in runs.values()), default=0)))
     out.append("")
-    out.append("kernel %s, cs 0, think 0, timing=%s. intra = handoffs between CPUs of one node / all "
+    out.append("kernel %s, TCG %s-threaded, cs 0, think 0, timing=%s. intra = handoffs between CPUs of one node / all "
                "handoffs between CPUs (median, and the range over repeats); waited through = the "
                "most critical sections one acquisition waited through (median over repeats of "
                "each run's maximum); per node: acquire cycles p50/p99 (median over the node's "
                "CPUs). Under TCG the nodes are a topology, not a distance." %
-               (meta.get("kernel"), meta.get("timing")))
+               (meta.get("kernel"), meta.get("tcg", "multi"), meta.get("timing")))
     out.append("")
-    table(out, ("kind", "intra", "range", "waited through", "throughput /s",
+    table(out, ("kind", "intra", "range", "waited through (range)", "throughput /s",
                 "per node acquire p50/p99"), rows)
     out.append("")
     out.append("numa: verdict: %d kinds reported" % len(rows))

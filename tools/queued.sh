@@ -11,14 +11,19 @@
 #             repeat; timing=sample with sample_every=64
 #   numa      every real kind on 4 vCPUs in 2 NUMA nodes, and cna at each
 #             cna_threshold of -T: the node-grouped handoffs, the longest
-#             wait counted in critical sections, timing=every
+#             wait counted in critical sections, timing=every; by default
+#             under single-threaded TCG (-M single): the 4 vCPUs take turns
+#             on one host thread, and a waiter's PAUSE hands the turn on,
+#             so that what the lock does decides who gets it next, not
+#             which 2 of the 4 vCPU threads the host happens to run
+#             (multi-threaded, 4 vCPUs on 2 host cores, that decides it)
 set -euo pipefail
 BLK_TOOL=queued
 . "$(dirname "$0")/lib.sh"
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 fidelity|numa [-l LOCK] [-r REPEATS] [-d MS] [-T "THRESHOLDS"] [-o FILE]
+usage: $0 fidelity|numa [-l LOCK] [-r REPEATS] [-d MS] [-T "THRESHOLDS"] [-M MODE] [-o FILE]
   fidelity   qspin (or -l LOCK, a variant of it) against spinlock, one
              boot, 4 vCPUs
   numa       every kind, 4 vCPUs on 2 nodes, cna at each threshold
@@ -26,6 +31,8 @@ usage: $0 fidelity|numa [-l LOCK] [-r REPEATS] [-d MS] [-T "THRESHOLDS"] [-o FIL
   -d MS      run length (default 500)
   -l LOCK    fidelity: the kind set against spinlock (default qspin)
   -T LIST    numa: cna_threshold values (default "65536 64")
+  -M MODE    TCG threading, tools/vm.sh -T: multi or single (default:
+             multi for fidelity, single for numa)
   -o FILE    also write the report (Markdown) to FILE
 USAGE
 	exit 2
@@ -35,9 +42,10 @@ USAGE
 study=$1
 shift
 case "$study" in fidelity | numa) ;; *) usage ;; esac
-reps=5 ms=500 thresholds="65536 64" out="" lock=qspin
-while getopts "l:r:d:T:o:h" opt; do
+reps=5 ms=500 thresholds="65536 64" out="" lock=qspin tcg=
+while getopts "l:r:d:T:M:o:h" opt; do
 	case "$opt" in
+	M) tcg=$OPTARG ;;
 	l) lock=$OPTARG ;;
 	r) reps=$OPTARG ;;
 	d) ms=$OPTARG ;;
@@ -50,6 +58,8 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 case "$reps$ms$(echo $thresholds | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
 blk_known_locks "$lock" || usage
+[ -n "$tcg" ] || { [ "$study" = numa ] && tcg=single || tcg=multi; }
+case "$tcg" in multi | single) ;; *) usage ;; esac
 
 "$BLK_TOP/tools/bootstrap.sh" demo
 mkdir -p "$BLK_BUILD"
@@ -76,7 +86,7 @@ fi
 nvar=$(echo "$variants" | wc -l)
 {
 	echo "set -e"
-	echo "echo \"QUEUED-META study=$study kernel=\$(uname -r) vcpus=\$(nproc) nodes=$nodes timing=${timing%% *} ms=$ms\""
+	echo "echo \"QUEUED-META study=$study kernel=\$(uname -r) vcpus=\$(nproc) nodes=$nodes timing=${timing%% *} ms=$ms tcg=$tcg\""
 	echo "for r in \$(seq 1 $reps); do"
 	[ "$study" = fidelity ] &&
 		echo "  echo \"QUEUED-COST-BEGIN rep=\$r\"; blkctl cost; echo QUEUED-COST-END"
@@ -95,5 +105,5 @@ echo "$variants" >"$BLK_BUILD/variants"
 
 timeout=$(blk_vm_timeout $((reps * (nvar + 1))) "$ms" 4)
 blk_say "$study: $reps repeats x $nvar runs of $ms ms in one boot (4 vCPUs, $nodes node(s))"
-"$BLK_TOP/tools/vm.sh" -q -c 4 -N "$nodes" -t "$timeout" -f "$BLK_BUILD/variants" -l "$log" "$guest"
+"$BLK_TOP/tools/vm.sh" -q -T "$tcg" -c 4 -N "$nodes" -t "$timeout" -f "$BLK_BUILD/variants" -l "$log" "$guest"
 python3 "$BLK_TOP/tools/queued.py" "$study" "$log" --lock "$lock" ${out:+-o "$out"}
