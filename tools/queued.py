@@ -204,12 +204,19 @@ def main():
         print("%s: verdict: FAIL: no runs in %s" % (args.study, args.log), file=sys.stderr)
         return 1
     out = []
+    bad = sorted({"%s %s" % (k[0], k[3]) for k, by_rep in runs.items() for r in by_rep.values()
+                  if records.num(r.get("violations")) or records.num(r.get("stuck"))})
+    if bad:
+        out.append("violations or a stuck run: %s" % ", ".join(bad))
     if args.study == "fidelity":
         rc = fidelity(meta, costs, runs, out, args.lock)
     else:
         rc = numa(meta, costs, runs, out)
     text = "\n".join(out) + "\n"
     sys.stdout.write(text)
+    if bad:
+        print("%s: verdict: FAIL: %s broke exclusion or got stuck" % (args.study, ", ".join(bad)))
+        rc = 1
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)
