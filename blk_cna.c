@@ -191,10 +191,3 @@ static __always_inline void blk_cna_pass(struct blk_qs_node *node,
 
 #define BLK_QS_SLOWPATH	blk_cna_slowpath
 #include "blk_qspin_slow.h"
-
-#undef BLK_QS_SLOWPATH
-#undef blk_qs_node_at
-#undef blk_qs_hook_init
-#undef blk_qs_hook_head
-#undef blk_qs_hook_clear_tail
-#undef blk_qs_hook_pass

@@ -54,10 +54,3 @@ static __always_inline bool blk_qs_clear_tail(struct blk_qspinlock *lock,
 
 #define BLK_QS_SLOWPATH	blk_qspin_slowpath
 #include "blk_qspin_slow.h"
-
-#undef BLK_QS_SLOWPATH
-#undef blk_qs_node_at
-#undef blk_qs_hook_init
-#undef blk_qs_hook_head
-#undef blk_qs_hook_clear_tail
-#undef blk_qs_hook_pass

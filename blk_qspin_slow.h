@@ -20,7 +20,8 @@
  *   blk_qs_hook_pass(node, next, t)
  *				make @next the head (release)
  *
- * The ordering argument is in blk_qspin.h.
+ * and undefines them all at its end, ready for the next includer. The
+ * ordering argument is in blk_qspin.h.
  */
 
 /**
@@ -135,3 +136,10 @@ done:
 	blk_spin_account(lock, t0, t.fails, spins);
 	blk_spin_count_rmws(t.rmws);
 }
+
+#undef BLK_QS_SLOWPATH
+#undef blk_qs_node_at
+#undef blk_qs_hook_init
+#undef blk_qs_hook_head
+#undef blk_qs_hook_clear_tail
+#undef blk_qs_hook_pass
