@@ -379,22 +379,23 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
 /*
  * qspin called out of line, as spin_lock() and spin_unlock() are: the
  * uncontended pair that compares with spinlock_t's in "cost"
- * (cost_qspin_call_*), where every kind's own pair is inlined. Each on a
- * page of its own, as the kernel's are on pages of kernel text: under TCG
- * a jump to another page is not chained to the block it lands in, and
+ * (cost_qspin_call_*), where every kind's own pair is inlined. On other
+ * pages than the loop, as the kernel's are on pages of kernel text: under
+ * TCG a jump to another page is not chained to the block it lands in, and
  * costs about 8 cycles a pair more than one within the page (61.3 against
- * 52.9 cycles here, Documentation/results.rst). A section each, so that
- * the alignment pads nothing inside a section (objtool would object to
- * the padding's jump).
+ * 52.9 cycles here, Documentation/results.rst). So both go in
+ * .text.unlikely, which follows the module's .text (and is kernel text in
+ * a built-in one: a section of our own would not be, and the static call
+ * in preempt_enable() could not be patched there).
  */
-static noinline __aligned(PAGE_SIZE) __section(".text.blk_qspin_lock_call")
+static noinline __section(".text.unlikely")
 void blk_qspin_lock_call(struct blk_qspinlock *l)
 	__acquires(l)
 {
 	blk_qspin_lock(l);
 }
 
-static noinline __aligned(PAGE_SIZE) __section(".text.blk_qspin_unlock_call")
+static noinline __section(".text.unlikely")
 void blk_qspin_unlock_call(struct blk_qspinlock *l)
 	__releases(l)
 {

@@ -19,6 +19,15 @@
  *   reacquire  mutex, each thread twice in a row (node and ticket reuse)
  *   trylock    thread 0 tries (and on success has a critical section),
  *              the others take the lock; exclusion as in mutex
+ *   ordered    for the kinds on qspin's word (qspin, cna) only: thread 0
+ *              takes the lock and holds it until threads 1, 2, ... have
+ *              queued behind it in that order (each waits for the tail to
+ *              name the one before it: the client reads the lock's word);
+ *              thread 1 then takes the lock twice. One arrival order, but
+ *              the queue CNA sorts: with nodes alternating, thread 2 goes
+ *              to the secondary queue, comes back at the flush, and
+ *              thread 1's second acquisition queues behind; exclusion as
+ *              in mutex
  *
  * With -check-liveness, GenMC also reports an execution in which a thread
  * waits forever for a lock that nobody holds (a lost handoff).
@@ -86,6 +95,12 @@ static inline bool v_trylock(void)
 #else
 #define BLK_SECTIONS	1
 #endif
+/* critical sections beyond BLK_SECTIONS each: ordered's thread 1 takes two */
+#if defined(BLK_CLIENT_ordered)
+#define BLK_EXTRA_SECTIONS	1
+#else
+#define BLK_EXTRA_SECTIONS	0
+#endif
 
 __thread int blk_model_cpu;	/* this thread's per-CPU copies */
 static u32 owner;	/* relaxed atomics: who is inside */
@@ -93,6 +108,17 @@ static int sections;	/* plain: a race on it is a violation too */
 static int expected;	/* relaxed atomics: critical sections due */
 #ifdef BLK_CLIENT_mp
 static u32 x, y;	/* relaxed atomics */
+#endif
+#ifdef BLK_CLIENT_ordered
+static u32 holds;	/* relaxed atomics: thread 0 has the lock */
+
+/* Wait until the thread of CPU @cpu is the last queued (qspin's tail). */
+static inline void wait_queued(int cpu)
+{
+	while ((__atomic_load_n(&the_lock.val, __ATOMIC_RELAXED) & BLK_QS_TAIL_MASK) !=
+	       blk_qs_encode_tail(cpu, 0))
+		;
+}
 #endif
 
 static inline void critical_section(u32 me)
@@ -129,6 +155,29 @@ static void *thread(void *arg)
 		assert(!(r1 == 1 && r2 == 0));
 	}
 	v_unlock();
+#elif defined(BLK_CLIENT_ordered)
+	if (me == 1) {
+		v_lock();
+		__atomic_store_n(&holds, 1, __ATOMIC_RELAXED);
+		wait_queued(BLK_THREADS - 1);
+		critical_section(me);
+		v_unlock();
+	} else {
+		if (me == 2) {
+			while (!__atomic_load_n(&holds, __ATOMIC_RELAXED))
+				;
+		} else {
+			wait_queued(me - 2);
+		}
+		v_lock();
+		critical_section(me);
+		v_unlock();
+		if (me == 2) {
+			v_lock();
+			critical_section(me);
+			v_unlock();
+		}
+	}
 #elif defined(BLK_CLIENT_trylock)
 	if (me == 1) {
 		if (v_trylock()) {
@@ -143,7 +192,7 @@ static void *thread(void *arg)
 		v_unlock();
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire or trylock"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock or ordered"
 #endif
 	(void)r1;
 	(void)r2;
@@ -156,7 +205,8 @@ int main(void)
 	int i;
 
 	BLK_OP(BLK_VERIFY_KIND, _init)(&the_lock);
-	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS, __ATOMIC_RELAXED);
+	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS + BLK_EXTRA_SECTIONS,
+			 __ATOMIC_RELAXED);
 	for (i = 0; i < BLK_THREADS; i++)
 		pthread_create(&t[i], NULL, thread, (void *)(uintptr_t)i);
 	for (i = 0; i < BLK_THREADS; i++)
