@@ -139,9 +139,18 @@ static __always_inline void blk_clh_slot_put(void)
 }
 
 /*
- * Queue @s's node and wait behind its predecessor; ours then: the
- * predecessor's node is @s's next one.
+ * @s holds the lock through @node, which goes on with the lock; @pred,
+ * its predecessor's node, nobody's now, is @s's for the next acquisition.
  */
+static __always_inline void blk_clh_took(struct blk_clh_slot *s,
+					 struct blk_clh_node *node,
+					 struct blk_clh_node *pred)
+{
+	s->held = node;
+	s->mine = pred;
+}
+
+/* Queue @s's node and wait behind its predecessor. */
 static __always_inline void blk_clh_enqueue(struct blk_clhlock *lock,
 					    struct blk_clh_slot *s)
 {
@@ -154,8 +163,7 @@ static __always_inline void blk_clh_enqueue(struct blk_clhlock *lock,
 	/* ACQUIRE: pairs with the predecessor's release of its flag */
 	if (unlikely(__atomic_load_n(&pred->locked, __ATOMIC_ACQUIRE)))
 		blk_clh_wait(pred);
-	s->held = node;
-	s->mine = pred;
+	blk_clh_took(s, node, pred);
 }
 
 /**
@@ -204,8 +212,7 @@ static inline bool __blk_clh_trylock(struct blk_clhlock *lock)
 		if (__atomic_compare_exchange_n(&lock->tail, &pred, node, false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_RELAXED)) {
-			s->held = node;
-			s->mine = pred;
+			blk_clh_took(s, node, pred);
 			spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 			return true;
 		}

@@ -150,13 +150,8 @@ static __always_inline bool blk_cna_clear_tail(struct blk_qspinlock *lock,
 
 	if (me->sec_head)
 		new |= READ_ONCE(me->sec_tail->tail);
-	blk_rmw_note();
-	if (!__atomic_compare_exchange_n(&lock->val, &val, new, false,
-					 __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-		t->fails++;
+	if (!blk_qs_cas(lock, val, new, __ATOMIC_RELEASE, t))
 		return false;
-	}
-	t->rmws++;
 	if (me->sec_head)
 		blk_cna_make_head(me->sec_head, NULL, NULL, 0);
 	return true;
@@ -176,18 +171,17 @@ static __always_inline void blk_cna_pass(struct blk_qs_node *node,
 {
 	struct blk_cna_node *me = blk_cna(node);
 
-	if (!me->sec_head) {
-		blk_cna_make_head(blk_cna(next), NULL, NULL, 0);
-	} else if (me->handoffs >= blk_cna_threshold_now()) {
+	if (me->sec_head && me->handoffs >= blk_cna_threshold_now()) {
 		WRITE_ONCE(me->sec_tail->mcs.next, next);
 		blk_cna_make_head(me->sec_head, NULL, NULL, 0);
 	} else {
+		/* the count runs only while a remote waiter is set aside */
 		blk_cna_make_head(blk_cna(next), me->sec_head, me->sec_tail,
-				  me->handoffs + 1);
+				  me->sec_head ? me->handoffs + 1 : 0);
 	}
 }
 
-#define blk_qs_hook_pass(node, next, t)	blk_cna_pass(node, next)
+#define blk_qs_hook_pass(node, next)	blk_cna_pass(node, next)
 
 #define BLK_QS_SLOWPATH	blk_cna_slowpath
 #include "blk_qspin_slow.h"

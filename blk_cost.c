@@ -39,6 +39,7 @@ struct blk_cost_work {
 
 /* The extra turn: its lock and batches follow the menu's. */
 #define BLK_COST_SLOTS		(blk_lock_menu_len + 1)
+#define BLK_COST_CALL		blk_lock_menu_len
 
 static long blk_cost_on_cpu(void *arg)
 {
@@ -48,30 +49,26 @@ static long blk_cost_on_cpu(void *arg)
 	int b;
 
 	for (b = 0; b < BLK_COST_BATCHES; b++) {
-		for (k = 0; k < blk_lock_menu_len; k++) {
-			const struct blk_lock_ops *ops = blk_lock_menu[k];
-			struct blk_lock *l = &cw->lock[k];
-
+		for (k = 0; k < BLK_COST_SLOTS; k++) {
+			const struct blk_lock_ops *ops =
+				k == BLK_COST_CALL ? NULL : blk_lock_menu[k];
+			blk_cost_fn *cost = ops ? ops->cost : blk_cost_qspin_call;
 			/*
 			 * Interrupts off, so that none lands in a batch; but
 			 * on PREEMPT_RT spinlock_t is an rtmutex, which may
 			 * not be taken with interrupts off: its batches run
 			 * with them on (the median copes with the odd one).
 			 */
-			if (IS_ENABLED(CONFIG_PREEMPT_RT) && ops->rt_sleeps) {
-				cw->cycles[k * BLK_COST_BATCHES + b] =
-					ops->cost(l, BLK_COST_PAIRS);
-				continue;
-			}
-			local_irq_save(flags);
+			const bool irqs_off =
+				!(IS_ENABLED(CONFIG_PREEMPT_RT) && ops && ops->rt_sleeps);
+
+			if (irqs_off)
+				local_irq_save(flags);
 			cw->cycles[k * BLK_COST_BATCHES + b] =
-				ops->cost(l, BLK_COST_PAIRS);
-			local_irq_restore(flags);
+				cost(&cw->lock[k], BLK_COST_PAIRS);
+			if (irqs_off)
+				local_irq_restore(flags);
 		}
-		local_irq_save(flags);
-		cw->cycles[k * BLK_COST_BATCHES + b] =
-			blk_cost_qspin_call(&cw->lock[k], BLK_COST_PAIRS);
-		local_irq_restore(flags);
 		cond_resched();
 	}
 	return 0;
@@ -89,6 +86,15 @@ static u64 blk_cost_per_pair(u64 batch, u64 floor)
 {
 	return batch > floor ?
 	       div_u64((batch - floor) * 1000, BLK_COST_PAIRS) : 0;
+}
+
+/* One slot's figures from its sorted batches and the floor's. */
+static void blk_cost_fill(struct blk_cost_kind *ck, const u64 *cyc,
+			  const u64 *floor)
+{
+	ck->min_millicycles = blk_cost_per_pair(cyc[0], floor[0]);
+	ck->median_millicycles = blk_cost_per_pair(cyc[BLK_COST_BATCHES / 2],
+						   floor[BLK_COST_BATCHES / 2]);
 }
 
 /**
@@ -120,7 +126,7 @@ int blk_cost_run(const struct cpumask *cpus)
 	}
 	for (k = 0; k < blk_lock_menu_len; k++)
 		blk_lock_menu[k]->init(&cw.lock[k]);
-	blk_qspin_init(&cw.lock[blk_lock_menu_len].qspin);
+	blk_qspin_init(&cw.lock[BLK_COST_CALL].qspin);
 	work_on_cpu(cpu, blk_cost_on_cpu, &cw);
 
 	for (k = 0; k < BLK_COST_SLOTS; k++)
@@ -134,22 +140,11 @@ int blk_cost_run(const struct cpumask *cpus)
 	c->batches = BLK_COST_BATCHES;
 	c->nr = blk_lock_menu_len;
 	for (k = 0; k < blk_lock_menu_len; k++) {
-		const u64 *cyc = cw.cycles + k * BLK_COST_BATCHES;
-
 		c->kind[k].ops = blk_lock_menu[k];
-		c->kind[k].min_millicycles = blk_cost_per_pair(cyc[0], floor[0]);
-		c->kind[k].median_millicycles =
-			blk_cost_per_pair(cyc[BLK_COST_BATCHES / 2],
-					  floor[BLK_COST_BATCHES / 2]);
+		blk_cost_fill(&c->kind[k], cw.cycles + k * BLK_COST_BATCHES, floor);
 	}
-	{
-		const u64 *cyc = cw.cycles + k * BLK_COST_BATCHES;
-
-		c->qspin_call.min_millicycles = blk_cost_per_pair(cyc[0], floor[0]);
-		c->qspin_call.median_millicycles =
-			blk_cost_per_pair(cyc[BLK_COST_BATCHES / 2],
-					  floor[BLK_COST_BATCHES / 2]);
-	}
+	blk_cost_fill(&c->qspin_call, cw.cycles + BLK_COST_CALL * BLK_COST_BATCHES,
+		      floor);
 	kfree(cw.lock);
 	kvfree(cw.cycles);
 	pr_info("cost %llu: %u kinds, %u batches of %u pairs on CPU %u\n",

@@ -31,25 +31,11 @@ static DEFINE_PER_CPU_ALIGNED(struct blk_qs_cpu, blk_qs_cpu);
  * the word from @val (our tail, nothing locked or pending) to locked.
  * Relaxed: the acquire load that read @val synchronised with the release.
  */
-static __always_inline bool blk_qs_clear_tail(struct blk_qspinlock *lock,
-					      u32 val, struct blk_qs_node *node,
-					      struct blk_qs_tally *t)
-{
-	blk_rmw_note();
-	if (__atomic_compare_exchange_n(&lock->val, &val, BLK_QS_LOCKED, false,
-					__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-		t->rmws++;
-		return true;
-	}
-	t->fails++;
-	return false;
-}
-
 #define blk_qs_hook_clear_tail(lock, val, node, t)	\
-	blk_qs_clear_tail(lock, val, node, t)
+	blk_qs_cas(lock, val, BLK_QS_LOCKED, __ATOMIC_RELAXED, t)
 
 /* RELEASE: pairs with the successor's acquire spin on its flag. */
-#define blk_qs_hook_pass(node, next, t)	\
+#define blk_qs_hook_pass(node, next)	\
 	__atomic_store_n(&(next)->locked, 1, __ATOMIC_RELEASE)
 
 #define BLK_QS_SLOWPATH	blk_qspin_slowpath

@@ -237,20 +237,30 @@ static __always_inline u32 blk_qs_xchg_tail(struct blk_qspinlock *lock,
 #endif
 }
 
-/* The slow path's trylock: the CAS only if the word is 0. */
-static __always_inline bool blk_qs_try(struct blk_qspinlock *lock,
+/*
+ * A slow-path CAS of the whole word from @old to @new, counted into @t;
+ * @order (a constant) on success, relaxed on failure.
+ */
+static __always_inline bool blk_qs_cas(struct blk_qspinlock *lock, u32 old,
+				       u32 new, const int order,
 				       struct blk_qs_tally *t)
 {
-	u32 val;
-
-	if (__atomic_load_n(&lock->val, __ATOMIC_RELAXED))
-		return false;
-	if (blk_qs_cas_lock(lock, &val)) {
+	blk_rmw_note();
+	if (__atomic_compare_exchange_n(&lock->val, &old, new, false, order,
+					__ATOMIC_RELAXED)) {
 		t->rmws++;
 		return true;
 	}
 	t->fails++;
 	return false;
+}
+
+/* The slow path's trylock: the CAS only if the word is 0 (ACQUIRE, as the fast path's). */
+static __always_inline bool blk_qs_try(struct blk_qspinlock *lock,
+				       struct blk_qs_tally *t)
+{
+	return !__atomic_load_n(&lock->val, __ATOMIC_RELAXED) &&
+	       blk_qs_cas(lock, 0, BLK_QS_LOCKED, __ATOMIC_ACQUIRE, t);
 }
 
 static __always_inline u32 blk_qs_encode_tail(int cpu, u32 idx)

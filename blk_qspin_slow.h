@@ -17,7 +17,7 @@
  *				@node is the last queued and the lock free:
  *				take it and leave the queue empty, if the word
  *				is still @val; true if done
- *   blk_qs_hook_pass(node, next, t)
+ *   blk_qs_hook_pass(node, next)
  *				make @next the head (release)
  *
  * and undefines them all at its end, ready for the next includer. The
@@ -129,7 +129,7 @@ queue:
 		cpu_relax();
 		spins++;
 	}
-	blk_qs_hook_pass(node, next, &t);
+	blk_qs_hook_pass(node, next);
 release:
 	base->count--;
 done:

@@ -16,12 +16,11 @@ sections (waited_through, timing=every), throughput, and the acquire p50
 and p99 of each node (the median of its CPUs' own percentiles).
 """
 import argparse
-import re
-import statistics
 import sys
 from collections import defaultdict
 
 import records
+from bench import kv, med
 
 FIDELITY = (
     ("throughput_per_s", "throughput /s"),
@@ -31,15 +30,6 @@ FIDELITY = (
     ("fairness_jain", "Jain"),
 )
 BOUND = 0.15
-
-
-def kv(line):
-    return dict(re.findall(r"(\w+)=(\S+)", line))
-
-
-def med(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
 
 
 def spread(xs):
@@ -121,7 +111,7 @@ def fidelity(meta, costs, runs, out, mine):
     call, base = [], []
     for r in sorted(costs):
         c = costs[r]
-        sl = [k for k in c.get("locks", []) if k.get("lock") in ("spinlock", "cost_spinlock")]
+        sl = [k for k in c.get("locks", []) if k.get("lock") == "spinlock"]
         if sl:
             call.append(records.num(c.get("cost_qspin_call_cycles_per_pair_median")))
             base.append(records.num(sl[0].get("cycles_per_pair_median")))
@@ -149,7 +139,7 @@ def fidelity(meta, costs, runs, out, mine):
 
 def numa(meta, costs, runs, out):
     rows = []
-    for (lock, n, c, knobs), by_rep in sorted(runs.items(), key=lambda kv_: list(runs).index(kv_[0])):
+    for (lock, n, c, knobs), by_rep in runs.items():
         fr, wt, tp, node_p = [], [], [], defaultdict(lambda: ([], []))
         for r in by_rep.values():
             intra = records.num(r.get("handoffs_intra_node")) or 0

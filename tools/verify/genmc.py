@@ -165,8 +165,8 @@ PLANTS = {
     # word but never makes its first node the head
     "cna-promote-lost": dict(
         edits=QSPIN_QUEUE_ONLY + (
-            ("blk_cna.c", "\tt->rmws++;\n\tif (me->sec_head)\n\t\tblk_cna_make_head(me->sec_head, NULL, NULL, 0);\n",
-             "\tt->rmws++;\n"),),
+            ("blk_cna.c", "\t\treturn false;\n\tif (me->sec_head)\n\t\tblk_cna_make_head(me->sec_head, NULL, NULL, 0);\n",
+             "\t\treturn false;\n"),),
         kind="cna", clients=(("ordered", 4),), fail=MODELS),
     # CLH's trylock reading the tail relaxed: it may see the 0 of the tail
     # node's last use, not its new owner's 1, and take a held lock (GenMC
