@@ -51,7 +51,7 @@ struct blk_cna_cpu {
 
 static DEFINE_PER_CPU_ALIGNED(struct blk_cna_cpu, blk_cna_cpu);
 
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 /* cna_threshold, set at a run's start; the patch series' default */
 static u32 blk_cna_threshold = 1U << 16;
 

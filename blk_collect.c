@@ -7,7 +7,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/math64.h>
-#include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
@@ -29,36 +28,12 @@ void blk_run_free(void)
 	blk_run.irq = NULL;
 }
 
-/*
- * The run's NUMA nodes, and its handoffs grouped by them: from the matrix,
- * by the nodes of the worker that handed over and of the one that took.
- */
-static void blk_collect_nodes(struct blk_result *r)
-{
-	nodemask_t seen = NODE_MASK_NONE;
-	unsigned int i, j;
-
-	for (i = 0; i < r->nr_cpus; i++) {
-		const u64 *from = blk_result_from(r, i);
-
-		node_set(r->cpu[i].node, seen);
-		for (j = 0; from && j < r->nr_cpus; j++) {
-			if (r->cpu[i].node == r->cpu[j].node)
-				r->handoffs_intra_node += from[j];
-			else
-				r->handoffs_inter_node += from[j];
-		}
-	}
-	r->nr_nodes = nodes_weight(seen);
-}
-
 /* Fill in the result allocated at start, and hand it over. */
 struct blk_result *blk_collect(void)
 {
 	const struct cpumask *mask = &blk_run.cfg.cpus;
 	struct blk_result *r = blk_run.result;
-	u64 *acq = blk_run.acq, lo = U64_MAX, hi = 0, end = 0, floor = U64_MAX, cycles;
-	u64 all;
+	u64 *acq = blk_run.acq, end = 0, floor = U64_MAX;
 	unsigned int i = 0;
 	int cpu;
 
@@ -73,12 +48,7 @@ struct blk_result *blk_collect(void)
 	r->sample_auto = blk_run.sample_auto;
 	r->sample_cost_ppm = blk_run.sample_cost_ppm;
 	r->timed_extra_millicycles = blk_run.timed_extra;
-	r->nr_cpus = blk_run.nr;
-	blk_hist_init(&r->acquire);
-	blk_hist_init(&r->hold);
-	blk_hist_init(&r->handoff);
-	blk_hist_init(&r->irq_latency);
-	blk_hist_init(&r->irq_wait);
+	blk_result_init(r, blk_run.nr);
 
 	for_each_cpu(cpu, mask) {
 		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
@@ -86,14 +56,7 @@ struct blk_result *blk_collect(void)
 		struct blk_spin_counters sc = {};
 
 		blk_spin_counters_read(&sc, cpu);
-		c->cpu = cpu;
-		c->node = cpu_to_node(cpu);
-		/* each counter from the side that counts it (blk_counters.h) */
-#define BLK_COUNTER(name, from, merge, doc)				\
-		BLK_IF_loop_##from(c->name = pc->worker.name;)		\
-		BLK_IF_lock_##from(c->name = sc.name;)
-#include "blk_counters_list.h"
-#undef BLK_COUNTER
+		blk_result_cpu(r, i, cpu, cpu_to_node(cpu), &pc->worker, &sc);
 		if (blk_run.irq) {
 			const struct blk_irq_stats *is = &blk_run.irq[i];
 
@@ -102,20 +65,7 @@ struct blk_result *blk_collect(void)
 			blk_hist_merge(&r->irq_latency, &is->latency);
 			blk_hist_merge(&r->irq_wait, &is->wait);
 		}
-		c->samples = pc->acquire.count;
-		c->acquire_p50 = blk_hist_percentile(&pc->acquire, 500000);
-		c->acquire_p99 = blk_hist_percentile(&pc->acquire, 990000);
-		c->acquire_max = pc->acquire.max;
-		blk_hist_merge(&r->acquire, &pc->acquire);
-		blk_hist_merge(&r->hold, &pc->hold);
-		blk_hist_merge(&r->handoff, &pc->handoff);
-#define BLK_COUNTER(name, from, merge, doc)				\
-		blk_merge_##merge(&r->name, c->name);
-#include "blk_counters_list.h"
-#undef BLK_COUNTER
-		r->irq_acquisitions += c->irq_acquisitions;
-		lo = min(lo, c->acquisitions);
-		hi = max(hi, c->acquisitions);
+		blk_result_cpu_merge(r, i, &pc->acquire, &pc->hold, &pc->handoff);
 		end = max(end, pc->t_end);
 		floor = min(floor, pc->floor_cycles);
 		acq[i++] = c->acquisitions;
@@ -132,26 +82,10 @@ struct blk_result *blk_collect(void)
 #include "blk_counters_list.h"
 #undef BLK_COUNTER
 	}
-	blk_collect_nodes(r);
-	for (i = 0; i < r->nr_cpus; i++)
-		r->cpu[i].share_micro = r->acquisitions ?
-			blk_ratio_micro(r->cpu[i].acquisitions, r->acquisitions) : 0;
-
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
-	r->counter = blk_word_count(READ_ONCE(blk_shared.word));
-	all = blk_all_acquisitions(r);
-	r->lost_updates = all > r->counter ? all - r->counter :
-					     r->counter - all;
-	r->rmw = r->cfg.lock->rmw * all + r->cas_failures + r->slow_rmws -
-		 r->direct_handoffs;
-	r->violations = r->overlaps + r->lost_updates;
-	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
-	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;
-	/* in millicycles: each worker's cycles per acquisition */
-	r->harness_millicycles = floor == U64_MAX ? 0 : floor;
-	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
-	r->iter_millicycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
+	blk_result_finish(r, acq, floor,
+			  blk_word_count(READ_ONCE(blk_shared.word)));
 	blk_run.result = NULL;		/* handed over: the caller keeps it */
 	blk_run_free();
 	return r;

@@ -124,15 +124,20 @@ void blk_spin_counters_reset(void)
  * blk_cas_asm_name() - what the inline-asm CAS (ttas_asm) runs here.
  *
  * Return: "lock cmpxchg" (x86), "casa" or "ldaxr/stxr" (arm64, by the
- * CPUs' LSE atomics), or "builtins" where there is no asm back-end.
+ * CPUs' LSE atomics), or "builtins" where there is no asm back-end (and
+ * in a ThreadSanitizer build, blk_spin.h).
  */
 const char *blk_cas_asm_name(void)
 {
+#ifdef __SANITIZE_THREAD__
+	return "builtins";
+#else
 	if (IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_UML_X86))
 		return "lock cmpxchg";
 #ifdef CONFIG_ARM64
 	return system_uses_lse_atomics() ? "casa" : "ldaxr/stxr";
 #else
 	return "builtins";
+#endif
 #endif
 }

@@ -139,8 +139,13 @@ void blk_put_cpus(struct blk_emit *e, const char *key,
 /* What every record says about the machine and the clock. */
 void blk_put_machine(struct blk_emit *e)
 {
+	blk_put_str(e, "world", BLK_WORLD_KERNEL ? "kernel" : "host");
 	blk_put_str(e, "kernel", init_utsname()->release);
+#if BLK_WORLD_KERNEL
 	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
+#else
+	blk_put_str(e, "cpu_model", blk_host_cpu_model());
+#endif
 	blk_put_str(e, "cas_asm", blk_cas_asm_name());
 	blk_put_str(e, "clock", blk_clock_info.name);
 	blk_put_u64(e, "clock_khz", blk_clock_info.khz);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * blacklock: the lock bodies' whole world, in two versions.
+ * blacklock: the lock bodies' whole world, in three versions.
  *
  * The lock kinds' code (blk_spin.h, blk_spin.c, blk_fifo.h, blk_fifo.c,
  * blk_hemlock.h, blk_hemlock.c, blk_qspin.h, blk_qspin.c, blk_qspin_slow.h,
@@ -21,10 +21,22 @@
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
  *
+ * On the host (BLK_HOST, selected explicitly by tools/host's build: a
+ * program on the host's own cores, not a kernel) it is the same kernel
+ * API, implemented over the C library and C11 atomics by
+ * tools/host/blk_host.h: READ_ONCE()/WRITE_ONCE() relaxed atomics,
+ * cpu_relax() the CPU's own (PAUSE, YIELD), preemption and lockdep nothing,
+ * a per-CPU variable one copy per thread (its index among the run's
+ * threads, not its CPU's, so two threads sharing a CPU never share a
+ * node), the accounting hooks blk_contention.c's, counting per thread.
+ * Every line below that the model world writes otherwise is the kernel's
+ * there, because real CPUs have it (BLK_WORLD_MODEL is 0): byte and
+ * halfword stores, the inline asm, blk_lock_token(), the knobs.
+ *
  * In the model checker (tools/verify: GenMC compiles the very same .h and
- * .c files with clang, __KERNEL__ undefined) the atomics are the same
- * builtins, which clang lowers to the LLVM atomic instructions GenMC
- * models; READ_ONCE()/WRITE_ONCE() are relaxed atomics, which is what LKMM
+ * .c files with clang, neither __KERNEL__ nor BLK_HOST defined) the
+ * atomics are the same builtins, which clang lowers to the LLVM atomic
+ * instructions GenMC models; READ_ONCE()/WRITE_ONCE() are relaxed atomics, which is what LKMM
  * and the compilers make of them; a thread is a CPU that is never preempted,
  * so preemption, lockdep and sparse are nothing, cpu_relax() is nothing
  * (GenMC recognises a spin loop by its loads alone), a per-CPU variable is
@@ -36,7 +48,17 @@
 #ifndef _BLK_ENV_H
 #define _BLK_ENV_H
 
-#ifdef __KERNEL__
+#if defined(__KERNEL__) || defined(BLK_HOST)
+
+/* The lines that differ between the worlds ask these, never __KERNEL__. */
+#define BLK_WORLD_MODEL		0
+#ifdef BLK_HOST
+#define BLK_WORLD_KERNEL	0
+#define BLK_WORLD_HOST		1
+#else
+#define BLK_WORLD_KERNEL	1
+#define BLK_WORLD_HOST		0
+#endif
 
 #include <linux/bits.h>
 #include <linux/cache.h>
@@ -58,6 +80,10 @@
 #define blk_numa_node()		numa_node_id()
 
 #else /* the model checker's world */
+
+#define BLK_WORLD_MODEL		1
+#define BLK_WORLD_KERNEL	0
+#define BLK_WORLD_HOST		0
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -143,6 +169,6 @@ static inline void blk_spin_count_rmws(u64 n)
  */
 #define blk_lock_token(lock)	1UL
 
-#endif /* __KERNEL__ */
+#endif /* __KERNEL__ || BLK_HOST */
 
 #endif /* _BLK_ENV_H */

@@ -85,7 +85,7 @@ struct blk_ticketlock {
 	union {
 		u32 val;
 		struct {
-#ifdef __BIG_ENDIAN
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 			u16 next;
 			u16 owner;
 #else

@@ -15,6 +15,7 @@
 #ifndef _BLK_KINDS_H
 #define _BLK_KINDS_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/irqflags.h>
 #include <linux/preempt.h>
@@ -26,15 +27,21 @@
 #include "blk_empty.h"
 #include "blk_fifo.h"
 #include "blk_hemlock.h"
-#include "blk_kernel.h"
 #include "blk_qspin.h"
 #include "blk_spin.h"
+#if BLK_WORLD_KERNEL
+#include "blk_kernel.h"
+#endif
+#if BLK_WORLD_HOST
+#include "blk_libc.h"
+#endif
 
 #define BLK_KF_COUNTED		BIT(0)
 #define BLK_KF_KERNEL		BIT(1)
 #define BLK_KF_BROKEN		BIT(2)
 #define BLK_KF_FLOOR		BIT(3)
 #define BLK_KF_RT_SLEEPS	BIT(4)
+#define BLK_KF_LIBC		BIT(5)
 
 /* enum blk_kind: BLK_KIND_ttas, ..., in menu order. */
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	BLK_KIND_##id,
@@ -42,6 +49,18 @@ enum blk_kind {
 #include "blk_kinds_list.h"
 };
 
+#undef BLK_KIND
+
+/*
+ * The kernel's locks are a kernel's only, the C library's the host's only:
+ * the flags the tools read and the #if blocks the compiler reads agree.
+ */
+#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)		\
+	static_assert(!((flags) & BLK_KF_KERNEL) || BLK_WORLD_KERNEL,	\
+		      #id ": BLK_KF_KERNEL outside #if BLK_WORLD_KERNEL");	\
+	static_assert(!((flags) & BLK_KF_LIBC) || BLK_WORLD_HOST,	\
+		      #id ": BLK_KF_LIBC outside #if BLK_WORLD_HOST");
+#include "blk_kinds_list.h"
 #undef BLK_KIND
 
 /* How many kinds the menu has. */

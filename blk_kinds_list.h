@@ -38,6 +38,8 @@
  *	  BLK_KF_RT_SLEEPS	a sleeping lock on PREEMPT_RT (spinlock_t is
  *				an rtmutex there): preemption stays on while
  *				it is held, migration is disabled instead
+ *	  BLK_KF_LIBC		the C library's own lock: the host world's
+ *				reference, as the kernel's are the module's
  *     A kind that is neither BROKEN nor FLOOR excludes: the engine asserts
  *     exclusive access inside it (KCSAN) and counts every overlap a failure.
  * irqsave: generic	local_irq_save(), then blk_<id>_lock(), as
@@ -52,6 +54,12 @@
  * description: one line for the "locks" file.
  *
  * The order is the menu's; the first kind is the default.
+ *
+ * Worlds (blk_env.h): every kind exists in the module and on the host, and
+ * the model checker takes those it can model, but for two blocks: the
+ * kernel's locks exist only in a kernel (BLK_KF_KERNEL), the C library's
+ * only on the host (BLK_KF_LIBC). The tools read those flags; the compiler
+ * reads the #if around them, and blk_kinds.h holds the two to each other.
  */
 BLK_KIND(ttas, struct blk_spinlock, 1, BLK_KF_COUNTED, generic, rescue,
 	 "TTAS, GCC __atomic builtins")
@@ -73,10 +81,18 @@ BLK_KIND(qspin, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
 	 "queued spinlock as qspinlock: locked byte, pending bit, MCS tail")
 BLK_KIND(cna, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
 	 "CNA on qspin: waiters of the holder's NUMA node first (cna_threshold)")
+#if BLK_WORLD_KERNEL
 BLK_KIND(spinlock, spinlock_t, 0, BLK_KF_KERNEL | BLK_KF_RT_SLEEPS, own, none,
 	 "the kernel's spinlock_t")
 BLK_KIND(raw_spinlock, raw_spinlock_t, 0, BLK_KF_KERNEL, own, none,
 	 "the kernel's raw_spinlock_t")
+#endif
+#if BLK_WORLD_HOST
+BLK_KIND(pthread_spin, pthread_spinlock_t, 0, BLK_KF_LIBC, generic, none,
+	 "the C library's pthread_spinlock_t")
+BLK_KIND(pthread_mutex, pthread_mutex_t, 0, BLK_KF_LIBC, generic, none,
+	 "the C library's pthread_mutex_t: spins briefly, then sleeps (futex)")
+#endif
 BLK_KIND(empty, struct blk_spinlock, 0, BLK_KF_FLOOR, generic, none,
 	 "no lock at all: the harness floor (lock and unlock do nothing)")
 BLK_KIND(busted, struct blk_spinlock, 0, BLK_KF_BROKEN, generic, rescue,

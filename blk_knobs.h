@@ -107,10 +107,7 @@ static inline u32 blk_sample_every(const struct blk_config *cfg)
 	       cfg->timing == BLK_TIMING_EVERY ? 1 : cfg->sample_every;
 }
 
-/* the sample_every knob's largest value, and auto's */
-#define BLK_SAMPLE_EVERY_MAX	1048576
-/* sample_every=auto: timing may cost this much, in ppm of an iteration */
-#define BLK_SAMPLE_COST_PPM	20000
+/* the sample_every knob's largest value and auto's cost: blk_loop.h */
 
 #define BLK_KNOB(id, type, min, max, choices, dflt, help)	BLK_KNOB_##id,
 enum blk_knob {

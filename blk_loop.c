@@ -415,6 +415,60 @@ u64 blk_cost_qspin_call(struct blk_lock *l, u32 pairs)
 	return blk_clock() - t0;
 }
 
+/* A run's shared word and handoff stamp, before the first acquisition. */
+void blk_shared_reset(struct blk_shared *sh)
+{
+	sh->word = BLK_WORD_INIT;
+	sh->rel_seq = U64_MAX;
+	sh->rel_t = 0;
+}
+
+/**
+ * blk_floor() - the harness floor: a worker's own loop around the empty
+ * lock, on data of its own, one batch of about BLK_FLOOR_NS, best of
+ * BLK_FLOOR_TRIES (both engines, the module's and the host's, take it so).
+ * @fn: the floor kind's loop, as the run will use it.
+ * @worker: the worker as the run will have it; left untouched.
+ * @sh: the data to run it on (reset here).
+ * @sample_every: the timing stride to measure it with.
+ * @bare: without cs_ns and think_ns work.
+ * @per_iter_ns: about what an iteration costs, for the batch's length.
+ *
+ * Writes @worker's histograms and matrix row: the caller clears them.
+ *
+ * Return: cycles per iteration, in millicycles.
+ */
+u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
+	      struct blk_shared *sh, u64 sample_every, bool bare,
+	      u64 per_iter_ns)
+{
+	static const bool never;
+	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter_ns), 16, 16384);
+	/* the worker's own loop, one batch and no more */
+	struct blk_worker w = *worker;
+	u64 t0, dt, best = U64_MAX;
+	int i;
+
+	w.sh = sh;
+	w.sample_every = sample_every;
+	if (bare) {
+		w.cs_loops = 0;
+		w.think_loops = 0;
+	}
+	w.batch = iters;
+	w.batch_start = iters;
+	w.deadline_ns = 0;
+	w.stop = &never;
+	blk_shared_reset(sh);
+	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
+		t0 = blk_clock();
+		fn(&w);
+		dt = blk_clock() - t0;
+		best = min(best, dt);
+	}
+	return div_u64(best * 1000, iters);
+}
+
 /**
  * blk_irq_iteration() - one acquisition by the irq_hz interrupt.
  * @ops: the run's lock kind.

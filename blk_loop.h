@@ -10,6 +10,8 @@
 #include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
 
@@ -185,6 +187,41 @@ static __always_inline u64 blk_overtaken(const struct blk_arrival *arrivals,
 	return n;
 }
 
+/* the harness floor (blk_floor()): about this long, best of three */
+#define BLK_FLOOR_NS		2000000
+#define BLK_FLOOR_TRIES		3
+
+/*
+ * sample_every=auto, the arithmetic both engines choose the stride by:
+ * the stride at which timing costs one worker at most BLK_SAMPLE_COST_PPM
+ * of an iteration, from what a timed iteration adds (@extra) and its floor
+ * (both in millicycles), rounded up; the run takes the largest, as a power
+ * of two (blk_sample_stride()); what timing then costs a worker.
+ */
+#define BLK_SAMPLE_EVERY_MAX	1048576
+#define BLK_SAMPLE_COST_PPM	20000
+
+static inline u64 blk_sample_want(u64 extra, u64 floor)
+{
+	/* rounded up; not DIV_ROUND_UP_ULL(): its divisor is 32-bit */
+	return div64_u64(extra * 1000000 + BLK_SAMPLE_COST_PPM * floor - 1,
+			 BLK_SAMPLE_COST_PPM * floor);
+}
+
+static inline u64 blk_sample_stride(u64 want)
+{
+	return min_t(u64, roundup_pow_of_two(want), BLK_SAMPLE_EVERY_MAX);
+}
+
+static inline u64 blk_sample_cost(u64 extra, u64 every, u64 floor)
+{
+	return div64_u64(extra * 1000000, every * floor);
+}
+
+/* one batch of iterations between looks at the clock takes about this */
+#define BLK_BATCH_NS		50000
+#define BLK_BATCH_MAX		256
+
 /* A batch slower than this halves the next one (blk_loop.c). */
 #define BLK_BATCH_SLOW_NS	1000000
 
@@ -204,6 +241,10 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 
 blk_cost_fn blk_cost_qspin_call;
 
+void blk_shared_reset(struct blk_shared *sh);
+u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
+	      struct blk_shared *sh, u64 sample_every, bool bare,
+	      u64 per_iter_ns);
 void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 		      u32 me, u64 *held_ns, u64 *wait);

@@ -16,7 +16,8 @@
  *   blk_qspin.c      qspin's slow path (blk_qspin_slow.h)
  *   blk_cna.c        CNA's slow path, qspin's with CNA's queue hooks
  *   blk_contention.c the contended paths' counters and tracepoints
- *   blk_locks.c      the lock menu's ops table, the spinlock_t probe
+ *   blk_locks.c      the lock menu's ops table
+ *   blk_flavour.c    which spinlock_t the kernel has (its probe)
  *   blk_clock.c      the clock and the calibrations
  *   blk_stats.c      histograms and fairness
  *   blk_loop.c       the per-kind hot loops

@@ -78,7 +78,7 @@
 struct blk_qspinlock {
 	union {
 		u32 val;
-#ifdef __BIG_ENDIAN
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		struct {
 			u16 tail;
 			u16 locked_pending;
@@ -119,7 +119,7 @@ struct blk_qspinlock {
  * lock before it queues: x86's _Q_PENDING_LOOPS, the generic 1 elsewhere
  * and in the model checker.
  */
-#if defined(__KERNEL__) && defined(CONFIG_X86)
+#if !BLK_WORLD_MODEL && defined(CONFIG_X86)
 #define BLK_QS_PENDING_LOOPS	512U
 #else
 #define BLK_QS_PENDING_LOOPS	1U
@@ -174,7 +174,7 @@ struct blk_qs_tally {
 static __always_inline void blk_qs_clear_pending(struct blk_qspinlock *lock,
 						 struct blk_qs_tally *t)
 {
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 	WRITE_ONCE(lock->pending, 0);
 #else
 	t->rmws++;
@@ -187,7 +187,7 @@ static __always_inline void
 blk_qs_clear_pending_set_locked(struct blk_qspinlock *lock,
 				struct blk_qs_tally *t)
 {
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 	WRITE_ONCE(lock->locked_pending, BLK_QS_LOCKED);
 #else
 	t->rmws++;
@@ -201,7 +201,7 @@ blk_qs_clear_pending_set_locked(struct blk_qspinlock *lock,
 static __always_inline void blk_qs_set_locked(struct blk_qspinlock *lock,
 					      struct blk_qs_tally *t)
 {
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 	WRITE_ONCE(lock->locked, BLK_QS_LOCKED);
 #else
 	t->rmws++;
@@ -219,7 +219,7 @@ static __always_inline u32 blk_qs_xchg_tail(struct blk_qspinlock *lock,
 {
 	t->rmws++;
 	blk_rmw_note();
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 	return (u32)__atomic_exchange_n(&lock->tail,
 					(u16)(tail >> BLK_QS_TAIL_IDX_SHIFT),
 					__ATOMIC_ACQ_REL) << BLK_QS_TAIL_IDX_SHIFT;
@@ -296,7 +296,7 @@ static inline void __blk_qspin_init(struct blk_qspinlock *lock,
  */
 static __always_inline void blk_qs_store_unlocked(struct blk_qspinlock *lock)
 {
-#ifdef __KERNEL__
+#if !BLK_WORLD_MODEL
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 #else
 	__atomic_fetch_and(&lock->val, ~BLK_QS_LOCKED_MASK, __ATOMIC_RELEASE);

@@ -97,6 +97,121 @@ u64 blk_runs_done(void)
 	return READ_ONCE(blk_next_id) - 1;
 }
 
+/*
+ * A finished run's record from its workers, in four steps that both
+ * engines (blk_collect.c, and the host's, tools/host) take: init; for each
+ * worker, its counters (blk_result_cpu()), then its histograms
+ * (blk_result_cpu_merge()), between which the module adds its interrupt's
+ * share; then, with the duration set, what follows from all of them.
+ */
+void blk_result_init(struct blk_result *r, unsigned int nr)
+{
+	r->nr_cpus = nr;
+	blk_hist_init(&r->acquire);
+	blk_hist_init(&r->hold);
+	blk_hist_init(&r->handoff);
+	blk_hist_init(&r->irq_latency);
+	blk_hist_init(&r->irq_wait);
+}
+
+/* Worker @i's counters, each from the side that counts it (blk_counters.h). */
+void blk_result_cpu(struct blk_result *r, unsigned int i, unsigned int cpu,
+		    int node, const struct blk_worker *w,
+		    const struct blk_spin_counters *sc)
+{
+	struct blk_cpu_result *c = &r->cpu[i];
+
+	c->cpu = cpu;
+	c->node = node;
+#define BLK_COUNTER(name, from, merge, doc)				\
+	BLK_IF_loop_##from(c->name = w->name;)				\
+	BLK_IF_lock_##from(c->name = sc->name;)
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
+}
+
+/* Worker @i's samples, and its counters merged into the run's. */
+void blk_result_cpu_merge(struct blk_result *r, unsigned int i,
+			  const struct blk_hist *acquire,
+			  const struct blk_hist *hold,
+			  const struct blk_hist *handoff)
+{
+	struct blk_cpu_result *c = &r->cpu[i];
+
+	c->samples = acquire->count;
+	c->acquire_p50 = blk_hist_percentile(acquire, 500000);
+	c->acquire_p99 = blk_hist_percentile(acquire, 990000);
+	c->acquire_max = acquire->max;
+	blk_hist_merge(&r->acquire, acquire);
+	blk_hist_merge(&r->hold, hold);
+	blk_hist_merge(&r->handoff, handoff);
+#define BLK_COUNTER(name, from, merge, doc)				\
+	blk_merge_##merge(&r->name, c->name);
+#include "blk_counters_list.h"
+#undef BLK_COUNTER
+	r->irq_acquisitions += c->irq_acquisitions;
+}
+
+/*
+ * The run's NUMA nodes, and its handoffs grouped by them: from the matrix,
+ * by the nodes of the worker that handed over and of the one that took.
+ */
+static void blk_result_nodes(struct blk_result *r)
+{
+	unsigned int i, j;
+
+	r->nr_nodes = 0;
+	for (i = 0; i < r->nr_cpus; i++) {
+		const u64 *from = blk_result_from(r, i);
+
+		for (j = 0; j < i && r->cpu[j].node != r->cpu[i].node; j++)
+			;
+		r->nr_nodes += j == i;
+		for (j = 0; from && j < r->nr_cpus; j++) {
+			if (r->cpu[i].node == r->cpu[j].node)
+				r->handoffs_intra_node += from[j];
+			else
+				r->handoffs_inter_node += from[j];
+		}
+	}
+}
+
+/**
+ * blk_result_finish() - what follows from the workers' shares.
+ * @r: the record, its workers in and its duration set.
+ * @acq: scratch of @r->nr_cpus entries: each worker's acquisitions.
+ * @floor: the lowest harness floor of the workers, millicycles; U64_MAX
+ *	for none.
+ * @counter: the shared word's counter at the end.
+ */
+void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor, u64 counter)
+{
+	u64 lo = U64_MAX, hi = 0, all, cycles;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_cpus; i++) {
+		acq[i] = r->cpu[i].acquisitions;
+		lo = min(lo, acq[i]);
+		hi = max(hi, acq[i]);
+		r->cpu[i].share_micro = r->acquisitions ?
+			blk_ratio_micro(acq[i], r->acquisitions) : 0;
+	}
+	blk_result_nodes(r);
+	r->counter = counter;
+	all = blk_all_acquisitions(r);
+	r->lost_updates = all > r->counter ? all - r->counter :
+					     r->counter - all;
+	r->rmw = r->cfg.lock->rmw * all + r->cas_failures + r->slow_rmws -
+		 r->direct_handoffs;
+	r->violations = r->overlaps + r->lost_updates;
+	r->jain_micro = blk_jain_micro(acq, r->nr_cpus);
+	r->max_min_micro = lo ? blk_ratio_micro(hi, lo) : U64_MAX;
+	/* in millicycles: each worker's cycles per acquisition */
+	r->harness_millicycles = floor == U64_MAX ? 0 : floor;
+	cycles = blk_mul_div(r->duration_ns, blk_clock_info.khz, NSEC_PER_MSEC);
+	r->iter_millicycles = blk_mul_div(cycles * r->nr_cpus, 1000, r->acquisitions);
+}
+
 static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 			 unsigned int i)
 {
@@ -110,6 +225,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 #undef BLK_COUNTER
 	blk_put_micro(e, "share", c->share_micro);
 	blk_put_u64(e, "node", c->node);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
 	if (from)
 		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
@@ -151,16 +267,22 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "samples", r->acquire.count);
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "outside_counts", r->outside_counts);
 	blk_put_u64(e, "handoffs_intra_node", r->handoffs_intra_node);
 	blk_put_u64(e, "handoffs_inter_node", r->handoffs_inter_node);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
 	blk_put_u64(e, "cna_threshold", r->cfg.cna_threshold);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
+	if (BLK_WORLD_KERNEL)
 	blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 #define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, r->name);
@@ -185,9 +307,12 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_hist(e, "handoff", &r->handoff);
 	blk_put_milli(e, "overtakes_per_sample",
 		      blk_per_milli(r->overtakes, r->acquire.count));
-	blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
-	blk_put_hist(e, "irq_latency", &r->irq_latency);
-	blk_put_hist(e, "irq_wait", &r->irq_wait);
+	/* interrupts, hotplug and the watchdog: the module's alone */
+	if (BLK_WORLD_KERNEL) {
+		blk_put_u64(e, "irq_acquisitions", r->irq_acquisitions);
+		blk_put_hist(e, "irq_latency", &r->irq_latency);
+		blk_put_hist(e, "irq_wait", &r->irq_wait);
+	}
 	blk_put_micro(e, "fairness_jain", r->jain_micro);
 	blk_put_micro(e, "fairness_max_min", r->max_min_micro);
 
@@ -248,6 +373,16 @@ void blk_result_show(struct seq_file *m, const struct blk_result *r, bool json)
 	blk_stats_one(r, &e);
 }
 
+/*
+ * What the cost record's ratios are to: spinlock_t in the module; on the
+ * host, which has none, qspin, its stand-in (new keys: ratio_to_qspin_*).
+ */
+#if BLK_WORLD_KERNEL
+#define BLK_COST_BASE	"spinlock"
+#else
+#define BLK_COST_BASE	"qspin"
+#endif
+
 /* The cost record: one line (text) or object (JSON) per kind. */
 static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 {
@@ -256,7 +391,7 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 	unsigned int i;
 
 	for (i = 0; i < c->nr; i++)
-		if (!strcmp(c->kind[i].ops->name, "spinlock"))
+		if (!strcmp(c->kind[i].ops->name, BLK_COST_BASE))
 			base = &c->kind[i];
 	blk_put_u64(e, "cost", c->id);
 	if (json)
@@ -277,10 +412,10 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 		blk_put_milli(&l, "cycles_per_pair_median", k->median_millicycles);
 		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min_millicycles));
 		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median_millicycles));
-		blk_put_micro(&l, "ratio_to_spinlock_min", base ?
+		blk_put_micro(&l, "ratio_to_" BLK_COST_BASE "_min", base ?
 			      blk_ratio_micro(k->min_millicycles,
 					      base->min_millicycles) : U64_MAX);
-		blk_put_micro(&l, "ratio_to_spinlock_median", base ?
+		blk_put_micro(&l, "ratio_to_" BLK_COST_BASE "_median", base ?
 			      blk_ratio_micro(k->median_millicycles,
 					      base->median_millicycles) : U64_MAX);
 		blk_item_end(e);
@@ -291,9 +426,10 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 		      c->qspin_call.min_millicycles);
 	blk_put_milli(e, "cost_qspin_call_cycles_per_pair_median",
 		      c->qspin_call.median_millicycles);
-	blk_put_micro(e, "cost_qspin_call_ratio_to_spinlock_median", base ?
-		      blk_ratio_micro(c->qspin_call.median_millicycles,
-				      base->median_millicycles) : U64_MAX);
+	if (BLK_WORLD_KERNEL)
+		blk_put_micro(e, "cost_qspin_call_ratio_to_spinlock_median", base ?
+			      blk_ratio_micro(c->qspin_call.median_millicycles,
+					      base->median_millicycles) : U64_MAX);
 }
 
 /**

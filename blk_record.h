@@ -235,6 +235,19 @@ int blk_results_walk(blk_result_fn *fn, void *arg, bool newest_only);
 u64 blk_runs_done(void);
 u64 blk_throughput(const struct blk_result *r);
 
+/* A run's record from its workers (blk_record.c). */
+struct blk_worker;
+struct blk_spin_counters;
+void blk_result_init(struct blk_result *r, unsigned int nr);
+void blk_result_cpu(struct blk_result *r, unsigned int i, unsigned int cpu,
+		    int node, const struct blk_worker *w,
+		    const struct blk_spin_counters *sc);
+void blk_result_cpu_merge(struct blk_result *r, unsigned int i,
+			  const struct blk_hist *acquire,
+			  const struct blk_hist *hold,
+			  const struct blk_hist *handoff);
+void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor, u64 counter);
+
 /* The emitter. */
 void blk_records_show(struct seq_file *m, bool json, const struct blk_cost *c);
 void blk_record_keys(struct seq_file *m);

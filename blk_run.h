@@ -20,12 +20,6 @@
 #define BLK_HOTPLUG_WAIT_MS	5000
 #define BLK_WD_PERIOD_MS	100
 #define BLK_WD_RESCUE_US	100
-/* one batch of iterations between looks at the clock takes about this */
-#define BLK_BATCH_NS		50000
-#define BLK_BATCH_MAX		256
-/* the harness floor: about this long, best of three */
-#define BLK_FLOOR_NS		2000000
-#define BLK_FLOOR_TRIES		3
 
 /* What one worker owns; see struct blk_cpu_result for the meanings. */
 struct blk_pcpu {
@@ -89,7 +83,6 @@ extern struct blk_pcpu __percpu *blk_pcpu;
 extern struct work_struct blk_finish_work;
 
 /* blk_worker.c */
-void blk_shared_reset(struct blk_shared *sh);
 enum hrtimer_restart blk_irq_fn(struct hrtimer *t);
 int blk_worker(void *arg);
 

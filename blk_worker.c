@@ -39,14 +39,6 @@ static blk_hammer_fn *blk_loop_of(const struct blk_lock_ops *ops)
 	return blk_run.cfg.irq_hz ? ops->hammer_irq : ops->hammer;
 }
 
-/* A run's shared word and handoff stamp, before the first acquisition. */
-void blk_shared_reset(struct blk_shared *sh)
-{
-	sh->word = BLK_WORD_INIT;
-	sh->rel_seq = U64_MAX;
-	sh->rel_t = 0;
-}
-
 /*
  * irq_hz: each worker's CPU takes the lock from hardirq context, from an
  * hrtimer pinned there, once a period; the latency from the timer's due
@@ -73,46 +65,24 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 }
 
 /*
- * The harness floor, on this CPU's own data: the run's loop around the
- * empty lock, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES.
- * Cycles per iteration, in millicycles. @bare: without the run's cs_ns
- * and think_ns work (what a timed iteration adds is the same either way,
- * and measured bare it is not lost in the noise of a long iteration).
+ * The harness floor on this CPU's own data (blk_floor()), in millicycles
+ * per iteration; the histograms and the matrix row it wrote are cleared.
+ * @bare: without the run's cs_ns and think_ns work (what a timed iteration
+ * adds is the same either way, and measured bare it is not lost in the
+ * noise of a long iteration).
  */
 static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every, bool bare)
 {
-	static const bool never;
-	blk_hammer_fn *fn = blk_loop_of(blk_lock_floor());
-	u64 per_iter = bare ? 100 : blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
-	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter), 16, 16384);
-	/* the worker's own loop, on data of its own, one batch and no more */
-	struct blk_worker w = pc->worker;
-	u64 t0, dt, best = U64_MAX;
-	int i;
+	const u64 per_iter = bare ? 100 : blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
+	u64 floor = blk_floor(blk_loop_of(blk_lock_floor()), &pc->worker, &pc->floor,
+			      sample_every, bare, per_iter);
 
-	w.sh = &pc->floor;
-	w.sample_every = sample_every;
-	if (bare) {
-		w.cs_loops = 0;
-		w.think_loops = 0;
-	}
-	w.batch = iters;
-	w.batch_start = iters;
-	w.deadline_ns = 0;
-	w.stop = &never;
-	blk_shared_reset(&pc->floor);
-	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
-		t0 = blk_clock();
-		fn(&w);
-		dt = blk_clock() - t0;
-		best = min(best, dt);
-	}
 	blk_hist_init(&pc->acquire);
 	blk_hist_init(&pc->hold);
 	blk_hist_init(&pc->handoff);
 	if (pc->worker.from)	/* the floor's own handoffs are not the run's */
 		memset(pc->worker.from, 0, sizeof(*pc->worker.from) * pc->worker.nr);
-	return div_u64(best * 1000, iters);
+	return floor;
 }
 
 /*
@@ -126,7 +96,7 @@ static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every, bool bare)
  */
 static void blk_choose_sample_every(void)
 {
-	u64 n = 1, extra, want, cost = 0, most = 0;
+	u64 n = 1, extra, cost = 0, most = 0;
 	int cpu;
 
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
@@ -135,18 +105,15 @@ static void blk_choose_sample_every(void)
 
 		extra = pc->timed_extra;
 		most = max(most, extra);
-		/* rounded up; not DIV_ROUND_UP_ULL(): its divisor is 32-bit */
-		want = div64_u64(extra * 1000000 + BLK_SAMPLE_COST_PPM * floor - 1,
-				 BLK_SAMPLE_COST_PPM * floor);
-		n = max(n, want);
+		n = max(n, blk_sample_want(extra, floor));
 	}
-	n = min_t(u64, roundup_pow_of_two(n), BLK_SAMPLE_EVERY_MAX);
+	n = blk_sample_stride(n);
 	for_each_cpu(cpu, &blk_run.cfg.cpus) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 		const u64 floor = max(pc->floor_cycles, 1ULL);
 
 		extra = pc->timed_extra;
-		cost = max(cost, div64_u64(extra * 1000000, n * floor));
+		cost = max(cost, blk_sample_cost(extra, n, floor));
 		/* the harness floor of the loop as it will run: 1 in n timed */
 		pc->floor_cycles += div64_u64(extra, n);
 	}

@@ -30,6 +30,12 @@
 #           herd7's AArch64 and x86-64 models against the arm64 objects,
 #           LKMM; without the checkers it is skipped (CI=true: failed)
 #
+# Each step prints when it began and how long it took ("check: step NAME
+# began at ...", "check: step NAME took N s"), and a table of them at the
+# end, with the total: over BLK_BUDGET_COLD_S (3600) when the cache was
+# cold at the start, or over BLK_BUDGET_WARM_S (600) when everything was
+# already built, a "WARNING: over budget" line says so (CI allows 90 min).
+#
 # Ends with "N passed, N failed" (and ", N skipped" if any were); exits
 # non-zero if anything failed.
 set -euo pipefail
@@ -66,13 +72,40 @@ result() { # result STATUS DESCRIPTION
 }
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
-"$BLK_TOP/tools/bootstrap.sh" check
+# step NAME: the step before ends (its time printed and kept for the
+# table), NAME begins; step with no name ends the last one.
+t_check=$(date +%s) step_name= step_t0= step_table=
+step() {
+	local now
+	now=$(date +%s)
+	if [ -n "$step_name" ]; then
+		blk_say "step $step_name took $((now - step_t0)) s"
+		step_table+=$(printf '%-10s %6d s' "$step_name" $((now - step_t0)))$'\n'
+	fi
+	step_name=${1:-} step_t0=$now
+	[ -z "$step_name" ] || blk_say "step $step_name began at $(date +%T)"
+}
+
+# Warm: every build the cache keeps is there, and bootstrap installs
+# nothing. Anything missing makes the run cold, and its budget the cold one.
+warm=warm
+for f in kernel-debug/arch/x86/boot/bzImage kunit-uml/vmlinux kunit-smp/vmlinux \
+	kunit-debug/vmlinux kunit-weak/vmlinux kunit-rt/vmlinux kunit-arm64/vmlinux \
+	checkers/genmc-0.10.3/genmc checkers/herdtools7-7.57/_build/install/default/bin/herd7; do
+	[ -e "$BLK_CACHE/$f" ] || warm=cold
+done
+
+mkdir -p "$BLK_BUILD"
+step bootstrap
+"$BLK_TOP/tools/bootstrap.sh" check 2>&1 | tee "$BLK_BUILD/bootstrap.log" >&2
+grep -q 'all present' "$BLK_BUILD/bootstrap.log" || warm=cold
+blk_say "the cache ($BLK_CACHE) was $warm at the start"
 blk_kernel 6.1 || exit 1
 kver=$BLK_KVER kdir=$BLK_KDIR
-mkdir -p "$BLK_BUILD"
 cd "$BLK_TOP"
 
 if want build; then
+	step build
 	make -s clean KERNELDIR="$kdir" >/dev/null 2>&1 || true
 	rc=0
 	make KERNELDIR="$kdir" W=1 >"$BLK_BUILD/build.log" 2>&1 || rc=$?
@@ -82,6 +115,7 @@ if want build; then
 fi
 
 if want dkms; then
+	step dkms
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 	for k in 6.1 6.12; do
 		rc=0
@@ -101,6 +135,7 @@ if want dkms; then
 fi
 
 if want zerocost; then
+	step zerocost
 	[ -f blacklock.ko ] || make -s KERNELDIR="$kdir" >/dev/null 2>&1 || true
 	rc=0
 	python3 "$BLK_TOP/tools/zerocost.py" blacklock.ko >"$BLK_BUILD/zerocost.log" 2>&1 || rc=$?
@@ -109,6 +144,7 @@ if want zerocost; then
 fi
 
 if want sparse; then
+	step sparse
 	rc=0
 	make -C "$kdir" M="$BLK_TOP" C=2 modules >"$BLK_BUILD/sparse.log" 2>&1 || rc=$?
 	complaints=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$BLK_BUILD/sparse.log" || true)
@@ -117,6 +153,7 @@ if want sparse; then
 fi
 
 if want style; then
+	step style
 	cp_dir=$BLK_CACHE/checkpatch
 	if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
 		blk_say "extracting checkpatch.pl from linux-source-6.1"
@@ -231,6 +268,7 @@ vm_check() {
 }
 
 if want vm; then
+	step vm
 	# Debian's 6.1 and 6.12, and the debug kernel (kmemleak, lockdep,
 	# failslab; built once into the cache by tools/kernel.sh, about 3
 	# minutes). make matrix adds the PREEMPT_RT kernels.
@@ -266,14 +304,17 @@ kunit_ways() {
 }
 
 if want kunit; then
+	step kunit
 	kunit_ways "$BLK_BUILD/kunit.out" uml smp debug weak rt
 fi
 
 if want arm64; then
+	step arm64
 	kunit_ways "$BLK_BUILD/arm64.out" arm64 arm64-lse
 fi
 
 if want verify; then
+	step verify
 	rc=0
 	"$BLK_TOP/tools/verify/verify.sh" >"$BLK_BUILD/verify.out" 2>&1 || rc=$?
 	while IFS= read -r line; do
@@ -293,5 +334,14 @@ if want verify; then
 	fi
 fi
 
+step
+total=$(($(date +%s) - t_check))
+budget=${BLK_BUDGET_COLD_S:-3600}
+[ "$warm" = cold ] || budget=${BLK_BUDGET_WARM_S:-600}
+printf '%s' "$step_table"
+printf '%-10s %6d s (%d min %d s; %s cache, budget %d min)\n' total "$total" $((total / 60)) \
+	$((total % 60)) "$warm" $((budget / 60))
+[ -n "$only" ] || [ "$total" -le "$budget" ] ||
+	echo "WARNING: over budget: make check took $((total / 60)) min with a $warm cache, the budget is $((budget / 60)) min"
 echo "$passed passed, $failed failed$([ "$skipped" = 0 ] || echo ", $skipped skipped")"
 [ "$failed" = 0 ]

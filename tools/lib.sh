@@ -8,12 +8,13 @@ BLK_CACHE=${BLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/blacklock}
 blk_say() { printf '%s: %s\n' "${BLK_TOOL:-blacklock}" "$*" >&2; }
 blk_die() { blk_say "error: $*"; exit 1; }
 
-# The lock menu, read from its one list (blk_kinds_list.h), as
+# The module's lock menu, read from its one list (blk_kinds_list.h), as
 # "name class" lines: class is lock, kernel, floor or broken (the module's
 # "locks" file says the same). blk_locks [CLASS...] prints the names, in
-# menu order, of the given classes (all without).
+# menu order, of the given classes (all without). The C library's kinds
+# (BLK_KF_LIBC) are the host world's alone (tools/host: blk-host locks).
 blk_locks() {
-	awk -v want=" $* " '/^BLK_KIND\(/ {
+	awk -v want=" $* " '/^BLK_KIND\(/ && !/BLK_KF_LIBC/ {
 		sub(/^BLK_KIND\(/, ""); split($0, f, ",")
 		c = /BLK_KF_BROKEN/ ? "broken" : /BLK_KF_FLOOR/ ? "floor" : /BLK_KF_KERNEL/ ? "kernel" : "lock"
 		if (want == "  " || index(want, " " c " ")) printf "%s ", f[1]

@@ -54,11 +54,9 @@
  * The kind under test (-DBLK_VERIFY_KIND=id), by its operations' names, which
  * blk_kinds_list.h derives from its id, and its lock, of the type its list
  * entry gives: the list declares one lock of every kind's type, and the
- * kind under test takes its own. The kernel's locks are not modelled;
- * their types are here only so that the list compiles.
+ * kind under test takes its own. The kernel's locks and the C library's
+ * are not in the model world's list (blk_kinds_list.h's #if blocks).
  */
-typedef struct { u32 val; } spinlock_t;
-typedef struct { u32 val; } raw_spinlock_t;
 
 #define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
 	static type blk_v_##id;

@@ -193,9 +193,10 @@ KINDS = kinds_list()
 
 
 def model_checked(listed):
-    """The kinds GenMC checks: every kind but the kernel's, the floor and HERD_ONLY's."""
+    """The kinds GenMC checks: every kind but the kernel's, the C library's, the floor and HERD_ONLY's."""
     return [k for k, (_, flags) in listed.items()
-            if "BLK_KF_KERNEL" not in flags and "BLK_KF_FLOOR" not in flags and k not in HERD_ONLY]
+            if "BLK_KF_KERNEL" not in flags and "BLK_KF_LIBC" not in flags
+            and "BLK_KF_FLOOR" not in flags and k not in HERD_ONLY]
 
 
 def genmc_run(genmc, model, kind, client, threads, top, timeout):

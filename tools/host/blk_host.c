@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blacklock on the host's own cores: the host world's engine.
+ *
+ * The module's knobs, lock menu, loops, clock, statistics and records,
+ * compiled as they are over tools/host/blk_host.h, driven by POSIX threads
+ * instead of kthreads: one thread per CPU of the run, pinned with
+ * sched_setaffinity(), or, with threads=N above the CPUs, N threads pinned
+ * round robin (oversubscribed: the host then preempts lock holders and
+ * waiters as it likes, which is the point). Each thread measures its
+ * harness floor (blk_floor()), meets the others at a start barrier, runs
+ * the kind's own loop (blk_loop.c) until the deadline, and its share goes
+ * into the record through blk_record.c's blk_result_*(), as the module's
+ * blk_collect() does.
+ *
+ *   blk-host [run] [KNOB=VALUE ...] [threads=N] [json=1]
+ *           one run; prints its record as the module's "stats" file has it,
+ *           or as "stats.json" with json=1
+ *   blk-host cost [cpus=LIST]
+ *           every kind's uncontended lock/unlock pair on one CPU
+ *           (blk_cost.c), as the module's "cost"; ratios to qspin
+ *   blk-host locks | keys | knobs
+ *           the menu, the record's keys, the knobs with their limits
+ *
+ * Knobs: the module's names, limits and defaults (blk_knobs_list.h), read
+ * by blk_knobs.c; irq_hz is the module's alone (refused here). A bad
+ * value: an error naming it, exit status 2.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "blk_host.h"
+#include "blk_clock.h"
+#include "blk_contention.h"
+#include "blk_engine.h"
+#include "blk_knobs.h"
+#include "blk_record.h"
+
+/* One thread of the run: what the module keeps per CPU (blk_run.h). */
+struct blk_host_thread {
+	pthread_t tid;
+	int cpu;
+	struct blk_worker worker;
+	u64 floor_cycles;	/* millicycles per iteration */
+	u64 timed_extra;	/* sample_every=auto: what timing adds */
+	u64 t_end;
+	struct blk_hist acquire;
+	struct blk_hist hold;
+	struct blk_hist handoff;
+	struct blk_shared floor;
+} ____cacheline_aligned;
+
+static struct blk_host_run {
+	struct blk_config cfg;
+	unsigned int nr;
+	struct blk_host_thread *th;
+	bool sample_auto;
+	u64 sample_every;
+	u64 sample_cost_ppm;
+	u64 timed_extra;
+	unsigned int arrive;
+	u64 t_go;
+	u64 deadline_ns;
+	bool go;
+	bool stop;
+} blk_host;
+
+static struct blk_shared blk_host_shared;
+
+static blk_hammer_fn *blk_host_loop_of(const struct blk_lock_ops *ops)
+{
+	if (blk_host.cfg.loop == BLK_LOOP_REFERENCE)
+		return ops->reference;
+	if (blk_host.cfg.check == BLK_CHECK_COUNT)
+		return ops->hammer_count;
+	return ops->hammer;
+}
+
+/* The module's blk_measure_floor(): the floor, its traces cleared. */
+static u64 blk_host_floor(struct blk_host_thread *t, u64 sample_every, bool bare)
+{
+	const u64 per_iter = bare ? 100 : blk_host.cfg.cs_ns + blk_host.cfg.think_ns + 100;
+	u64 floor = blk_floor(blk_host_loop_of(blk_lock_floor()), &t->worker,
+			      &t->floor, sample_every, bare, per_iter);
+
+	blk_hist_init(&t->acquire);
+	blk_hist_init(&t->hold);
+	blk_hist_init(&t->handoff);
+	if (t->worker.from)
+		memset(t->worker.from, 0, sizeof(*t->worker.from) * t->worker.nr);
+	return floor;
+}
+
+/* sample_every=auto, by the module's arithmetic (blk_loop.h). */
+static void blk_host_choose_sample_every(void)
+{
+	u64 n = 1, cost = 0, most = 0;
+	unsigned int i;
+
+	for (i = 0; i < blk_host.nr; i++) {
+		const struct blk_host_thread *t = &blk_host.th[i];
+
+		most = max(most, t->timed_extra);
+		n = max(n, blk_sample_want(t->timed_extra, max(t->floor_cycles, 1ULL)));
+	}
+	n = blk_sample_stride(n);
+	for (i = 0; i < blk_host.nr; i++) {
+		struct blk_host_thread *t = &blk_host.th[i];
+		const u64 floor = max(t->floor_cycles, 1ULL);
+
+		cost = max(cost, blk_sample_cost(t->timed_extra, n, floor));
+		t->floor_cycles += div64_u64(t->timed_extra, n);
+	}
+	blk_host.sample_every = n;
+	blk_host.cfg.sample_every = n;
+	blk_host.sample_cost_ppm = cost;
+	blk_host.timed_extra = most;
+}
+
+/* Every thread arrives; the last sets the start and the deadline. */
+static void blk_host_barrier(void)
+{
+	if (__atomic_sub_fetch(&blk_host.arrive, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (blk_host.sample_auto)
+			blk_host_choose_sample_every();
+		blk_host.t_go = ktime_get_ns();
+		blk_host.deadline_ns = blk_host.t_go +
+				       (u64)blk_host.cfg.duration_ms * NSEC_PER_MSEC;
+		__atomic_store_n(&blk_host.go, true, __ATOMIC_RELEASE);
+		return;
+	}
+	while (!__atomic_load_n(&blk_host.go, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+static void blk_host_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "blk-host: cannot pin a thread to CPU %d: %s\n",
+			cpu, strerror(errno));
+		exit(1);
+	}
+}
+
+static void *blk_host_worker(void *arg)
+{
+	struct blk_host_thread *t = arg;
+	struct blk_worker *w = &t->worker;
+
+	blk_host_pin(t->cpu);
+	blk_host_enter(w->idx, t->cpu);
+	t->floor_cycles = blk_host_floor(t, w->sample_every, false);
+	if (blk_host.sample_auto) {
+		const u64 timed = blk_host_floor(t, 1, true);
+		const u64 untimed = blk_host.cfg.cs_ns || blk_host.cfg.think_ns ?
+				    blk_host_floor(t, 0, true) : t->floor_cycles;
+
+		t->timed_extra = timed > untimed ? timed - untimed : 0;
+	}
+	blk_host_barrier();
+	w->deadline_ns = blk_host.deadline_ns;
+	w->sample_every = blk_host.sample_every;
+	blk_host_loop_of(blk_host.cfg.lock)(w);
+	__atomic_store_n(&t->t_end, ktime_get_ns(), __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The threads' CPUs: the cpus knob's online CPUs, ncpus of them if set. */
+static int blk_host_cpus(struct blk_config *cfg, int *cpus)
+{
+	unsigned int n = 0;
+	int cpu;
+
+	for_each_cpu(cpu, &cfg->cpus) {
+		if (!cpumask_test_cpu(cpu, cpu_online_mask))
+			continue;
+		if (cfg->ncpus && n == cfg->ncpus)
+			break;
+		cpus[n++] = cpu;
+	}
+	cpumask_clear(&cfg->cpus);
+	for (cpu = 0; cpu < (int)n; cpu++)
+		cpumask_set_cpu(cpus[cpu], &cfg->cpus);
+	if (!n || (cfg->ncpus && n < cfg->ncpus)) {
+		fprintf(stderr, "blk-host: %u CPUs asked, %u online in the cpus set\n",
+			cfg->ncpus, n);
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+/* One run, its record printed. Return: the exit status. */
+static int blk_host_run(unsigned int threads, bool json)
+{
+	struct blk_config *cfg = &blk_host.cfg;
+	struct seq_file out = { stdout };
+	struct blk_result *r;
+	int *cpus, ncpu, ret = 0;
+	u64 *acq, end = 0, floor = U64_MAX, grace;
+	unsigned int i, n;
+
+	cpus = calloc(nr_cpu_ids, sizeof(*cpus));
+	if (!cpus)
+		return 1;
+	ncpu = blk_host_cpus(cfg, cpus);
+	if (ncpu < 0)
+		return 2;
+	n = threads ? threads : (unsigned int)ncpu;
+	if (2ULL * n >= BLK_NOBODY) {
+		fprintf(stderr, "blk-host: threads=%u: the owner field holds fewer\n", n);
+		return 2;
+	}
+	r = calloc(1, blk_result_size(n));
+	acq = calloc(n, sizeof(*acq));
+	blk_host.th = aligned_alloc(SMP_CACHE_BYTES, n * sizeof(*blk_host.th));
+	if (!r || !acq || !blk_host.th || blk_host_percpu_alloc(n)) {
+		fprintf(stderr, "blk-host: out of memory for %u threads\n", n);
+		return 1;
+	}
+	memset(blk_host.th, 0, n * sizeof(*blk_host.th));
+	blk_host.nr = n;
+	blk_host.sample_every = blk_sample_every(cfg);
+	blk_host.sample_auto = cfg->timing == BLK_TIMING_SAMPLE && !cfg->sample_every;
+	blk_host.arrive = n;
+	blk_host.go = false;
+	blk_host.stop = false;
+	r->cfg = *cfg;
+	r->id = 1;
+	r->cs_loops = blk_ns_to_loops(cfg->cs_ns, blk_clock_info.cs_loops_per_ms);
+	r->think_loops = blk_ns_to_loops(cfg->think_ns, blk_clock_info.think_loops_per_ms);
+	blk_result_init(r, n);
+	cfg->lock->init(&blk_host_shared.lock);
+	blk_shared_reset(&blk_host_shared);
+	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
+	blk_cna_set_threshold(cfg->cna_threshold);
+	for (i = 0; i < n; i++) {
+		struct blk_host_thread *t = &blk_host.th[i];
+
+		t->cpu = cpus[i % ncpu];
+		t->worker = (struct blk_worker) {
+			.sh = &blk_host_shared,
+			.cpu = t->cpu,
+			.idx = i,
+			.nr = n,
+			.from = blk_result_from(r, i),
+			.arrivals = calloc(n, sizeof(struct blk_arrival)),
+			.handoff = &t->handoff,
+			.cs_loops = r->cs_loops,
+			.think_loops = r->think_loops,
+			.sample_every = blk_host.sample_every,
+			.batch = clamp_t(u32, BLK_BATCH_NS / (cfg->cs_ns + cfg->think_ns + 100),
+					 1, BLK_BATCH_MAX),
+			.batch_start = 1,
+			.stop = &blk_host.stop,
+			.acquire = &t->acquire,
+			.hold = &t->hold,
+		};
+		/* one arrivals array for all: the first thread's */
+		if (i) {
+			free(t->worker.arrivals);
+			t->worker.arrivals = blk_host.th[0].worker.arrivals;
+		}
+		if (!t->worker.arrivals) {
+			fprintf(stderr, "blk-host: out of memory\n");
+			return 1;
+		}
+		t->floor_cycles = U64_MAX;
+		blk_hist_init(&t->acquire);
+		blk_hist_init(&t->hold);
+		blk_hist_init(&t->handoff);
+	}
+	for (i = 0; i < n; i++)
+		if (pthread_create(&blk_host.th[i].tid, NULL, blk_host_worker, &blk_host.th[i])) {
+			fprintf(stderr, "blk-host: cannot start thread %u\n", i);
+			exit(1);
+		}
+	/*
+	 * The watchdog: a run that has not ended watchdog_ms after its
+	 * deadline is stuck (a lost handoff); the host cannot free a lock by
+	 * force as the module's watchdog does, so it says so and exits.
+	 */
+	grace = (u64)(cfg->watchdog_ms ? cfg->watchdog_ms : 60000) * NSEC_PER_MSEC;
+	for (i = 0; i < n; i++) {
+		while (!__atomic_load_n(&blk_host.th[i].t_end, __ATOMIC_ACQUIRE)) {
+			if (__atomic_load_n(&blk_host.go, __ATOMIC_ACQUIRE) &&
+			    ktime_get_ns() > blk_host.deadline_ns + grace) {
+				fprintf(stderr, "blk-host: stuck: %s, thread %u has not finished %llu ms after the deadline\n",
+					cfg->lock->name, i, (unsigned long long)(grace / NSEC_PER_MSEC));
+				_exit(3);
+			}
+			msleep(1);
+		}
+		pthread_join(blk_host.th[i].tid, NULL);
+	}
+
+	r->cfg = blk_host.cfg;
+	r->sample_auto = blk_host.sample_auto;
+	r->sample_cost_ppm = blk_host.sample_cost_ppm;
+	r->timed_extra_millicycles = blk_host.timed_extra;
+	for (i = 0; i < n; i++) {
+		struct blk_host_thread *t = &blk_host.th[i];
+		struct blk_spin_counters sc = {};
+
+		blk_spin_counters_read(&sc, (int)i);
+		blk_result_cpu(r, i, t->cpu, cpu_to_node(t->cpu), &t->worker, &sc);
+		blk_result_cpu_merge(r, i, &t->acquire, &t->hold, &t->handoff);
+		end = max(end, t->t_end);
+		floor = min(floor, t->floor_cycles);
+	}
+	r->duration_ns = end > blk_host.t_go ? end - blk_host.t_go : 0;
+	blk_result_finish(r, acq, floor, blk_word_count(blk_host_shared.word));
+	blk_result_show(&out, r, json);
+	if (json)
+		seq_putc(&out, '\n');
+	free(blk_host.th[0].worker.arrivals);
+	free(blk_host.th);
+	free(r);
+	free(acq);
+	free(cpus);
+	blk_host_percpu_free();
+	return ret;
+}
+
+static void blk_host_usage(void)
+{
+	fprintf(stderr,
+		"usage: blk-host [run] [KNOB=VALUE ...] [threads=N] [json=1]\n"
+		"       blk-host cost [cpus=LIST] [json=1]\n"
+		"       blk-host locks | keys | knobs\n"
+		"KNOB: the module's knobs (blk-host knobs lists them, with their limits);\n"
+		"threads=N: N threads pinned round robin on the run's CPUs (default one\n"
+		"per CPU); ratios on the host are to qspin.\n");
+	exit(2);
+}
+
+/* The module's "locks" file: name, class, description. */
+static void blk_host_locks(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk_lock_menu_len; i++) {
+		const struct blk_lock_ops *o = blk_lock_menu[i];
+
+		printf("%s %s %s\n", o->name, o->broken ? "broken" : o->floor ? "floor" :
+		       o->kernel ? "kernel" : "lock", o->desc);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char *params[BLK_NR_KNOBS] = { NULL };
+	struct seq_file out = { stdout };
+	const char *cmd = "run";
+	unsigned int threads = 0;
+	bool json = false;
+	int i, k, a = 1;
+
+	blk_host_world_init();
+	if (argc > 1 && !strchr(argv[1], '=')) {
+		cmd = argv[1];
+		a = 2;
+	}
+	for (i = a; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		u32 v;
+
+		if (!eq)
+			blk_host_usage();
+		*eq = '\0';
+		if (!strcmp(argv[i], "threads") || !strcmp(argv[i], "json")) {
+			if (blk_parse_u32(eq + 1, 0, !strcmp(argv[i], "json") ? 1 : 4096, &v)) {
+				fprintf(stderr, "blk-host: invalid %s=%s\n", argv[i], eq + 1);
+				return 2;
+			}
+			if (!strcmp(argv[i], "json"))
+				json = v;
+			else
+				threads = v;
+			continue;
+		}
+		for (k = 0; k < BLK_NR_KNOBS && strcmp(blk_knob_name(k), argv[i]); k++)
+			;
+		if (k == BLK_NR_KNOBS) {
+			fprintf(stderr, "blk-host: no knob %s\n", argv[i]);
+			blk_host_usage();
+		}
+		params[k] = eq + 1;
+	}
+	if (blk_knobs_init(params))
+		return 2;	/* blk_knobs_init() named it */
+	mutex_lock(&blk_mutex);
+	blk_config_get(&blk_host.cfg);
+	mutex_unlock(&blk_mutex);
+	if (blk_host.cfg.irq_hz) {
+		fprintf(stderr, "blk-host: invalid irq_hz=%u: interrupts are the module's alone\n",
+			blk_host.cfg.irq_hz);
+		return 2;
+	}
+	if (blk_host.cfg.backoff_min > blk_host.cfg.backoff_max) {
+		fprintf(stderr, "blk-host: backoff_min %u is above backoff_max %u\n",
+			blk_host.cfg.backoff_min, blk_host.cfg.backoff_max);
+		return 2;
+	}
+	if (!strcmp(cmd, "locks")) {
+		blk_host_locks();
+		return 0;
+	}
+	if (!strcmp(cmd, "keys")) {
+		blk_record_keys(&out);
+		return 0;
+	}
+	if (!strcmp(cmd, "knobs")) {
+		blk_knobs_describe(&out);
+		return 0;
+	}
+	blk_calibrate();
+	if (!strcmp(cmd, "cost")) {
+		struct blk_cost c;
+		int ret;
+
+		if (blk_host_percpu_alloc(1))
+			return 1;
+		ret = blk_cost_run(&blk_host.cfg.cpus);
+		if (ret) {
+			fprintf(stderr, "blk-host: cost: %s\n", strerror(-ret));
+			return 1;
+		}
+		mutex_lock(&blk_mutex);
+		blk_cost_get(&c);
+		mutex_unlock(&blk_mutex);
+		blk_records_show(&out, json, &c);
+		return 0;
+	}
+	if (strcmp(cmd, "run"))
+		blk_host_usage();
+	return blk_host_run(threads, json);
+}
