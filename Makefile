@@ -14,6 +14,11 @@
 #   make matrix       the VM test on Debian's 6.1, 6.1-rt, 6.12 and 6.12-rt
 #   make oversub      every lock on 2, 4 and 8 vCPUs (2 host cores), hypervisor
 #                     bit off and on -> results/oversub.md, oversub.png
+#   make host         the host world: the lock bodies and the engine's loop on
+#                     this machine's own cores (tools/host), every host kind's
+#                     cost and its contended figures on 1, 2, 4 ... threads and
+#                     oversubscribed -> build/host-results/host.md, host.png
+#   make host-soak    every real kind on the host to 10^8 acquisitions
 #   make verify       the lock kinds model-checked from their source: GenMC
 #                     (SC, TSO, RC11, IMM) and herd7 (AArch64, x86-64, LKMM)
 #   make sparse       sparse (C=2) only
@@ -88,5 +93,11 @@ numa:
 verify:
 	tools/verify/verify.sh
 
+host:
+	tools/host.sh run
+
+host-soak:
+	tools/host.sh soak
+
 .PHONY: all have-kerneldir module install clean sparse style check demo kunit compare bench soak matrix oversub \
-	verify fidelity numa
+	verify fidelity numa host host-soak

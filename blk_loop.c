@@ -56,6 +56,22 @@
 #include "blk_clock.h"
 #include "blk_locks.h"
 
+/*
+ * The critical section's accesses to the shared data: marked, so that the
+ * compiler keeps each one (blk_inside()); in the host world's
+ * ThreadSanitizer build (tools/host) plain ones between compiler barriers
+ * instead, kept all the same, which TSan checks as the data they are (to
+ * it a marked access is an atomic, and a race let in by a weakened release
+ * would go unseen).
+ */
+#ifdef __SANITIZE_THREAD__
+#define blk_cs_read(x)		({ __typeof__(x) __v; barrier(); __v = (x); barrier(); __v; })
+#define blk_cs_write(x, v)	do { barrier(); (x) = (v); barrier(); } while (0)
+#else
+#define blk_cs_read(x)		READ_ONCE(x)
+#define blk_cs_write(x, v)	WRITE_ONCE(x, v)
+#endif
+
 /**
  * blk_cs_work() - critical-section work: read-modify-writes of shared data.
  * @sh: the shared data.
@@ -66,7 +82,7 @@ noinline void blk_cs_work(struct blk_shared *sh, u64 loops)
 	u64 i;
 
 	for (i = 0; i < loops; i++)
-		WRITE_ONCE(sh->data[i & 3], READ_ONCE(sh->data[i & 3]) + 1);
+		blk_cs_write(sh->data[i & 3], blk_cs_read(sh->data[i & 3]) + 1);
 }
 
 /**
@@ -112,15 +128,15 @@ static __always_inline u64 blk_inside(const bool excludes,
 				      struct blk_shared *sh, const u32 me,
 				      const u64 cs_loops, u64 *exit)
 {
-	u64 entry = READ_ONCE(sh->word);
+	u64 entry = blk_cs_read(sh->word);
 
 	if (excludes)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
-	WRITE_ONCE(sh->word, blk_claimed(entry, me));
+	blk_cs_write(sh->word, blk_claimed(entry, me));
 	if (cs_loops)
 		blk_cs_work(sh, cs_loops);
-	*exit = READ_ONCE(sh->word);
-	WRITE_ONCE(sh->word, *exit | BLK_FREE);
+	*exit = blk_cs_read(sh->word);
+	blk_cs_write(sh->word, *exit | BLK_FREE);
 	return entry;
 }
 
@@ -133,11 +149,11 @@ static __always_inline u64 blk_inside_count(const bool excludes,
 					    struct blk_shared *sh,
 					    const u64 cs_loops)
 {
-	u64 entry = READ_ONCE(sh->word);
+	u64 entry = blk_cs_read(sh->word);
 
 	if (excludes)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
-	WRITE_ONCE(sh->word, entry + BLK_COUNT_ONE);
+	blk_cs_write(sh->word, entry + BLK_COUNT_ONE);
 	if (cs_loops)
 		blk_cs_work(sh, cs_loops);
 	return entry;
@@ -272,8 +288,8 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	t1 = blk_clock();
 	/* check=count measures no handoff: its section is the counter alone */
 	if (!count) {
-		rel_seq = READ_ONCE(sh->rel_seq);
-		rel_t = READ_ONCE(sh->rel_t);
+		rel_seq = blk_cs_read(sh->rel_seq);
+		rel_t = blk_cs_read(sh->rel_t);
 	}
 	if (count)
 		in = blk_inside_count(blk_kind_excludes(k), sh, w->cs_loops);
@@ -281,8 +297,8 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 		in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
 	t2 = blk_clock();
 	if (!count) {
-		WRITE_ONCE(sh->rel_seq, blk_word_count(in) + 1);
-		WRITE_ONCE(sh->rel_t, t2);
+		blk_cs_write(sh->rel_seq, blk_word_count(in) + 1);
+		blk_cs_write(sh->rel_t, t2);
 	}
 	blk_give(k, irq, l, flags);
 	/*

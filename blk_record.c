@@ -226,7 +226,7 @@ static void blk_emit_cpu(struct blk_emit *e, const struct blk_result *r,
 	blk_put_micro(e, "share", c->share_micro);
 	blk_put_u64(e, "node", c->node);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
+		blk_put_u64(e, "irq_acquisitions", c->irq_acquisitions);
 	if (from)
 		blk_put_u64_list(e, "handoffs_from", from, r->nr_cpus);
 	blk_put_u64(e, "samples", c->samples);
@@ -268,22 +268,22 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "stopped", r->stopped);
 	blk_put_u64(e, "aborted", r->aborted);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
+		blk_put_u64(e, "hotplug_stopped", r->hotplug_stopped);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
+		blk_put_u64(e, "hotplug_cpu", r->hotplug_cpu);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "outside_counts", r->outside_counts);
+		blk_put_u64(e, "outside_counts", r->outside_counts);
 	blk_put_u64(e, "handoffs_intra_node", r->handoffs_intra_node);
 	blk_put_u64(e, "handoffs_inter_node", r->handoffs_inter_node);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
+		blk_put_u64(e, "watchdog_ms", r->cfg.watchdog_ms);
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
 	blk_put_u64(e, "cna_threshold", r->cfg.cna_threshold);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
+		blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
 	if (BLK_WORLD_KERNEL)
-	blk_put_u64(e, "stuck", r->stuck);
+		blk_put_u64(e, "stuck", r->stuck);
 	blk_put_u64(e, "duration_ns", r->duration_ns);
 #define BLK_COUNTER(name, from, merge, doc)	blk_put_u64(e, #name, r->name);
 #include "blk_counters_list.h"

@@ -14,6 +14,12 @@
 #   sparse  sparse (C=2) has nothing to say
 #   style   checkpatch.pl --strict is clean on every .c and .h, and the
 #           knobs in blk_knobs_list.h are the ones the docs list
+#   host    the host world (tools/host.sh check): blk-host built three
+#           ways with warnings as errors (measured, RMW-counting, and
+#           ThreadSanitizer + UBSan), every real kind 0 violations and
+#           busted caught on the host's own cores, its records through the
+#           same checks as a guest's, every kind race-free under TSan, and
+#           the TSan plants (tools/host/plants) each reported
 #   vm      the integration test in a VM (tools/guest/check.sh), on Debian's
 #           6.1 and 6.12 and on the debug kernel (tools/kernel.sh: kmemleak,
 #           lockdep, failslab; BLK_CHECK_KERNELS picks others): exclusion
@@ -43,7 +49,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|dkms|zerocost|sparse|style|vm|kunit|arm64|verify]" >&2
+	echo "usage: $0 [--only build|dkms|zerocost|sparse|style|host|vm|kunit|arm64|verify]" >&2
 	exit 2
 }
 
@@ -58,7 +64,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | dkms | zerocost | sparse | style | vm | kunit | arm64 | verify) ;; *) usage ;; esac
+case "$only" in "" | build | dkms | zerocost | sparse | style | host | vm | kunit | arm64 | verify) ;; *) usage ;; esac
 
 passed=0 failed=0 skipped=0
 result() { # result STATUS DESCRIPTION
@@ -185,6 +191,11 @@ if want style; then
 		# and DEFINE_PER_CPU_ALIGNED() as declarations, as the kernel's
 		# percpu-defs.h does, which cannot be parenthesised
 		[ "$f" != ./blk_env.h ] || ignore=$ignore,COMPLEX_MACRO
+		# tools/host/blk_host.h defines the kernel's API for the host
+		# world: the attribute macros, typedefs and multi-use macros
+		# checkpatch would have a kernel file take from that API
+		[ "$f" != ./tools/host/blk_host.h ] ||
+			ignore=$ignore,COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYPEDEFS,IS_ENABLED_CONFIG,CAMELCASE,ARCH_DEFINES,SPACING,DATA_RACE
 		out=$(perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
 			--ignore "$ignore" -f "$f" 2>&1) || rc=1
 		[ -z "$out" ] || printf '%s\n' "$out"
@@ -224,6 +235,11 @@ if want style; then
 		cmp -s - "$base/summary.md" || rc=1
 	result $rc "tools/report.py prints the saved log's tables as they were ($base/summary.md)"
 	rm -rf "$tmp"
+fi
+
+if want host; then
+	step host
+	tool host "$BLK_BUILD/host-check.out" "$BLK_TOP/tools/host.sh" check
 fi
 
 # vm_guest NAME LOG KERNEL [vm.sh options]: boot the integration test,
@@ -313,25 +329,38 @@ if want arm64; then
 	kunit_ways "$BLK_BUILD/arm64.out" arm64 arm64-lse
 fi
 
-if want verify; then
-	step verify
-	rc=0
-	"$BLK_TOP/tools/verify/verify.sh" >"$BLK_BUILD/verify.out" 2>&1 || rc=$?
+# tool_lines OUT PREFIX: a result for each PASS:/FAIL: line of a tool's
+# output, a skip for each SKIP: line
+tool_lines() {
+	local line
 	while IFS= read -r line; do
 		case "$line" in
-		"PASS: "*) result 0 "verify: ${line#PASS: }" ;;
-		"FAIL: "*) result 1 "verify: ${line#FAIL: }" ;;
+		"PASS: "*) result 0 "$2: ${line#PASS: }" ;;
+		"FAIL: "*) result 1 "$2: ${line#FAIL: }" ;;
 		"SKIP: "*)
 			skipped=$((skipped + 1))
-			echo "SKIP: verify: ${line#SKIP: }"
+			echo "SKIP: $2: ${line#SKIP: }"
 			;;
 		esac
-	done < <(grep -E '^(PASS|FAIL|SKIP): ' "$BLK_BUILD/verify.out" | cut -c1-240)
-	grep -E 'verdict' "$BLK_BUILD/verify.out" || true
-	if [ "$rc" != 0 ] && ! grep -q '^FAIL: ' "$BLK_BUILD/verify.out"; then
-		tail -n 20 "$BLK_BUILD/verify.out"
-		result 1 "verify: tools/verify/verify.sh ran (exit $rc, see $BLK_BUILD/verify.out)"
+	done < <(grep -E '^(PASS|FAIL|SKIP): ' "$1" | cut -c1-240)
+	grep -E 'verdict' "$1" || true
+}
+
+# tool NAME OUT COMMAND...: run a tool that prints PASS/FAIL/SKIP lines
+tool() {
+	local name=$1 out=$2 rc=0
+	shift 2
+	"$@" >"$out" 2>&1 || rc=$?
+	tool_lines "$out" "$name"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL: ' "$out"; then
+		tail -n 20 "$out"
+		result 1 "$name: ${*#"$BLK_TOP"/} ran (exit $rc, see $out)"
 	fi
+}
+
+if want verify; then
+	step verify
+	tool verify "$BLK_BUILD/verify.out" "$BLK_TOP/tools/verify/verify.sh"
 fi
 
 step

@@ -13,14 +13,27 @@
  * into the record through blk_record.c's blk_result_*(), as the module's
  * blk_collect() does.
  *
- *   blk-host [run] [KNOB=VALUE ...] [threads=N] [json=1]
- *           one run; prints its record as the module's "stats" file has it,
- *           or as "stats.json" with json=1
- *   blk-host cost [cpus=LIST]
+ *   blk-host CMD [ARG ...] [, CMD [ARG ...]] ...
+ *
+ * runs commands in order, as the module's control file and blkctl do:
+ *
+ *   run [KNOB=VALUE ...] [threads=N]
+ *           one run, kept as the module keeps it; its knobs are the
+ *           defaults but for those given; threads=N: N threads pinned round
+ *           robin on the run's CPUs (default: one per CPU)
+ *   cost [cpus=LIST]
  *           every kind's uncontended lock/unlock pair on one CPU
- *           (blk_cost.c), as the module's "cost"; ratios to qspin
- *   blk-host locks | keys | knobs
- *           the menu, the record's keys, the knobs with their limits
+ *           (blk_cost.c), as the module's "cost"; its ratios are to qspin
+ *   stats | stats.json
+ *           every kept run and the last cost, as the module's files, between
+ *           BLK-STATS-BEGIN/END or BLK-JSON-BEGIN/END lines (the console
+ *           protocol of the guest, Documentation/blacklock.rst)
+ *   reset   forget the kept runs
+ *   locks | keys | knobs
+ *           the menu, the run record's keys (between BLK-KEYS-BEGIN/END),
+ *           the knobs with their limits
+ *
+ * Each run also prints a one-line summary on stderr.
  *
  * Knobs: the module's names, limits and defaults (blk_knobs_list.h), read
  * by blk_knobs.c; irq_hz is the module's alone (refused here). A bad
@@ -81,7 +94,8 @@ static blk_hammer_fn *blk_host_loop_of(const struct blk_lock_ops *ops)
 /* The module's blk_measure_floor(): the floor, its traces cleared. */
 static u64 blk_host_floor(struct blk_host_thread *t, u64 sample_every, bool bare)
 {
-	const u64 per_iter = bare ? 100 : blk_host.cfg.cs_ns + blk_host.cfg.think_ns + 100;
+	const u64 per_iter = bare ? 100 :
+			     blk_host.cfg.cs_ns + blk_host.cfg.think_ns + 100;
 	u64 floor = blk_floor(blk_host_loop_of(blk_lock_floor()), &t->worker,
 			      &t->floor, sample_every, bare, per_iter);
 
@@ -152,6 +166,7 @@ static void *blk_host_worker(void *arg)
 {
 	struct blk_host_thread *t = arg;
 	struct blk_worker *w = &t->worker;
+	blk_hammer_fn *loop = blk_host_loop_of(blk_host.cfg.lock);
 
 	blk_host_pin(t->cpu);
 	blk_host_enter(w->idx, t->cpu);
@@ -166,7 +181,7 @@ static void *blk_host_worker(void *arg)
 	blk_host_barrier();
 	w->deadline_ns = blk_host.deadline_ns;
 	w->sample_every = blk_host.sample_every;
-	blk_host_loop_of(blk_host.cfg.lock)(w);
+	loop(w);
 	__atomic_store_n(&t->t_end, ktime_get_ns(), __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -195,11 +210,10 @@ static int blk_host_cpus(struct blk_config *cfg, int *cpus)
 	return (int)n;
 }
 
-/* One run, its record printed. Return: the exit status. */
-static int blk_host_run(unsigned int threads, bool json)
+/* One run, its record kept. Return: 0, or the exit status. */
+static int blk_host_run(unsigned int threads)
 {
 	struct blk_config *cfg = &blk_host.cfg;
-	struct seq_file out = { stdout };
 	struct blk_result *r;
 	int *cpus, ncpu, ret = 0;
 	u64 *acq, end = 0, floor = U64_MAX, grace;
@@ -231,7 +245,6 @@ static int blk_host_run(unsigned int threads, bool json)
 	blk_host.go = false;
 	blk_host.stop = false;
 	r->cfg = *cfg;
-	r->id = 1;
 	r->cs_loops = blk_ns_to_loops(cfg->cs_ns, blk_clock_info.cs_loops_per_ms);
 	r->think_loops = blk_ns_to_loops(cfg->think_ns, blk_clock_info.think_loops_per_ms);
 	blk_result_init(r, n);
@@ -276,7 +289,8 @@ static int blk_host_run(unsigned int threads, bool json)
 		blk_hist_init(&t->handoff);
 	}
 	for (i = 0; i < n; i++)
-		if (pthread_create(&blk_host.th[i].tid, NULL, blk_host_worker, &blk_host.th[i])) {
+		if (pthread_create(&blk_host.th[i].tid, NULL, blk_host_worker,
+				   &blk_host.th[i])) {
 			fprintf(stderr, "blk-host: cannot start thread %u\n", i);
 			exit(1);
 		}
@@ -290,11 +304,11 @@ static int blk_host_run(unsigned int threads, bool json)
 		while (!__atomic_load_n(&blk_host.th[i].t_end, __ATOMIC_ACQUIRE)) {
 			if (__atomic_load_n(&blk_host.go, __ATOMIC_ACQUIRE) &&
 			    ktime_get_ns() > blk_host.deadline_ns + grace) {
-				fprintf(stderr, "blk-host: stuck: %s, thread %u has not finished %llu ms after the deadline\n",
-					cfg->lock->name, i, (unsigned long long)(grace / NSEC_PER_MSEC));
+				fprintf(stderr, "blk-host: stuck: %s, thread %u, %llu ms on\n",
+					cfg->lock->name, i, grace / NSEC_PER_MSEC);
 				_exit(3);
 			}
-			msleep(1);
+			usleep(1000);
 		}
 		pthread_join(blk_host.th[i].tid, NULL);
 	}
@@ -315,12 +329,12 @@ static int blk_host_run(unsigned int threads, bool json)
 	}
 	r->duration_ns = end > blk_host.t_go ? end - blk_host.t_go : 0;
 	blk_result_finish(r, acq, floor, blk_word_count(blk_host_shared.word));
-	blk_result_show(&out, r, json);
-	if (json)
-		seq_putc(&out, '\n');
+	mutex_lock(&blk_mutex);
+	blk_result_add(r);
+	mutex_unlock(&blk_mutex);
+	blk_result_print(r);
 	free(blk_host.th[0].worker.arrivals);
 	free(blk_host.th);
-	free(r);
 	free(acq);
 	free(cpus);
 	blk_host_percpu_free();
@@ -330,12 +344,12 @@ static int blk_host_run(unsigned int threads, bool json)
 static void blk_host_usage(void)
 {
 	fprintf(stderr,
-		"usage: blk-host [run] [KNOB=VALUE ...] [threads=N] [json=1]\n"
-		"       blk-host cost [cpus=LIST] [json=1]\n"
-		"       blk-host locks | keys | knobs\n"
-		"KNOB: the module's knobs (blk-host knobs lists them, with their limits);\n"
-		"threads=N: N threads pinned round robin on the run's CPUs (default one\n"
-		"per CPU); ratios on the host are to qspin.\n");
+		"usage: blk-host CMD [ARG ...] [, CMD [ARG ...]] ...\n"
+		"  run [KNOB=VALUE ...] [threads=N]   one run (knobs: blk-host knobs)\n"
+		"  cost [cpus=LIST]                   every kind's uncontended pair\n"
+		"  stats | stats.json | reset         the kept runs and the last cost\n"
+		"  locks | keys | knobs               the menu, the record keys, the knobs\n"
+		"Ratios on the host are to qspin, the stand-in for spinlock_t.\n");
 	exit(2);
 }
 
@@ -352,42 +366,33 @@ static void blk_host_locks(void)
 	}
 }
 
-int main(int argc, char **argv)
+/*
+ * The knobs of one command: the defaults, then its KNOB=VALUE arguments,
+ * through the module's parser. Return: 0, or 2 (said why).
+ */
+static int blk_host_knobs(char **args, int n, unsigned int *threads)
 {
 	char *params[BLK_NR_KNOBS] = { NULL };
-	struct seq_file out = { stdout };
-	const char *cmd = "run";
-	unsigned int threads = 0;
-	bool json = false;
-	int i, k, a = 1;
+	int i, k;
 
-	blk_host_world_init();
-	if (argc > 1 && !strchr(argv[1], '=')) {
-		cmd = argv[1];
-		a = 2;
-	}
-	for (i = a; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		u32 v;
+	*threads = 0;
+	for (i = 0; i < n; i++) {
+		char *eq = strchr(args[i], '=');
 
 		if (!eq)
 			blk_host_usage();
 		*eq = '\0';
-		if (!strcmp(argv[i], "threads") || !strcmp(argv[i], "json")) {
-			if (blk_parse_u32(eq + 1, 0, !strcmp(argv[i], "json") ? 1 : 4096, &v)) {
-				fprintf(stderr, "blk-host: invalid %s=%s\n", argv[i], eq + 1);
+		if (!strcmp(args[i], "threads")) {
+			if (blk_parse_u32(eq + 1, 0, BLK_NOBODY / 2 - 1, threads)) {
+				fprintf(stderr, "blk-host: invalid threads=%s\n", eq + 1);
 				return 2;
 			}
-			if (!strcmp(argv[i], "json"))
-				json = v;
-			else
-				threads = v;
 			continue;
 		}
-		for (k = 0; k < BLK_NR_KNOBS && strcmp(blk_knob_name(k), argv[i]); k++)
+		for (k = 0; k < BLK_NR_KNOBS && strcmp(blk_knob_name(k), args[i]); k++)
 			;
 		if (k == BLK_NR_KNOBS) {
-			fprintf(stderr, "blk-host: no knob %s\n", argv[i]);
+			fprintf(stderr, "blk-host: no knob %s\n", args[i]);
 			blk_host_usage();
 		}
 		params[k] = eq + 1;
@@ -407,37 +412,81 @@ int main(int argc, char **argv)
 			blk_host.cfg.backoff_min, blk_host.cfg.backoff_max);
 		return 2;
 	}
-	if (!strcmp(cmd, "locks")) {
-		blk_host_locks();
-		return 0;
-	}
-	if (!strcmp(cmd, "keys")) {
-		blk_record_keys(&out);
-		return 0;
-	}
-	if (!strcmp(cmd, "knobs")) {
-		blk_knobs_describe(&out);
-		return 0;
-	}
-	blk_calibrate();
-	if (!strcmp(cmd, "cost")) {
-		struct blk_cost c;
-		int ret;
+	return 0;
+}
 
+static struct blk_cost blk_host_cost;
+
+/* One command and its arguments. Return: 0, or the exit status. */
+static int blk_host_command(char **args, int n)
+{
+	struct seq_file out = { stdout };
+	const char *cmd = args[0];
+	unsigned int threads;
+	int ret;
+
+	ret = blk_host_knobs(args + 1, n - 1, &threads);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "run"))
+		return blk_host_run(threads);
+	if (n > 1 && strcmp(cmd, "cost"))
+		blk_host_usage();
+	if (!strcmp(cmd, "cost")) {
 		if (blk_host_percpu_alloc(1))
 			return 1;
 		ret = blk_cost_run(&blk_host.cfg.cpus);
+		blk_host_percpu_free();
 		if (ret) {
 			fprintf(stderr, "blk-host: cost: %s\n", strerror(-ret));
 			return 1;
 		}
 		mutex_lock(&blk_mutex);
-		blk_cost_get(&c);
+		blk_cost_get(&blk_host_cost);
 		mutex_unlock(&blk_mutex);
-		blk_records_show(&out, json, &c);
-		return 0;
-	}
-	if (strcmp(cmd, "run"))
+	} else if (!strcmp(cmd, "stats") || !strcmp(cmd, "stats.json")) {
+		const char *mark = strcmp(cmd, "stats") ? "JSON" : "STATS";
+
+		printf("BLK-%s-BEGIN\n", mark);
+		blk_records_show(&out, !strcmp(cmd, "stats.json"),
+				 blk_host_cost.id ? &blk_host_cost : NULL);
+		printf("BLK-%s-END\n", mark);
+	} else if (!strcmp(cmd, "reset")) {
+		mutex_lock(&blk_mutex);
+		blk_results_free();
+		mutex_unlock(&blk_mutex);
+	} else if (!strcmp(cmd, "locks")) {
+		blk_host_locks();
+	} else if (!strcmp(cmd, "keys")) {
+		printf("BLK-KEYS-BEGIN\n");
+		blk_record_keys(&out);
+		printf("BLK-KEYS-END\n");
+	} else if (!strcmp(cmd, "knobs")) {
+		blk_knobs_describe(&out);
+	} else {
 		blk_host_usage();
-	return blk_host_run(threads, json);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i, start = 1, ret;
+
+	if (argc < 2)
+		blk_host_usage();
+	blk_host_world_init();
+	blk_calibrate();
+	for (i = 1; i <= argc; i++) {
+		if (i < argc && strcmp(argv[i], ","))
+			continue;
+		if (i == start)
+			blk_host_usage();
+		ret = blk_host_command(argv + start, i - start);
+		if (ret)
+			return ret;
+		start = i + 1;
+	}
+	return 0;
 }

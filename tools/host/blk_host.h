@@ -104,7 +104,21 @@ typedef unsigned int gfp_t;
 #define barrier()		__asm__ __volatile__("" ::: "memory")
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#ifdef __SANITIZE_THREAD__
+/*
+ * The kernel's meaning: the reads in @expr are no race to report (the
+ * harness's peeks at data a lock holder writes, KCSAN's data_race()).
+ */
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define data_race(expr) ({						\
+	__auto_type __v = ({ AnnotateIgnoreReadsBegin(__FILE__, __LINE__); (expr); }); \
+	AnnotateIgnoreReadsEnd(__FILE__, __LINE__);			\
+	__v;								\
+})
+#else
 #define data_race(expr)		(expr)
+#endif
 #define ASSERT_EXCLUSIVE_ACCESS(var)	((void)0)
 #define __acquires(x)
 #define __releases(x)
@@ -147,7 +161,7 @@ static inline unsigned long roundup_pow_of_two(unsigned long n)
 /* math64.h */
 static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 c)
 {
-	return (u64)((unsigned __int128)a * b / c);
+	return (u64)((__uint128_t)a * b / c);
 }
 
 static inline u64 mul_u64_u32_div(u64 a, u32 b, u32 c)
@@ -179,9 +193,12 @@ static inline u64 div64_u64_rem(u64 a, u64 b, u64 *rem)
 #define struct_size(p, member, n)	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
 
 /* printk.h, bug.h */
-#define pr_info(fmt, ...)	fprintf(stderr, KBUILD_MODNAME ": " fmt, ##__VA_ARGS__)
-#define pr_err(fmt, ...)	fprintf(stderr, KBUILD_MODNAME ": " fmt, ##__VA_ARGS__)
-#define pr_warn(fmt, ...)	fprintf(stderr, KBUILD_MODNAME ": " fmt, ##__VA_ARGS__)
+#ifndef pr_fmt
+#define pr_fmt(fmt)		fmt
+#endif
+#define pr_info(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
 #define WARN_ONCE(cond, fmt, ...) ({					\
 	static bool __warned;						\
 	bool __c = !!(cond);						\
@@ -294,9 +311,14 @@ extern unsigned int blk_host_nr_copies;
 #define DECLARE_PER_CPU_ALIGNED(type, name)	extern __typeof__(type) name
 #define DEFINE_PER_CPU_ALIGNED(type, name)	\
 	BLK_HOST_PERCPU __typeof__(type) name __attribute__((__aligned__(128)))
-#define per_cpu_ptr(ptr, cpu)	\
-	((__typeof__(ptr))((char *)(ptr) + blk_host_offsets[(cpu)]))
-#define this_cpu_ptr(ptr)	((__typeof__(ptr))((char *)(ptr) + blk_host_offset))
+/* the kernel's: the compiler may not know where the copy's pointer came from */
+#define RELOC_HIDE(ptr, off) ({						\
+	unsigned long __ptr;						\
+	__asm__ ("" : "=r" (__ptr) : "0" (ptr));			\
+	(__typeof__(ptr))(__ptr + (off));				\
+})
+#define per_cpu_ptr(ptr, cpu)	RELOC_HIDE(ptr, blk_host_offsets[(cpu)])
+#define this_cpu_ptr(ptr)	RELOC_HIDE(ptr, blk_host_offset)
 #define __this_cpu_add(pcp, n)	((*this_cpu_ptr(&(pcp))) += (n))
 #define __this_cpu_inc(pcp)	__this_cpu_add(pcp, 1)
 #define this_cpu_inc(pcp)	__this_cpu_add(pcp, 1)
@@ -310,15 +332,15 @@ int cpu_to_node(int cpu);
 const char *blk_host_cpu_model(void);
 void blk_host_world_init(void);
 /* workqueue.h: @fn on a thread of its own pinned to @cpu, as thread 0 */
-long work_on_cpu(int cpu, long (*fn)(void *), void *arg);
+long work_on_cpu(int cpu, long (*fn)(void *arg), void *arg);
 int blk_host_percpu_alloc(unsigned int threads);
 void blk_host_percpu_free(void);
 void blk_host_enter(unsigned int idx, int cpu);
 
 /* cpumask.h: enough CPUs for any host */
-#define NR_CPUS			4096
+#define BLK_HOST_NR_CPUS	4096
 struct cpumask {
-	unsigned long bits[NR_CPUS / (8 * sizeof(unsigned long))];
+	unsigned long bits[BLK_HOST_NR_CPUS / (8 * sizeof(unsigned long))];
 };
 
 static inline void cpumask_set_cpu(unsigned int cpu, struct cpumask *m)
@@ -338,8 +360,10 @@ extern unsigned int nr_cpu_ids;
 extern struct cpumask blk_host_possible, blk_host_online;
 #define cpu_possible_mask	(&blk_host_possible)
 #define cpu_online_mask		(&blk_host_online)
+int cpumask_next(int cpu, const struct cpumask *m);
 #define for_each_cpu(cpu, m)	\
-	for ((cpu) = 0; (cpu) < (int)nr_cpu_ids; (cpu)++) if (cpumask_test_cpu((cpu), (m)))
+	for ((cpu) = cpumask_next(-1, (m)); (cpu) < (int)nr_cpu_ids;	\
+	     (cpu) = cpumask_next((cpu), (m)))
 int cpulist_parse(const char *buf, struct cpumask *m);
 unsigned int cpumask_first(const struct cpumask *m);
 bool cpumask_subset(const struct cpumask *a, const struct cpumask *b);
@@ -376,7 +400,12 @@ void seq_putc(struct seq_file *m, char c);
 #define TP_PROTO(...)		__VA_ARGS__
 #define TP_ARGS(...)		__VA_ARGS__
 #define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
-	static inline void trace_##name(proto) {}			\
-	static inline bool trace_##name##_enabled(void) { return false; }
+	static inline void trace_##name(proto)				\
+	{								\
+	}								\
+	static inline bool trace_##name##_enabled(void)			\
+	{								\
+		return false;						\
+	}
 
 #endif /* _BLK_HOST_H */

@@ -22,7 +22,7 @@ __thread int blk_host_cpu;
 __thread int blk_host_node;
 long *blk_host_offsets;
 unsigned int blk_host_nr_copies;
-unsigned int nr_cpu_ids = NR_CPUS;
+unsigned int nr_cpu_ids = BLK_HOST_NR_CPUS;
 struct cpumask blk_host_possible, blk_host_online;
 #ifdef CONFIG_ARM64
 bool blk_host_lse;
@@ -233,18 +233,22 @@ bool cpumask_intersects(const struct cpumask *a, const struct cpumask *b)
 	return false;
 }
 
-unsigned int cpumask_first(const struct cpumask *m)
+/* The CPU of @m after @cpu, or nr_cpu_ids. */
+int cpumask_next(int cpu, const struct cpumask *m)
 {
-	unsigned int cpu;
-
-	for (cpu = 0; cpu < nr_cpu_ids && !cpumask_test_cpu(cpu, m); cpu++)
+	for (cpu++; cpu < (int)nr_cpu_ids && !cpumask_test_cpu(cpu, m); cpu++)
 		;
 	return cpu;
 }
 
+unsigned int cpumask_first(const struct cpumask *m)
+{
+	return (unsigned int)cpumask_next(-1, m);
+}
+
 struct blk_host_work {
 	int cpu;
-	long (*fn)(void *);
+	long (*fn)(void *arg);
 	void *arg;
 	long ret;
 };
@@ -265,7 +269,7 @@ static void *blk_host_work_fn(void *p)
 	return NULL;
 }
 
-long work_on_cpu(int cpu, long (*fn)(void *), void *arg)
+long work_on_cpu(int cpu, long (*fn)(void *arg), void *arg)
 {
 	struct blk_host_work hw = { cpu, fn, arg, 0 };
 	pthread_t t;
@@ -421,7 +425,7 @@ void blk_host_world_init(void)
 	cpu_set_t online;
 	int cpu;
 
-	nr_cpu_ids = n > 0 && n < NR_CPUS ? (unsigned int)n : NR_CPUS;
+	nr_cpu_ids = n > 0 && n < BLK_HOST_NR_CPUS ? (unsigned int)n : BLK_HOST_NR_CPUS;
 	for (cpu = 0; cpu < (int)nr_cpu_ids; cpu++)
 		cpumask_set_cpu(cpu, &blk_host_possible);
 	/* online: the CPUs this process may run on */

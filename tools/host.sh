@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The host world (tools/host): blacklock's lock bodies and loop on the
+# host's own cores, nothing to boot.
+#
+#   tools/host.sh run     make host: build blk-host, measure every host
+#                         kind's uncontended pair (cost), then every kind
+#                         contended on 1, 2, 4, ... threads up to every
+#                         online CPU, then oversubscribed (twice as many
+#                         threads as CPUs, two pinned to each); the tables,
+#                         a PNG of throughput against threads (tools/host.py)
+#                         and the records in -o DIR
+#   tools/host.sh check   what make check runs of it: the three builds
+#                         (warnings are errors), every real kind 0 violations
+#                         and busted caught on 2 threads, their records
+#                         through checkjson/checkrecords/checkkeys, every kind
+#                         under ThreadSanitizer and UBSan, and the TSan plants,
+#                         each of which TSan must report
+#   tools/host.sh soak    make host-soak: every real kind to 10^8
+#                         acquisitions, 0 violations
+#
+# Prints PASS:/FAIL: lines and a verdict line; exits non-zero on a failure.
+set -euo pipefail
+BLK_TOOL=host
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat >&2 <<USAGE
+usage: $0 run [-d MS] [-l "LOCK ..."] [-o DIR]
+       $0 check
+       $0 soak [-n ACQUISITIONS]
+  -d MS      run length per kind and thread count (default 1000)
+  -l LOCKS   host kinds (default every kind of blk-host locks)
+  -o DIR     where the records and the report go (default build/host-results)
+  -n N       soak: acquisitions per kind (default 100000000)
+USAGE
+	exit 2
+}
+
+[ $# -ge 1 ] || usage
+what=$1
+shift
+case "$what" in run | check | soak) ;; *) usage ;; esac
+ms=1000 locks= out=$BLK_BUILD/host-results soak_n=100000000
+while getopts "d:l:o:n:h" opt; do
+	case "$opt" in
+	d) ms=$OPTARG ;;
+	l) locks=$OPTARG ;;
+	o) out=$OPTARG ;;
+	n) soak_n=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || usage
+case "$ms$soak_n" in *[!0-9]*) usage ;; esac
+
+hb=$BLK_BUILD/host
+failed=0
+result() { # result STATUS DESCRIPTION
+	if [ "$1" = 0 ]; then
+		echo "PASS: $2"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $2"
+	fi
+}
+
+# build TARGET: make -C tools/host TARGET, its log in build/host
+build() {
+	mkdir -p "$hb"
+	make -s -C "$BLK_TOP/tools/host" "$@" >"$hb/build-$1.log" 2>&1
+}
+
+host_locks() { # host_locks [CLASS...]: the host menu's kinds of these classes
+	"$hb/blk-host" locks | awk -v want=" $* " 'want == "  " || index(want, " " $2 " ") { print $1 }' |
+		tr '\n' ' ' | sed 's/ $//'
+}
+
+# records LOG DIR NAME: the sections of one blk-host invocation, checked
+records() {
+	local log=$1 dir=$2 name=$3 rc
+	blk_section "$log" STATS >"$dir/$name.txt"
+	blk_section "$log" JSON >"$dir/$name.json"
+	rc=0
+	python3 "$BLK_TOP/tools/checkjson.py" "$dir/$name.json" || rc=1
+	result $rc "host $name: stats.json is valid JSON and agrees with itself"
+	rc=0
+	python3 "$BLK_TOP/tools/checkrecords.py" "$dir/$name.txt" "$dir/$name.json" >/dev/null || rc=1
+	result $rc "host $name: the tools read stats and stats.json as the same records"
+	if grep -q BLK-KEYS-BEGIN "$log"; then
+		blk_section "$log" KEYS >"$dir/$name-keys.txt"
+		rc=0
+		python3 "$BLK_TOP/tools/checkkeys.py" "$dir/$name-keys.txt" \
+			"$BLK_TOP/Documentation/blacklock.rst" >/dev/null || rc=1
+		result $rc "host $name: Documentation/blacklock.rst documents every key of the host's keys"
+	fi
+}
+
+# cmdline MS THREADS LOCKS...: blk-host's arguments for a run of each kind
+cmdline() {
+	local ms=$1 threads=$2 l
+	shift 2
+	for l in "$@"; do
+		printf 'run lock=%s duration_ms=%s threads=%s , ' "$l" "$ms" "$threads"
+	done
+}
+
+case "$what" in
+check)
+	for t in all check tsan; do
+		rc=0
+		build "$t" || { rc=1; tail -n 20 "$hb/build-$t.log"; }
+		result $rc "host build $t: -Wall -Wextra -Werror, no warning (tools/host/Makefile)"
+	done
+	[ "$failed" = 0 ] || { blk_say "verdict: FAIL (the host world does not build)"; exit 1; }
+	# exclusion on silicon, with RMWs counted at the instructions
+	real=$(host_locks lock) all=$(host_locks)
+	log=$hb/check.log
+	# shellcheck disable=SC2046
+	"$hb/blk-host-check" $(cmdline 300 2 $all) cost , stats , stats.json , keys >"$log" 2>"$log.err" ||
+		{ cat "$log.err"; result 1 "host: blk-host ran every kind"; }
+	records "$log" "$hb" check
+	python3 "$BLK_TOP/tools/host.py" check "$hb/check.json" --real "$real" || failed=$((failed + 1))
+	# the same under ThreadSanitizer and UBSan: a race or UB fails the run
+	for l in $all; do
+		rc=0
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66" UBSAN_OPTIONS="halt_on_error=1" \
+			"$hb/blk-host-tsan" run lock="$l" duration_ms=100 threads=2 \
+			>"$hb/tsan-$l.log" 2>&1 || rc=$?
+		case "$l" in
+		busted | empty)
+			# not locks: their races are the point; TSan must see them
+			grep -q 'WARNING: ThreadSanitizer: data race' "$hb/tsan-$l.log" && rc=0 || rc=1
+			result $rc "host tsan: $l's race is reported (it is no lock)"
+			;;
+		*)
+			[ "$rc" = 0 ] || grep -E 'WARNING|SUMMARY|runtime error' "$hb/tsan-$l.log" | head -n 5
+			result $rc "host tsan: $l, 2 threads, no race, no undefined behaviour"
+			;;
+		esac
+	done
+	# the plants: a release weakened to relaxed, which x86 forgives and
+	# TSan's happens-before does not
+	while IFS='|' read -r name file old new; do
+		case "$name" in "" | "#"*) continue ;; esac
+		tree=$hb/plant-$name
+		rm -rf "$tree"
+		mkdir -p "$tree/tools"
+		blk_sources "$tree"
+		cp -r "$BLK_TOP/tools/host" "$tree/tools/"
+		rc=0
+		grep -qF -- "$old" "$tree/$file" || { rc=1; echo "plant $name: no such line in $file: $old"; }
+		sed -i "s|$(printf '%s' "$old" | sed 's/[][\.*^$|&]/\\&/g')|$new|" "$tree/$file"
+		make -s -C "$tree/tools/host" tsan O="$tree/build" >"$tree/build.log" 2>&1 || rc=1
+		lock=${name%%-*}
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$tree/build/blk-host-tsan" run lock="$lock" \
+			duration_ms=300 threads=2 >"$tree/run.log" 2>&1 && rc=1
+		grep -q 'ThreadSanitizer: data race' "$tree/run.log" || rc=1
+		result $rc "host tsan plant $name ($file): TSan reports the race"
+	done <"$BLK_TOP/tools/host/plants"
+	;;
+run)
+	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
+	mkdir -p "$out"
+	[ -n "$locks" ] || locks=$(host_locks)
+	for l in $locks; do
+		case " $(host_locks) " in *" $l "*) ;; *) blk_die "no host kind '$l' (blk-host locks)" ;; esac
+	done
+	ncpu=$(nproc)
+	counts= n=1
+	while [ "$n" -lt "$ncpu" ]; do
+		counts="$counts $n"
+		n=$((n * 2))
+	done
+	counts="$counts $ncpu $((2 * ncpu))"
+	blk_say "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $ncpu CPUs online; threads:$counts; $ms ms per run"
+	perf=()
+	if command -v perf >/dev/null; then
+		perf=(perf stat -e task-clock,context-switches,cpu-migrations,cycles,instructions -o)
+	fi
+	for t in $counts; do
+		log=$out/host-$t.log
+		# shellcheck disable=SC2046
+		if [ ${#perf[@]} -gt 0 ]; then
+			"${perf[@]}" "$out/perf-$t.txt" "$hb/blk-host" $(cmdline "$ms" "$t" $locks) cost , stats , stats.json \
+				>"$log" 2>"$log.err"
+		else
+			"$hb/blk-host" $(cmdline "$ms" "$t" $locks) cost , stats , stats.json >"$log" 2>"$log.err"
+		fi
+		blk_section "$log" STATS >"$out/stats-$t.txt"
+		blk_section "$log" JSON >"$out/stats-$t.json"
+	done
+	python3 "$BLK_TOP/tools/host.py" report "$out" --threads "$counts" --cpus "$ncpu"
+	;;
+soak)
+	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
+	real=$(host_locks lock)
+	for l in $real busted; do
+		# about 10^8 acquisitions: the kind's rate from a short run first
+		rate=$("$hb/blk-host" run lock="$l" duration_ms=200 , stats.json 2>/dev/null |
+			sed -n 's/.*"throughput_per_s": \([0-9]*\).*/\1/p' | head -n 1)
+		d=$(( (soak_n / ${rate:-1} + 1) * 1100 ))
+		[ "$d" -le 3600000 ] || d=3600000
+		"$hb/blk-host" run lock="$l" duration_ms="$d" , stats.json >"$hb/soak-$l.log" 2>/dev/null
+		acq=$(sed -n 's/.*"acquisitions": \([0-9]*\).*/\1/p' "$hb/soak-$l.log" | head -n 1)
+		viol=$(sed -n 's/.*"violations": \([0-9]*\).*/\1/p' "$hb/soak-$l.log" | head -n 1)
+		if [ "$l" = busted ]; then
+			[ "${viol:-0}" -gt 0 ] && rc=0 || rc=1
+			result $rc "host soak busted: caught ($viol violations in $acq acquisitions)"
+		else
+			[ "${acq:-0}" -ge "$soak_n" ] && [ "${viol:-1}" = 0 ] && rc=0 || rc=1
+			result $rc "host soak $l: $acq acquisitions, $viol violations"
+		fi
+	done
+	;;
+esac
+blk_say "verdict: $([ "$failed" = 0 ] && echo PASS || echo "FAIL ($failed)")"
+[ "$failed" = 0 ]
