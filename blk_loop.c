@@ -49,6 +49,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/kcsan-checks.h>
+#include <linux/string.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/timekeeping.h>
@@ -439,24 +440,16 @@ void blk_shared_reset(struct blk_shared *sh)
 	sh->rel_t = 0;
 }
 
-/**
- * blk_floor() - the harness floor: a worker's own loop around the empty
- * lock, on data of its own, one batch of about BLK_FLOOR_NS, best of
- * BLK_FLOOR_TRIES (both engines, the module's and the host's, take it so).
- * @fn: the floor kind's loop, as the run will use it.
- * @worker: the worker as the run will have it; left untouched.
- * @sh: the data to run it on (reset here).
- * @sample_every: the timing stride to measure it with.
- * @bare: without cs_ns and think_ns work.
- * @per_iter_ns: about what an iteration costs, for the batch's length.
- *
- * Writes @worker's histograms and matrix row: the caller clears them.
- *
- * Return: cycles per iteration, in millicycles.
+/*
+ * The harness floor: a worker's own loop around the empty lock, on data
+ * of its own, one batch of about BLK_FLOOR_NS, best of BLK_FLOOR_TRIES;
+ * millicycles per iteration. @bare: without the run's cs_ns and think_ns
+ * work (what a timed iteration adds is the same either way, and measured
+ * bare it is not lost in the noise of a long iteration).
  */
-u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
-	      struct blk_shared *sh, u64 sample_every, bool bare,
-	      u64 per_iter_ns)
+static u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
+		     struct blk_shared *sh, u64 sample_every, bool bare,
+		     u64 per_iter_ns)
 {
 	static const bool never;
 	u32 iters = clamp_t(u64, div64_u64(BLK_FLOOR_NS, per_iter_ns), 16, 16384);
@@ -482,7 +475,46 @@ u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
 		dt = blk_clock() - t0;
 		best = min(best, dt);
 	}
+	/* the floor's samples and handoffs are not the run's */
+	blk_hist_init(worker->acquire);
+	blk_hist_init(worker->hold);
+	blk_hist_init(worker->handoff);
+	if (worker->from)
+		memset(worker->from, 0, sizeof(*worker->from) * worker->nr);
 	return div_u64(best * 1000, iters);
+}
+
+/**
+ * blk_floors() - what a worker measures before its run's start barrier,
+ * in both engines (the module's, and the host world's): its harness floor
+ * and, with sample_every=auto, what a timed iteration adds to it.
+ * @fn: the floor kind's loop, as the run will use it.
+ * @worker: the worker as the run will have it (its stride, its work); its
+ *	histograms and matrix row are left cleared.
+ * @sh: data of the worker's own to run the floor on.
+ * @cs_ns: the run's cs_ns.
+ * @think_ns: the run's think_ns.
+ * @sample_auto: sample_every=auto: measure @timed_extra too.
+ * @timed_extra: out, with @sample_auto: timed less untimed, millicycles.
+ *
+ * Return: the floor, millicycles per iteration.
+ */
+u64 blk_floors(blk_hammer_fn *fn, const struct blk_worker *worker,
+	       struct blk_shared *sh, u32 cs_ns, u32 think_ns,
+	       bool sample_auto, u64 *timed_extra)
+{
+	const u64 per_iter = (u64)cs_ns + think_ns + 100;
+	u64 floor, timed, untimed;
+
+	floor = blk_floor(fn, worker, sh, worker->sample_every, false, per_iter);
+	if (sample_auto) {
+		timed = blk_floor(fn, worker, sh, 1, true, 100);
+		/* without cs_ns and think_ns, the floor just measured is bare */
+		untimed = cs_ns || think_ns ?
+			  blk_floor(fn, worker, sh, 0, true, 100) : floor;
+		*timed_extra = timed > untimed ? timed - untimed : 0;
+	}
+	return floor;
 }
 
 /**

@@ -187,7 +187,7 @@ static __always_inline u64 blk_overtaken(const struct blk_arrival *arrivals,
 	return n;
 }
 
-/* the harness floor (blk_floor()): about this long, best of three */
+/* the harness floor (blk_floors()): about this long, best of three */
 #define BLK_FLOOR_NS		2000000
 #define BLK_FLOOR_TRIES		3
 
@@ -242,9 +242,9 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 blk_cost_fn blk_cost_qspin_call;
 
 void blk_shared_reset(struct blk_shared *sh);
-u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
-	      struct blk_shared *sh, u64 sample_every, bool bare,
-	      u64 per_iter_ns);
+u64 blk_floors(blk_hammer_fn *fn, const struct blk_worker *worker,
+	       struct blk_shared *sh, u32 cs_ns, u32 think_ns,
+	       bool sample_auto, u64 *timed_extra);
 void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 		      u32 me, u64 *held_ns, u64 *wait);

@@ -65,27 +65,6 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 }
 
 /*
- * The harness floor on this CPU's own data (blk_floor()), in millicycles
- * per iteration; the histograms and the matrix row it wrote are cleared.
- * @bare: without the run's cs_ns and think_ns work (what a timed iteration
- * adds is the same either way, and measured bare it is not lost in the
- * noise of a long iteration).
- */
-static u64 blk_measure_floor(struct blk_pcpu *pc, u64 sample_every, bool bare)
-{
-	const u64 per_iter = bare ? 100 : blk_run.cfg.cs_ns + blk_run.cfg.think_ns + 100;
-	u64 floor = blk_floor(blk_loop_of(blk_lock_floor()), &pc->worker, &pc->floor,
-			      sample_every, bare, per_iter);
-
-	blk_hist_init(&pc->acquire);
-	blk_hist_init(&pc->hold);
-	blk_hist_init(&pc->handoff);
-	if (pc->worker.from)	/* the floor's own handoffs are not the run's */
-		memset(pc->worker.from, 0, sizeof(*pc->worker.from) * pc->worker.nr);
-	return floor;
-}
-
-/*
  * sample_every=auto, by the last worker at the barrier: the smallest power
  * of two N such that, on every worker's CPU, what a timed iteration adds
  * to an untimed one (the empty lock in the run's own loop, without its
@@ -167,15 +146,9 @@ int blk_worker(void *arg)
 	 * (CPUHP_AP_SCHED_WAIT_EMPTY): blk_cpu_offline() stops it first.
 	 */
 	migrate_disable();
-	pc->floor_cycles = blk_measure_floor(pc, w->sample_every, false);
-	if (blk_run.sample_auto) {
-		const u64 timed = blk_measure_floor(pc, 1, true);
-		/* without cs_ns and think_ns, the floor just measured is bare */
-		const u64 untimed = blk_run.cfg.cs_ns || blk_run.cfg.think_ns ?
-				    blk_measure_floor(pc, 0, true) : pc->floor_cycles;
-
-		pc->timed_extra = timed > untimed ? timed - untimed : 0;
-	}
+	pc->floor_cycles = blk_floors(blk_loop_of(blk_lock_floor()), w, &pc->floor,
+				      blk_run.cfg.cs_ns, blk_run.cfg.think_ns,
+				      blk_run.sample_auto, &pc->timed_extra);
 	blk_barrier();
 	if (!READ_ONCE(blk_run.stop)) {
 		w->deadline_ns = blk_run.deadline_ns;

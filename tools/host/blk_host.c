@@ -91,22 +91,6 @@ static blk_hammer_fn *blk_host_loop_of(const struct blk_lock_ops *ops)
 	return ops->hammer;
 }
 
-/* The module's blk_measure_floor(): the floor, its traces cleared. */
-static u64 blk_host_floor(struct blk_host_thread *t, u64 sample_every, bool bare)
-{
-	const u64 per_iter = bare ? 100 :
-			     blk_host.cfg.cs_ns + blk_host.cfg.think_ns + 100;
-	u64 floor = blk_floor(blk_host_loop_of(blk_lock_floor()), &t->worker,
-			      &t->floor, sample_every, bare, per_iter);
-
-	blk_hist_init(&t->acquire);
-	blk_hist_init(&t->hold);
-	blk_hist_init(&t->handoff);
-	if (t->worker.from)
-		memset(t->worker.from, 0, sizeof(*t->worker.from) * t->worker.nr);
-	return floor;
-}
-
 /* sample_every=auto, by the module's arithmetic (blk_loop.h). */
 static void blk_host_choose_sample_every(void)
 {
@@ -170,14 +154,9 @@ static void *blk_host_worker(void *arg)
 
 	blk_host_pin(t->cpu);
 	blk_host_enter(w->idx, t->cpu);
-	t->floor_cycles = blk_host_floor(t, w->sample_every, false);
-	if (blk_host.sample_auto) {
-		const u64 timed = blk_host_floor(t, 1, true);
-		const u64 untimed = blk_host.cfg.cs_ns || blk_host.cfg.think_ns ?
-				    blk_host_floor(t, 0, true) : t->floor_cycles;
-
-		t->timed_extra = timed > untimed ? timed - untimed : 0;
-	}
+	t->floor_cycles = blk_floors(blk_host_loop_of(blk_lock_floor()), w, &t->floor,
+				     blk_host.cfg.cs_ns, blk_host.cfg.think_ns,
+				     blk_host.sample_auto, &t->timed_extra);
 	blk_host_barrier();
 	w->deadline_ns = blk_host.deadline_ns;
 	w->sample_every = blk_host.sample_every;
@@ -208,6 +187,29 @@ static int blk_host_cpus(struct blk_config *cfg, int *cpus)
 		return -EINVAL;
 	}
 	return (int)n;
+}
+
+/*
+ * The check build (CONFIG_BLACKLOCK_COUNT_RMW) counts every RMW at the
+ * instruction, per thread: for a counted kind the record's rmw, worked out
+ * from the list's uncontended count and the contended paths' counters,
+ * must be that count, as KUnit holds the module's to it.
+ */
+static int blk_host_rmw_check(const struct blk_result *r)
+{
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
+	u64 counted = 0;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_cpus; i++)
+		counted += *per_cpu_ptr(&blk_rmw_count, i);
+	if (r->cfg.lock->counted && counted != r->rmw) {
+		fprintf(stderr, "blk-host: %s: rmw %llu in the record, %llu counted at the instructions\n",
+			r->cfg.lock->name, r->rmw, counted);
+		return 4;
+	}
+#endif
+	return 0;
 }
 
 /* One run, its record kept. Return: 0, or the exit status. */
@@ -329,6 +331,7 @@ static int blk_host_run(unsigned int threads)
 	}
 	r->duration_ns = end > blk_host.t_go ? end - blk_host.t_go : 0;
 	blk_result_finish(r, acq, floor, blk_word_count(blk_host_shared.word));
+	ret = blk_host_rmw_check(r);
 	mutex_lock(&blk_mutex);
 	blk_result_add(r);
 	mutex_unlock(&blk_mutex);
