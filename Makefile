@@ -19,6 +19,9 @@
 #                     cost and its contended figures on 1, 2, 4 ... threads and
 #                     oversubscribed -> build/host-results/host.md, host.png
 #   make host-soak    every real kind on the host to 10^8 acquisitions
+#   make calibrate    what the emulator gets wrong: the same runs in the TCG VM
+#                     and on the host, each kind's ratio to qspin in both, the
+#                     quotient and the rank correlation -> build/calibrate
 #   make verify       the lock kinds model-checked from their source: GenMC
 #                     (SC, TSO, RC11, IMM) and herd7 (AArch64, x86-64, LKMM)
 #   make sparse       sparse (C=2) only
@@ -99,5 +102,8 @@ host:
 host-soak:
 	tools/host.sh soak
 
+calibrate:
+	tools/calibrate.sh
+
 .PHONY: all have-kerneldir module install clean sparse style check demo kunit compare bench soak matrix oversub \
-	verify fidelity numa host host-soak
+	verify fidelity numa host host-soak calibrate

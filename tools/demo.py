@@ -4,7 +4,9 @@
 
 Prints the uncontended table (the cost record) and the contended one (a
 run per lock), each figure also as a ratio to spinlock_t, and a verdict
-line; exit status 1 unless every lock asked for was measured, no real lock
+line; with --host, the host world's records of the same runs on the host's
+own cores (tools/host), the contended table has a column more: each kind's
+throughput on silicon as a ratio to qspin's there; exit status 1 unless every lock asked for was measured, no real lock
 had a violation and busted was caught.
 """
 import argparse
@@ -23,7 +25,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("records", help="the boot's stats or stats.json")
     ap.add_argument("--want", type=int, required=True, help="how many locks were run")
+    ap.add_argument("--host", help="blk-host's records of the same runs (stats or stats.json)")
     a = ap.parse_args()
+    silicon = {}
+    if a.host:
+        silicon = {r["lock"]: r for r in records.runs(records.load(a.host))}
     recs = records.load(a.records)
     runs, cost = records.runs(recs), records.cost(recs)
     if not runs or cost is None:
@@ -53,18 +59,27 @@ def main():
         line += " (1 in %s timed)" % v1["sample_every"]
     print(line + ";\n(x) = ratio to spinlock, same boot; lock cyc = cycles per acquisition per CPU\n"
           "less the harness floor (the same loop around the empty lock).\n")
-    print("%-13s %12s %6s %9s %10s %6s %10s %6s %8s %8s %8s %8s %11s" % (
+    sq = silicon.get("qspin")
+    if silicon:
+        s1 = next(iter(silicon.values()))
+        print("silicon(x): the same run on the host's own cores (%s, %s threads, the host world),\n"
+              "as a ratio to qspin's there (no spinlock_t outside a kernel).\n"
+              % (s1["cpu_model"], s1["nr_cpus"]))
+    print("%-13s %12s %6s %9s %10s %6s %10s %6s %8s %8s %8s %8s %11s%s" % (
         "lock", "acq/s", "(x)", "lock cyc", "acq p50", "(x)", "acq p99", "(x)",
-        "jain", "max/min", "streak", "rmw/acq", "violations"))
+        "jain", "max/min", "streak", "rmw/acq", "violations",
+        " silicon(x)" if silicon else ""))
     for r in runs:
         t, p50, p99 = n(r["throughput_per_s"]), n(r["acquire_cycles_p50"]), n(r["acquire_cycles_p99"])
-        print("%-13s %12d %6s %9.1f %10d %6s %10d %6s %8.4f %8.3f %8d %8s %11d" % (
+        print("%-13s %12d %6s %9.1f %10d %6s %10d %6s %8.4f %8.3f %8d %8s %11d%s" % (
             r["lock"], t, ratio(t, n(base["throughput_per_s"])) if base else "-",
             n(r["lock_cycles_per_acq"]),
             p50, ratio(p50, n(base["acquire_cycles_p50"])) if base else "-",
             p99, ratio(p99, n(base["acquire_cycles_p99"])) if base else "-",
             n(r["fairness_jain"]), n(r["fairness_max_min"]), n(r["longest_streak"]),
-            r["rmw_per_acq"] if n(r["contention_counted"]) else "-", n(r["violations"])))
+            r["rmw_per_acq"] if n(r["contention_counted"]) else "-", n(r["violations"]),
+            (" %10s" % (ratio(n(silicon[r["lock"]]["throughput_per_s"]), n(sq["throughput_per_s"]))
+                        if r["lock"] in silicon and sq else "-")) if silicon else ""))
     print("\nstreak: most acquisitions in a row by one CPU; rmw/acq: atomic read-modify-writes")
     print("per acquisition (counted kinds; the kernel's locks are not instrumented).\n")
     caught = "not run"

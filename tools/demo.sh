@@ -11,7 +11,7 @@ BLK_TOOL=demo
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-c VCPUS] [-N NODES] [-d MS] [-s CS_NS] [-t THINK_NS] [-T TIMING] [-l "LOCK ..."] [-H]
+usage: $0 [-c VCPUS] [-N NODES] [-d MS] [-s CS_NS] [-t THINK_NS] [-T TIMING] [-l "LOCK ..."] [-H] [-S]
   -c VCPUS     vCPUs of the VM (default 2)
   -N NODES     NUMA nodes of the VM (default 1; tools/vm.sh -N)
   -d MS        run length per lock (default 1000)
@@ -23,13 +23,15 @@ usage: $0 [-c VCPUS] [-N NODES] [-d MS] [-s CS_NS] [-t THINK_NS] [-T TIMING] [-l
                $BLK_LOCKS)
   -H           set the guest's CPUID hypervisor bit, so that its spinlock_t
                is the virt_spin_lock() test-and-set fallback
+  -S           no silicon column: skip the same runs on the host's own cores
+               (the host world, tools/host)
 USAGE
 	exit 2
 }
 
-vcpus=2 nodes=1 ms=1000 cs=0 think=0 hv= timing=sample
+vcpus=2 nodes=1 ms=1000 cs=0 think=0 hv= timing=sample silicon=1
 locks=$BLK_LOCKS
-while getopts "c:N:d:s:t:T:l:Hh" opt; do
+while getopts "c:N:d:s:t:T:l:HSh" opt; do
 	case "$opt" in
 	c) vcpus=$OPTARG ;;
 	N) nodes=$OPTARG ;;
@@ -39,6 +41,7 @@ while getopts "c:N:d:s:t:T:l:Hh" opt; do
 	T) timing=$OPTARG ;;
 	l) locks=$OPTARG ;;
 	H) hv=-H ;;
+	S) silicon=0 ;;
 	*) usage ;;
 	esac
 done
@@ -74,4 +77,25 @@ timeout=$(blk_vm_timeout $(($(echo "$locks" | wc -w) + 1)) "$ms" "$vcpus")
 
 blk_section "$log" STATS >"$BLK_BUILD/demo-stats.txt"
 blk_section "$log" JSON >"$BLK_BUILD/demo-stats.json"
-python3 "$BLK_TOP/tools/demo.py" --want "$(echo "$locks" | wc -w)" "$BLK_BUILD/demo-stats.json"
+
+# the silicon column: the same runs of the kinds the host world has, on as
+# many of the host's own cores as the VM had vCPUs (ncpus; fewer if the host
+# has fewer)
+host=()
+if [ "$silicon" = 1 ] && make -s -C "$BLK_TOP/tools/host" >/dev/null 2>&1; then
+	hk=$("$BLK_BUILD/host/blk-host" locks | awk '{ print $1 }')
+	args=()
+	for l in $locks; do
+		grep -qx "$l" <<<"$hk" || continue
+		args+=(run lock="$l" ncpus="$(( vcpus < $(nproc) ? vcpus : $(nproc) ))" duration_ms="$ms"
+			cs_ns="$cs" think_ns="$think" timing="$timing" ,)
+	done
+	if [ ${#args[@]} -gt 0 ] && "$BLK_BUILD/host/blk-host" "${args[@]}" stats.json \
+		>"$BLK_BUILD/demo-host.log" 2>/dev/null; then
+		blk_section "$BLK_BUILD/demo-host.log" JSON >"$BLK_BUILD/demo-host.json"
+		host=(--host "$BLK_BUILD/demo-host.json")
+	else
+		blk_say "no silicon column: blk-host did not run (see $BLK_BUILD/demo-host.log)"
+	fi
+fi
+python3 "$BLK_TOP/tools/demo.py" --want "$(echo "$locks" | wc -w)" "${host[@]}" "$BLK_BUILD/demo-stats.json"
