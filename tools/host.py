@@ -5,6 +5,10 @@
   host.py check STATS_JSON --real "KIND ..."
       every real kind ran with 0 violations, busted was caught: PASS/FAIL
       lines, exit 1 on a failure
+  host.py precision LOG [--perf PERF_CSV]
+      tools/host.sh precision's interleaved repeats: the engine's throughput
+      (ttas, timing=off) over the yardstick's, check=full and check=count,
+      medians of the per-repeat ratios, the harness floor; targets 0.8, 0.9
   host.py report DIR --threads "1 2 4" --cpus N
       DIR/stats-T.json for each thread count T: the uncontended table (the
       cost record, ratios to qspin), a contended table per thread count
@@ -124,9 +128,64 @@ def do_report(a):
     return 0 if ok else 1
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else float("nan")
+
+
+def precision(a):
+    reps = {}
+    with open(a.log) as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 4 or w[0] != "rep":
+                continue
+            kv = dict(zip(w[3:][::2], w[3:][1::2])) if w[2] == "yardstick" else dict(zip(w[4:][::2], w[4:][1::2]))
+            what = "yardstick" if w[2] == "yardstick" else "%s %s" % (w[2], w[3])
+            reps.setdefault(int(w[1]), {})[what] = kv
+    full, count, floors, bad = [], [], [], 0
+    for r in sorted(reps):
+        x = reps[r]
+        rate = {k: int(v["acquisitions"]) / int(v["ns"]) for k, v in x.items() if v.get("ns")}
+        y = rate.get("yardstick")
+        if not y:
+            continue
+        full.append(rate["lock=ttas check=full"] / y)
+        count.append(rate["lock=ttas check=count"] / y)
+        floors.append(float(x["lock=empty check=full"]["floor"]))
+        bad += sum(int(v.get("violations", 0)) for k, v in x.items() if "ttas" in k)
+        bad += x["yardstick"].get("counter_ok") != "1"
+    mf, mc = median(full), median(count)
+    print("Precision on silicon: the engine (ttas, timing=off, every CPU, cs 0) over the")
+    print("yardstick (tools/host/yardstick.c), %d interleaved repeats, medians of the" % len(full))
+    print("per-repeat ratios:\n")
+    print("  check=full   %.3f  (target 0.8; repeats %s)" % (mf, " ".join("%.3f" % v for v in full)))
+    print("  check=count  %.3f  (target 0.9; repeats %s)" % (mc, " ".join("%.3f" % v for v in count)))
+    print("  harness floor (the empty kind): %.3f cycles per iteration (median)" % median(floors))
+    if a.perf:
+        ev = {}
+        with open(a.perf) as f:
+            for line in f:
+                w = line.strip().split(",")
+                if len(w) > 2 and w[0] and w[0][0].isdigit():
+                    ev.setdefault(w[2], []).append(float(w[0]))
+                elif len(w) > 2 and w[0].startswith("<not"):
+                    ev.setdefault(w[2], [])
+        print("\nperf stat over every process (sums): " + ", ".join(
+            "%s %s" % (k, "%.0f" % sum(v) if v else "not supported here") for k, v in ev.items()))
+    ok = mf >= 0.8 and mc >= 0.9 and not bad
+    print("\nhost precision: verdict: %s" % ("PASS" if ok else "FAIL (%s)" % (
+        "violations or a lost count" if bad else "below target: see the ratios")))
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("precision")
+    p.add_argument("log")
+    p.add_argument("--perf")
     c = sub.add_parser("check")
     c.add_argument("records")
     c.add_argument("--real", required=True)
@@ -135,7 +194,7 @@ def main():
     r.add_argument("--threads", required=True)
     r.add_argument("--cpus", type=int, required=True)
     a = ap.parse_args()
-    return check(a) if a.cmd == "check" else do_report(a)
+    return {"check": check, "report": do_report, "precision": precision}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@
 #                         each of which TSan must report
 #   tools/host.sh soak    make host-soak: every real kind to 10^8
 #                         acquisitions, 0 violations
+#   tools/host.sh precision
+#                         the engine (ttas, timing=off, every CPU, cs 0)
+#                         against the simplest loop there is, written apart
+#                         (tools/host/yardstick.c), with check=full and
+#                         check=count, and the harness floor (empty), in
+#                         interleaved repeats under perf stat: the medians
+#                         of the per-repeat ratios
 #
 # Prints PASS:/FAIL: lines and a verdict line; exits non-zero on a failure.
 set -euo pipefail
@@ -30,10 +37,12 @@ usage() {
 usage: $0 run [-d MS] [-l "LOCK ..."] [-o DIR]
        $0 check
        $0 soak [-n ACQUISITIONS]
+       $0 precision [-d MS] [-r REPEATS]
   -d MS      run length per kind and thread count (default 1000)
   -l LOCKS   host kinds (default every kind of blk-host locks)
   -o DIR     where the records and the report go (default build/host-results)
   -n N       soak: acquisitions per kind (default 100000000)
+  -r N       precision: repeats (default 7)
 USAGE
 	exit 2
 }
@@ -41,20 +50,21 @@ USAGE
 [ $# -ge 1 ] || usage
 what=$1
 shift
-case "$what" in run | check | soak) ;; *) usage ;; esac
-ms=1000 locks= out=$BLK_BUILD/host-results soak_n=100000000
-while getopts "d:l:o:n:h" opt; do
+case "$what" in run | check | soak | precision) ;; *) usage ;; esac
+ms=1000 locks= out=$BLK_BUILD/host-results soak_n=100000000 reps=7
+while getopts "d:l:o:n:r:h" opt; do
 	case "$opt" in
 	d) ms=$OPTARG ;;
 	l) locks=$OPTARG ;;
 	o) out=$OPTARG ;;
 	n) soak_n=$OPTARG ;;
+	r) reps=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$ms$soak_n" in *[!0-9]*) usage ;; esac
+case "$ms$soak_n$reps" in *[!0-9]*) usage ;; esac
 
 hb=$BLK_BUILD/host
 failed=0
@@ -193,6 +203,33 @@ run)
 		blk_section "$log" JSON >"$out/stats-$t.json"
 	done
 	python3 "$BLK_TOP/tools/host.py" report "$out" --threads "$counts" --cpus "$ncpu"
+	;;
+precision)
+	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
+	mkdir -p "$out"
+	log=$out/precision.log
+	: >"$log"
+	perf=() perf_args=()
+	rm -f "$out/precision-perf.txt"
+	if command -v perf >/dev/null; then
+		perf=(perf stat -x, -e task-clock,context-switches,cpu-migrations,cycles,instructions
+			-o "$out/precision-perf.txt" --append)
+		perf_args=(--perf "$out/precision-perf.txt")
+	fi
+	blk_say "$reps interleaved repeats of $ms ms: yardstick, engine check=full, check=count, empty"
+	for r in $(seq 1 "$reps"); do
+		y=$("${perf[@]}" "$hb/blk-yardstick" "$ms")
+		echo "rep $r yardstick $y" >>"$log"
+		for v in "lock=ttas check=full" "lock=ttas check=count" "lock=empty check=full"; do
+			# shellcheck disable=SC2086
+			"${perf[@]}" "$hb/blk-host" run $v timing=off duration_ms="$ms" , stats 2>/dev/null |
+				awk -v r="$r" -v v="$v" '/^(acquisitions|duration_ns|violations|harness_cycles_per_iter):/ { k[$1] = $2 }
+					END { print "rep", r, v, "acquisitions", k["acquisitions:"], "ns", k["duration_ns:"],
+						"violations", k["violations:"], "floor", k["harness_cycles_per_iter:"] }' >>"$log"
+		done
+	done
+	python3 "$BLK_TOP/tools/host.py" precision "$log" "${perf_args[@]}" | tee "$out/precision.md"
+	grep -q 'verdict: PASS' "$out/precision.md" || failed=1
 	;;
 soak)
 	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
