@@ -44,7 +44,7 @@ for t in $counts; do
 done
 
 "$BLK_TOP/tools/bootstrap.sh" demo
-make -s -C "$BLK_TOP/tools/host" >/dev/null || blk_die "blk-host does not build (make -C tools/host)"
+make -s -j"$(nproc)" -C "$BLK_TOP/tools/host" >/dev/null || blk_die "blk-host does not build (make -C tools/host)"
 host=$BLK_BUILD/host/blk-host
 both=
 for l in $(blk_locks lock); do

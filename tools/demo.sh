@@ -82,7 +82,7 @@ blk_section "$log" JSON >"$BLK_BUILD/demo-stats.json"
 # many of the host's own cores as the VM had vCPUs (ncpus; fewer if the host
 # has fewer)
 host=()
-if [ "$silicon" = 1 ] && make -s -C "$BLK_TOP/tools/host" >/dev/null 2>&1; then
+if [ "$silicon" = 1 ] && make -s -j"$(nproc)" -C "$BLK_TOP/tools/host" >/dev/null 2>&1; then
 	hk=$("$BLK_BUILD/host/blk-host" locks | awk '{ print $1 }')
 	args=()
 	for l in $locks; do

@@ -80,7 +80,7 @@ result() { # result STATUS DESCRIPTION
 # build TARGET: make -C tools/host TARGET, its log in build/host
 build() {
 	mkdir -p "$hb"
-	make -s -C "$BLK_TOP/tools/host" "$@" >"$hb/build-$1.log" 2>&1
+	make -s -j"$(nproc)" -C "$BLK_TOP/tools/host" "$@" >"$hb/build-$1.log" 2>&1
 }
 
 host_locks() { # host_locks [CLASS...]: the host menu's kinds of these classes
@@ -163,7 +163,7 @@ check)
 		rc=0
 		grep -qF -- "$old" "$tree/$file" || { rc=1; echo "plant $name: no such line in $file: $old"; }
 		sed -i "s|$(printf '%s' "$old" | sed 's/[][\.*^$|&]/\\&/g')|$new|" "$tree/$file"
-		make -s -C "$tree/tools/host" tsan O="$tree/build" >"$tree/build.log" 2>&1 || rc=1
+		make -s -j"$(nproc)" -C "$tree/tools/host" tsan O="$tree/build" >"$tree/build.log" 2>&1 || rc=1
 		lock=${name%%-*}
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$tree/build/blk-host-tsan" run lock="$lock" \
 			duration_ms=300 threads=2 >"$tree/run.log" 2>&1 && rc=1

@@ -431,6 +431,9 @@ static int blk_host_command(char **args, int n)
 	ret = blk_host_knobs(args + 1, n - 1, &threads);
 	if (ret)
 		return ret;
+	/* the clock and the work loops, once, before the first measurement */
+	if ((!strcmp(cmd, "run") || !strcmp(cmd, "cost")) && !blk_clock_info.khz)
+		blk_calibrate();
 	if (!strcmp(cmd, "run"))
 		return blk_host_run(threads);
 	if (n > 1 && strcmp(cmd, "cost"))
@@ -480,7 +483,6 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		blk_host_usage();
 	blk_host_world_init();
-	blk_calibrate();
 	for (i = 1; i <= argc; i++) {
 		if (i < argc && strcmp(argv[i], ","))
 			continue;
