@@ -14,8 +14,9 @@ usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|verify|check]
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
   kunit-rt  kunit's, plus linux-source-6.12 (tools/kunit.sh rt: PREEMPT_RT)
-  cross  an arm64 cross compiler and qemu-system-aarch64 (tools/kunit.sh
-         arm64 arm64-lse)
+  cross  an arm64 cross compiler, its C library and qemu-system-aarch64 and
+         qemu-user (tools/kunit.sh arm64 arm64-lse; the host world's arm64
+         build, tools/host.sh check)
   compare  demo's, plus perf, gnuplot and python3 (make compare)
   kernels  demo's, plus the other kernels the VM tools boot, with their
          headers: Debian's 6.1 PREEMPT_RT, and the newest 6.12 and 6.12
@@ -49,7 +50,7 @@ case "$what" in
 demo) pkgs=$demo_pkgs ;;
 kunit) pkgs=$kunit_pkgs ;;
 kunit-rt) pkgs="$kunit_pkgs linux-source-6.12" ;;
-cross) pkgs="gcc-aarch64-linux-gnu qemu-system-arm" ;;
+cross) pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user" ;;
 verify) pkgs=$verify_pkgs ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 kernels)
@@ -60,7 +61,8 @@ kernels)
 	;;
 check)
 	v612=$(newest_612) || exit 1
-	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu qemu-system-arm sparse perl dkms
+	pkgs="$demo_pkgs $kunit_pkgs linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+		qemu-system-arm qemu-user sparse perl dkms
 		$verify_pkgs linux-image-$v612 linux-headers-$v612"
 	;;
 -h|--help) usage ;;

@@ -16,7 +16,10 @@
 #                         and busted caught on 2 threads, their records
 #                         through checkjson/checkrecords/checkkeys, every kind
 #                         under ThreadSanitizer and UBSan, and the TSan plants,
-#                         each of which TSan must report
+#                         each of which TSan must report; then the arm64
+#                         build (aarch64-linux-gnu-gcc) under qemu-user,
+#                         every kind with LSE atomics (CASA) and ttas_asm
+#                         without (LDAXR/STXR)
 #   tools/host.sh soak    make host-soak: every real kind to 10^8
 #                         acquisitions, 0 violations
 #   tools/host.sh precision
@@ -170,6 +173,33 @@ check)
 		grep -q 'ThreadSanitizer: data race' "$tree/run.log" || rc=1
 		result $rc "host tsan plant $name ($file): TSan reports the race"
 	done <"$BLK_TOP/tools/host/plants"
+	# arm64: the same sources cross-compiled, run under qemu-user (TCG:
+	# an exclusion and instruction check, no figure)
+	a64=$BLK_BUILD/host-arm64
+	rc=0
+	make -s -j"$(nproc)" -C "$BLK_TOP/tools/host" O="$a64" CC=aarch64-linux-gnu-gcc "$a64/blk-host" \
+		>"$hb/build-arm64.log" 2>&1 || { rc=1; tail -n 20 "$hb/build-arm64.log"; }
+	result $rc "host build arm64 (aarch64-linux-gnu-gcc): no warning"
+	if [ "$rc" = 0 ]; then
+		q=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+		for cpu in max cortex-a57; do
+			want=casa ks=$all
+			[ "$cpu" = max ] || { want=ldaxr/stxr ks=ttas_asm; }
+			for l in $ks; do
+				rc=0
+				out=$(timeout 120 "${q[@]}" -cpu "$cpu" "$a64/blk-host" run lock="$l" \
+					duration_ms=200 threads=2 , stats 2>&1) || rc=1
+				v=$(sed -n 's/^violations: //p' <<<"$out")
+				got=$(sed -n 's/^cas_asm: //p' <<<"$out")
+				case "$l" in
+				busted | empty) [ "${v:-0}" -gt 0 ] || [ "$l" = empty ] || rc=1 ;;
+				*) [ "$v" = 0 ] || rc=1 ;;
+				esac
+				[ "$got" = "$want" ] || rc=1
+				result $rc "host arm64 ($cpu, cas_asm $got): $l, ${v:-?} violations"
+			done
+		done
+	fi
 	;;
 run)
 	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }

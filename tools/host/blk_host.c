@@ -228,8 +228,9 @@ static int blk_host_run(unsigned int threads)
 	if (ncpu < 0)
 		return 2;
 	n = threads ? threads : (unsigned int)ncpu;
-	if (2ULL * n >= BLK_NOBODY) {
-		fprintf(stderr, "blk-host: threads=%u: the owner field holds fewer\n", n);
+	/* qspin's tail holds a CPU number + 1 above BLK_QS_TAIL_CPU_SHIFT */
+	if (n >= (1U << (32 - BLK_QS_TAIL_CPU_SHIFT)) - 1) {
+		fprintf(stderr, "blk-host: threads=%u: qspin's tail encodes fewer\n", n);
 		return 2;
 	}
 	r = calloc(1, blk_result_size(n));

@@ -425,6 +425,9 @@ void blk_host_world_init(void)
 	cpu_set_t online;
 	int cpu;
 
+	if (n > BLK_HOST_NR_CPUS)	/* said, never silent */
+		fprintf(stderr, "blacklock: %ld CPUs: the host world knows the first %d\n",
+			n, BLK_HOST_NR_CPUS);
 	nr_cpu_ids = n > 0 && n < BLK_HOST_NR_CPUS ? (unsigned int)n : BLK_HOST_NR_CPUS;
 	for (cpu = 0; cpu < (int)nr_cpu_ids; cpu++)
 		cpumask_set_cpu(cpu, &blk_host_possible);
