@@ -204,7 +204,7 @@ static int blk_host_rmw_check(const struct blk_result *r)
 	for (i = 0; i < r->nr_cpus; i++)
 		counted += *per_cpu_ptr(&blk_rmw_count, i);
 	if (r->cfg.lock->counted && counted != r->rmw) {
-		fprintf(stderr, "blk-host: %s: rmw %llu in the record, %llu counted at the instructions\n",
+		fprintf(stderr, "blk-host: %s: rmw %llu in the record, %llu counted\n",
 			r->cfg.lock->name, r->rmw, counted);
 		return 4;
 	}

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdalign.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,26 +24,29 @@
 #include <time.h>
 #include <unistd.h>
 
+static inline void ys_relax(void)
+{
 #if defined(__x86_64__) || defined(__i386__)
-#define ys_relax()	__asm__ __volatile__("pause" ::: "memory")
+	__asm__ __volatile__("pause" ::: "memory");
 #elif defined(__aarch64__)
-#define ys_relax()	__asm__ __volatile__("yield" ::: "memory")
+	__asm__ __volatile__("yield" ::: "memory");
 #else
-#define ys_relax()	__asm__ __volatile__("" ::: "memory")
+	__asm__ __volatile__("" ::: "memory");
 #endif
+}
 
-static unsigned char ys_lock __attribute__((aligned(64)));
-static uint64_t ys_counter __attribute__((aligned(64)));
+static alignas(64) unsigned char ys_lock;
+static alignas(64) uint64_t ys_counter;
 static unsigned int ys_ready;
 static bool ys_go;
 static uint64_t ys_ms = 1000;
 
 struct ys_thread {
-	pthread_t tid;
+	alignas(64) pthread_t tid;
 	int cpu;
 	uint64_t acquisitions;
 	uint64_t t_end;
-} __attribute__((aligned(64)));
+};
 
 static uint64_t ys_now(void)
 {
@@ -98,7 +102,9 @@ int main(int argc, char **argv)
 	cpu_set_t online;
 	int cpu, n = 0, i;
 
-	if (argc > 2 || (argc == 2 && (ys_ms = strtoull(argv[1], NULL, 10)) == 0)) {
+	if (argc == 2)
+		ys_ms = strtoull(argv[1], NULL, 10);
+	if (argc > 2 || !ys_ms) {
 		fprintf(stderr, "usage: blk-yardstick [MS]\n");
 		return 2;
 	}
