@@ -9,7 +9,7 @@ BLK_TOOL=bootstrap
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|verify|check]
+usage: $0 [demo|kunit|kunit-rt|cross|compare|host|kernels|verify|check]
   demo   what make demo needs: compiler, Debian's 6.1 kernel and headers,
          qemu, busybox (the default)
   kunit  compiler, qemu, the kernel source and what kunit.py needs
@@ -18,6 +18,8 @@ usage: $0 [demo|kunit|kunit-rt|cross|compare|kernels|verify|check]
          qemu-user (tools/kunit.sh arm64 arm64-lse; the host world's arm64
          build, tools/host.sh check)
   compare  demo's, plus perf, gnuplot and python3 (make compare)
+  host   what the host world needs (make host): compiler, python3, perf,
+         gnuplot
   kernels  demo's, plus the other kernels the VM tools boot, with their
          headers: Debian's 6.1 PREEMPT_RT, and the newest 6.12 and 6.12
          PREEMPT_RT that Debian 12 has (make matrix)
@@ -52,6 +54,7 @@ kunit) pkgs=$kunit_pkgs ;;
 kunit-rt) pkgs="$kunit_pkgs linux-source-6.12" ;;
 cross) pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user" ;;
 verify) pkgs=$verify_pkgs ;;
+host) pkgs="make gcc python3 linux-perf gnuplot-nox" ;;
 compare) pkgs="$demo_pkgs linux-perf gnuplot-nox python3 git" ;;
 kernels)
 	v612=$(newest_612) || exit 1

@@ -97,8 +97,26 @@ def do_report(a):
                  % (t, a.cpus, ", oversubscribed (two per CPU)" if over else ""))
         md += table(per[t][0], BASE, title) + [""]
     md.append("```")
+    perf = []
+    for t in counts:
+        path = os.path.join(a.dir, "perf-%d.txt" % t)
+        if not os.path.exists(path):
+            continue
+        ev = []
+        with open(path) as f:
+            for line in f:
+                w = line.split()
+                if len(w) >= 3 and w[0] == "<not":
+                    ev.append("%s not supported" % w[2])
+                elif len(w) >= 2 and w[0][0].isdigit() and "seconds" not in line:
+                    ev.append("%s %s" % (w[2], w[0]) if w[1] == "msec" else "%s %s" % (w[1], w[0]))
+        perf.append("- %d threads: %s" % (t, ", ".join(ev)))
+    if perf:
+        md += ["", "perf stat around each thread count's process (software events; hardware",
+               "events where the host has a PMU):", ""] + perf
     # the plot: throughput against threads, one line per kind
-    kinds = [k for k in first if not first[k]["lock_broken"] and not first[k]["lock_floor"]]
+    num = records.num
+    kinds = [k for k in first if not num(first[k]["lock_broken"]) and not num(first[k]["lock_floor"])]
     data = os.path.join(a.dir, "host.dat")
     with open(data, "w") as f:
         f.write("threads " + " ".join(kinds) + "\n")
@@ -118,7 +136,7 @@ def do_report(a):
         f.write("\n".join(md) + "\n")
     print("\n".join(md))
     bad = [(t, k) for t in counts for k, r in per[t][0].items()
-           if not r["lock_broken"] and not r["lock_floor"] and records.num(r["violations"])]
+           if not num(r["lock_broken"]) and not num(r["lock_floor"]) and num(r["violations"])]
     caught = all(records.num(per[t][0]["busted"]["violations"]) > 0
                  for t in counts if "busted" in per[t][0] and t > 1)
     ok = not bad and caught

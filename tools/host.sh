@@ -202,6 +202,7 @@ check)
 	fi
 	;;
 run)
+	"$BLK_TOP/tools/bootstrap.sh" host
 	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
 	mkdir -p "$out"
 	[ -n "$locks" ] || locks=$(host_locks)
