@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """make calibrate's report: the same runs in the TCG VM and on silicon.
 
-For each setting (thread count, cs_ns) found in both record files: each
-kind's throughput and acquire p50 as ratios to qspin's in the same world,
-the quotient TCG / silicon (1.00: the emulator ranks that kind as the
-cores do), and Spearman's rank correlation of the two throughput orders.
+Reads the two console logs (the VM's, blk-host's output), each a series of
+BLK-JSON sections, one per repeat and setting. For each setting (thread
+count, cs_ns): each kind's throughput and acquire p50 as ratios to qspin's
+in the same world and repeat, their medians over the repeats, the quotient
+TCG / silicon (1.00: the emulator ranks that kind as the cores do), and
+Spearman's rank correlation of the two orders of median throughput ratios.
 Writes the tables to -o (markdown) and prints them; exits 1 if a setting
 or kind is missing from either side.
 """
 import argparse
+import re
 import sys
 
 import records
@@ -17,12 +20,30 @@ import records
 BASE = "qspin"
 
 
+def sections(path):
+    """Every BLK-JSON section of a console log, in order."""
+    text = open(path, errors="replace").read().replace("\r", "")
+    return re.findall(r"^BLK-JSON-BEGIN\n(.*?)^BLK-JSON-END$", text, re.S | re.M)
+
+
 def by_setting(path):
+    """{(threads, cs_ns): {kind: [record per repeat]}}."""
     out = {}
-    for r in records.runs(records.load(path)):
-        key = (records.num(r["nr_cpus"]), records.num(r["cs_ns"]))
-        out.setdefault(key, {})[r["lock"]] = r
+    for sec in sections(path):
+        for r in records.runs(records.loads(sec)):
+            key = (records.num(r["nr_cpus"]), records.num(r["cs_ns"]))
+            out.setdefault(key, {}).setdefault(r["lock"], []).append(r)
     return out
+
+
+def median(xs):
+    xs = sorted(xs)
+    return (xs[len(xs) // 2] + xs[(len(xs) - 1) // 2]) / 2 if xs else float("nan")
+
+
+def ratios(runs, base, key):
+    """Per repeat, a kind's @key over qspin's in the same repeat."""
+    return [records.num(r[key]) / max(records.num(b[key]), 1) for r, b in zip(runs, base)]
 
 
 def ranks(values):
@@ -52,18 +73,22 @@ def spearman(a, b):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("tcg", help="the VM's stats.json")
-    ap.add_argument("silicon", help="the host's stats.json (blk-host)")
+    ap.add_argument("tcg", help="the VM's console log")
+    ap.add_argument("silicon", help="blk-host's output")
     ap.add_argument("-o", "--out", help="write the report here too")
     a = ap.parse_args()
     tcg, sil = by_setting(a.tcg), by_setting(a.silicon)
-    n = records.num
-    some = next(iter(next(iter(sil.values())).values()))
-    vm = next(iter(next(iter(tcg.values())).values()))
+    if not tcg or not sil:
+        print("calibrate: no records in %s" % (a.tcg if not tcg else a.silicon), file=sys.stderr)
+        return 1
+    some = next(iter(next(iter(sil.values())).values()))[0]
+    vm = next(iter(next(iter(tcg.values())).values()))[0]
     md = ["# What the emulator gets wrong: TCG against silicon", "",
-          "TCG: kernel %s under qemu TCG (%s); silicon: %s, kernel %s, the host world."
-          % (vm["kernel"], vm["spinlock_impl"], some["cpu_model"], some["kernel"]),
-          "Ratios are to qspin in the same world; quotient = TCG ratio / silicon ratio.", ""]
+          "TCG: kernel %s under qemu TCG (spinlock_t: %s); silicon: %s, kernel %s, the host"
+          % (vm["kernel"], vm.get("spinlock_impl", "-"), some.get("cpu_model", "-"), some["kernel"]),
+          "world. Each figure is the median over the repeats of a kind's ratio to qspin in",
+          "the same world and repeat; quotient = TCG / silicon (1.00: the emulator gets",
+          "that kind right relative to qspin); [min..max] the repeats' spread.", ""]
     missing = 0
     for key in sorted(tcg):
         if key not in sil:
@@ -77,26 +102,27 @@ def main():
             print("calibrate: no qspin at threads %d cs_ns %d" % key, file=sys.stderr)
             missing += 1
             continue
-        md += ["## %d thread%s, cs_ns %d" % (key[0], "s" if key[0] > 1 else "", key[1]), "",
+        reps = min(len(t[BASE]), len(s[BASE]))
+        md += ["## %d thread%s, cs_ns %d, %d repeats" % (key[0], "s" if key[0] > 1 else "", key[1], reps), "",
                "| kind | TCG acq/s (x) | silicon acq/s (x) | quotient | TCG p50 (x) | silicon p50 (x) | quotient |",
                "|---|---:|---:|---:|---:|---:|---:|"]
-        tb, sb = t[BASE], s[BASE]
         xs, ys = [], []
         for k in kinds:
-            rt = n(t[k]["throughput_per_s"]) / max(n(tb["throughput_per_s"]), 1)
-            rs = n(s[k]["throughput_per_s"]) / max(n(sb["throughput_per_s"]), 1)
-            pt = n(t[k]["acquire_cycles_p50"]) / max(n(tb["acquire_cycles_p50"]), 1)
-            ps = n(s[k]["acquire_cycles_p50"]) / max(n(sb["acquire_cycles_p50"]), 1)
-            xs.append(n(t[k]["throughput_per_s"]))
-            ys.append(n(s[k]["throughput_per_s"]))
-            md.append("| %s | %d (%.2f) | %d (%.2f) | %.2f | %d (%.2f) | %d (%.2f) | %s |" % (
-                k, n(t[k]["throughput_per_s"]), rt, n(s[k]["throughput_per_s"]), rs,
-                rt / rs if rs else float("nan"),
-                n(t[k]["acquire_cycles_p50"]), pt, n(s[k]["acquire_cycles_p50"]), ps,
-                "%.2f" % (pt / ps) if ps else "-"))
+            rt = ratios(t[k], t[BASE], "throughput_per_s")
+            rs = ratios(s[k], s[BASE], "throughput_per_s")
+            pt = median(ratios(t[k], t[BASE], "acquire_cycles_p50"))
+            ps = median(ratios(s[k], s[BASE], "acquire_cycles_p50"))
+            mt, ms = median(rt), median(rs)
+            xs.append(mt)
+            ys.append(ms)
+            md.append("| %s | %.2f [%.2f..%.2f] | %.2f [%.2f..%.2f] | %s | %.2f | %.2f | %s |" % (
+                k, mt, min(rt), max(rt), ms, min(rs), max(rs),
+                "%.2f" % (mt / ms) if ms else "-", pt, ps, "%.2f" % (pt / ps) if ps else "-"))
         rho = spearman(xs, ys)
-        md += ["", "Spearman's rank correlation of the throughput orders: %.2f (%d kinds)."
-               % (rho, len(kinds)), ""]
+        md += ["", "qspin itself: TCG %.3g acq/s, silicon %.3g acq/s (medians)." % (
+            median([records.num(r["throughput_per_s"]) for r in t[BASE]]),
+            median([records.num(r["throughput_per_s"]) for r in s[BASE]])),
+            "Spearman's rank correlation of the two orders: %.2f (%d kinds)." % (rho, len(kinds)), ""]
     text = "\n".join(md)
     print(text)
     if a.out:

@@ -12,8 +12,10 @@ BLK_TOOL=calibrate
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 [-d MS] [-s CS_NS] [-t "THREADS ..."] [-l "LOCK ..."] [-o DIR]
-  -d MS        run length per kind and setting (default 1000)
+usage: $0 [-d MS] [-r REPEATS] [-s CS_NS] [-t "THREADS ..."] [-l "LOCK ..."] [-o DIR]
+  -d MS        run length per kind and setting (default 500)
+  -r REPEATS   interleaved repeats: every kind of a setting once, then again
+               (default 3); the report takes medians of per-repeat ratios
   -s CS_NS     critical-section work, ns (default 0)
   -t THREADS   thread counts (default "1 N", N the host's online CPUs;
                the VM gets N vCPUs)
@@ -25,10 +27,11 @@ USAGE
 }
 
 ncpu=$(nproc)
-ms=1000 cs=0 counts="1 $ncpu" locks= out=$BLK_BUILD/calibrate
-while getopts "d:s:t:l:o:h" opt; do
+ms=500 reps=3 cs=0 counts="1 $ncpu" locks= out=$BLK_BUILD/calibrate
+while getopts "d:r:s:t:l:o:h" opt; do
 	case "$opt" in
 	d) ms=$OPTARG ;;
+	r) reps=$OPTARG ;;
 	s) cs=$OPTARG ;;
 	t) counts=$OPTARG ;;
 	l) locks=$OPTARG ;;
@@ -38,7 +41,8 @@ while getopts "d:s:t:l:o:h" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$ms$cs${counts// /}" in *[!0-9]*) usage ;; esac
+case "$ms$reps$cs${counts// /}" in *[!0-9]*) usage ;; esac
+[ "$reps" -ge 1 ] || usage
 for t in $counts; do
 	[ "$t" -ge 1 ] && [ "$t" -le "$ncpu" ] || blk_die "-t $t: 1 .. $ncpu (the host's CPUs, the VM's vCPUs)"
 done
@@ -57,33 +61,38 @@ done
 case " $locks " in *" qspin "*) ;; *) blk_die "-l must include qspin: the ratios are to it" ;; esac
 mkdir -p "$out"
 
-# the VM: every setting in one boot
+# the VM, every setting in one boot: for each repeat and setting, every
+# kind, then its records (a JSON section each: the module keeps 32 runs)
 guest=$out/calibrate-guest.sh
 {
 	echo "set -e"
-	for t in $counts; do
-		for l in $locks; do
-			echo "blkctl run lock=$l ncpus=$t duration_ms=$ms cs_ns=$cs think_ns=0 >/dev/null"
+	for r in $(seq 1 "$reps"); do
+		for t in $counts; do
+			for l in $locks; do
+				echo "blkctl run lock=$l ncpus=$t duration_ms=$ms cs_ns=$cs think_ns=0 >/dev/null"
+			done
+			echo "echo BLK-JSON-BEGIN"
+			echo "cat /sys/kernel/debug/blacklock/stats.json"
+			echo "echo BLK-JSON-END"
+			echo "blkctl reset"
 		done
 	done
-	echo "echo BLK-JSON-BEGIN"
-	echo "cat /sys/kernel/debug/blacklock/stats.json"
-	echo "echo BLK-JSON-END"
 } >"$guest"
-n=$(($(echo "$locks" | wc -w) * $(echo "$counts" | wc -w)))
-blk_say "the VM: $n runs of $ms ms on $ncpu vCPUs"
+n=$(($(echo "$locks" | wc -w) * $(echo "$counts" | wc -w) * reps))
+blk_say "the VM: $n runs of $ms ms on $ncpu vCPUs ($reps interleaved repeats)"
 "$BLK_TOP/tools/vm.sh" -q -c "$ncpu" -t "$(blk_vm_timeout "$n" "$ms" "$ncpu")" -l "$out/vm.log" "$guest"
-blk_section "$out/vm.log" JSON >"$out/tcg.json"
 
-# the host: the same runs, one process
+# the host: the same runs in the same order, one process
 args=()
-for t in $counts; do
-	for l in $locks; do
-		args+=(run lock="$l" ncpus="$t" duration_ms="$ms" cs_ns="$cs" think_ns=0 ,)
+for r in $(seq 1 "$reps"); do
+	for t in $counts; do
+		for l in $locks; do
+			args+=(run lock="$l" ncpus="$t" duration_ms="$ms" cs_ns="$cs" think_ns=0 ,)
+		done
+		args+=(stats.json , reset ,)
 	done
 done
 blk_say "the host: the same $n runs on its own cores"
-"$host" "${args[@]}" stats.json >"$out/host.log" 2>"$out/host.err"
-blk_section "$out/host.log" JSON >"$out/silicon.json"
+"$host" "${args[@]}" locks >"$out/host.log" 2>"$out/host.err"
 
-python3 "$BLK_TOP/tools/calibrate.py" "$out/tcg.json" "$out/silicon.json" -o "$out/calibrate.md"
+python3 "$BLK_TOP/tools/calibrate.py" "$out/vm.log" "$out/host.log" -o "$out/calibrate.md"
