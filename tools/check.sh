@@ -78,6 +78,35 @@ result() { # result STATUS DESCRIPTION
 }
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
+# tool_lines OUT PREFIX: a result for each PASS:/FAIL: line of a tool's
+# output, a skip for each SKIP: line
+tool_lines() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"PASS: "*) result 0 "$2: ${line#PASS: }" ;;
+		"FAIL: "*) result 1 "$2: ${line#FAIL: }" ;;
+		"SKIP: "*)
+			skipped=$((skipped + 1))
+			echo "SKIP: $2: ${line#SKIP: }"
+			;;
+		esac
+	done < <(grep -E '^(PASS|FAIL|SKIP): ' "$1" | cut -c1-240)
+	grep -E 'verdict' "$1" || true
+}
+
+# tool NAME OUT COMMAND...: run a tool that prints PASS/FAIL/SKIP lines
+tool() {
+	local name=$1 out=$2 rc=0
+	shift 2
+	"$@" >"$out" 2>&1 || rc=$?
+	tool_lines "$out" "$name"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL: ' "$out"; then
+		tail -n 20 "$out"
+		result 1 "$name: ${*#"$BLK_TOP"/} ran (exit $rc, see $out)"
+	fi
+}
+
 # step NAME: the step before ends (its time printed and kept for the
 # table), NAME begins; step with no name ends the last one.
 t_check=$(date +%s) step_name= step_t0= step_table=
@@ -324,35 +353,6 @@ if want arm64; then
 	step arm64
 	kunit_ways "$BLK_BUILD/arm64.out" arm64 arm64-lse
 fi
-
-# tool_lines OUT PREFIX: a result for each PASS:/FAIL: line of a tool's
-# output, a skip for each SKIP: line
-tool_lines() {
-	local line
-	while IFS= read -r line; do
-		case "$line" in
-		"PASS: "*) result 0 "$2: ${line#PASS: }" ;;
-		"FAIL: "*) result 1 "$2: ${line#FAIL: }" ;;
-		"SKIP: "*)
-			skipped=$((skipped + 1))
-			echo "SKIP: $2: ${line#SKIP: }"
-			;;
-		esac
-	done < <(grep -E '^(PASS|FAIL|SKIP): ' "$1" | cut -c1-240)
-	grep -E 'verdict' "$1" || true
-}
-
-# tool NAME OUT COMMAND...: run a tool that prints PASS/FAIL/SKIP lines
-tool() {
-	local name=$1 out=$2 rc=0
-	shift 2
-	"$@" >"$out" 2>&1 || rc=$?
-	tool_lines "$out" "$name"
-	if [ "$rc" != 0 ] && ! grep -q '^FAIL: ' "$out"; then
-		tail -n 20 "$out"
-		result 1 "$name: ${*#"$BLK_TOP"/} ran (exit $rc, see $out)"
-	fi
-}
 
 if want verify; then
 	step verify
