@@ -88,8 +88,10 @@ def main():
           % (vm["kernel"], vm.get("spinlock_impl", "-"), some.get("cpu_model", "-"), some["kernel"]),
           "world. Each figure is the median over the repeats of a kind's ratio to qspin in",
           "the same world and repeat; quotient = TCG / silicon (1.00: the emulator gets",
-          "that kind right relative to qspin); [min..max] the repeats' spread.", ""]
+          "that kind right relative to qspin); [min..max] the repeats' spread; p50, p99:",
+          "acquire latency percentiles; rmw/acq: atomic RMWs per acquisition (medians).", ""]
     missing = 0
+    n = records.num
     for key in sorted(tcg):
         if key not in sil:
             print("calibrate: no host runs for threads %d cs_ns %d" % key, file=sys.stderr)
@@ -104,20 +106,26 @@ def main():
             continue
         reps = min(len(t[BASE]), len(s[BASE]))
         md += ["## %d thread%s, cs_ns %d, %d repeats" % (key[0], "s" if key[0] > 1 else "", key[1], reps), "",
-               "| kind | TCG acq/s (x) | silicon acq/s (x) | quotient | TCG p50 (x) | silicon p50 (x) | quotient |",
-               "|---|---:|---:|---:|---:|---:|---:|"]
+               "| kind | TCG acq/s (x) | silicon acq/s (x) | quotient | TCG p50 (x) | silicon p50 (x)"
+               " | TCG p99 (x) | silicon p99 (x) | TCG rmw/acq | silicon rmw/acq |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         xs, ys = [], []
         for k in kinds:
             rt = ratios(t[k], t[BASE], "throughput_per_s")
             rs = ratios(s[k], s[BASE], "throughput_per_s")
             pt = median(ratios(t[k], t[BASE], "acquire_cycles_p50"))
             ps = median(ratios(s[k], s[BASE], "acquire_cycles_p50"))
+            qt = median(ratios(t[k], t[BASE], "acquire_cycles_p99"))
+            qs = median(ratios(s[k], s[BASE], "acquire_cycles_p99"))
+            wt = median([n(r["rmw_per_acq"]) for r in t[k]])
+            ws = median([n(r["rmw_per_acq"]) for r in s[k]])
             mt, ms = median(rt), median(rs)
             xs.append(mt)
             ys.append(ms)
-            md.append("| %s | %.2f [%.2f..%.2f] | %.2f [%.2f..%.2f] | %s | %.2f | %.2f | %s |" % (
-                k, mt, min(rt), max(rt), ms, min(rs), max(rs),
-                "%.2f" % (mt / ms) if ms else "-", pt, ps, "%.2f" % (pt / ps) if ps else "-"))
+            md.append("| %s | %.2f [%.2f..%.2f] | %.2f [%.2f..%.2f] | %s | %.2f | %.2f | %.2f | %.2f"
+                      " | %.3f | %.3f |" % (
+                          k, mt, min(rt), max(rt), ms, min(rs), max(rs),
+                          "%.2f" % (mt / ms) if ms else "-", pt, ps, qt, qs, wt, ws))
         rho = spearman(xs, ys)
         md += ["", "qspin itself: TCG %.3g acq/s, silicon %.3g acq/s (medians)." % (
             median([records.num(r["throughput_per_s"]) for r in t[BASE]]),

@@ -111,6 +111,11 @@ records() {
 	fi
 }
 
+# key KEY: the first run record's KEY, from blk-host's output on stdin
+key() {
+	PYTHONPATH="$BLK_TOP/tools" python3 -c 'import sys, records; r = records.runs(records.loads(sys.stdin.read().split("BLK-JSON-BEGIN\n")[1].split("BLK-JSON-END")[0])); print(r[0][sys.argv[1]])' "$1"
+}
+
 # cmdline MS THREADS LOCKS...: blk-host's arguments for a run of each kind
 cmdline() {
 	local ms=$1 threads=$2 l
@@ -266,19 +271,20 @@ soak)
 	build all || { tail -n 20 "$hb/build-all.log"; blk_die "blk-host does not build"; }
 	real=$(host_locks lock)
 	for l in $real busted; do
-		# about 10^8 acquisitions: the kind's rate from a short run first
-		rate=$("$hb/blk-host" run lock="$l" duration_ms=200 , stats.json 2>/dev/null |
-			sed -n 's/.*"throughput_per_s": \([0-9]*\).*/\1/p' | head -n 1)
-		d=$(( (soak_n / ${rate:-1} + 1) * 1100 ))
-		[ "$d" -le 3600000 ] || d=3600000
-		"$hb/blk-host" run lock="$l" duration_ms="$d" , stats.json >"$hb/soak-$l.log" 2>/dev/null
-		acq=$(sed -n 's/.*"acquisitions": \([0-9]*\).*/\1/p' "$hb/soak-$l.log" | head -n 1)
-		viol=$(sed -n 's/.*"violations": \([0-9]*\).*/\1/p' "$hb/soak-$l.log" | head -n 1)
+		# runs of 5 s until the acquisitions reach -n (an hour at most),
+		# each record's violations added up
+		acq=0 viol=0 t0=$(date +%s)
+		while [ "$acq" -lt "$soak_n" ] && [ $(($(date +%s) - t0)) -lt 3600 ]; do
+			"$hb/blk-host" run lock="$l" duration_ms=5000 , stats.json >"$hb/soak-$l.log" 2>/dev/null
+			acq=$((acq + $(key acquisitions <"$hb/soak-$l.log")))
+			viol=$((viol + $(key violations <"$hb/soak-$l.log")))
+			[ "$l" != busted ] || break
+		done
 		if [ "$l" = busted ]; then
-			[ "${viol:-0}" -gt 0 ] && rc=0 || rc=1
+			[ "$viol" -gt 0 ] && rc=0 || rc=1
 			result $rc "host soak busted: caught ($viol violations in $acq acquisitions)"
 		else
-			[ "${acq:-0}" -ge "$soak_n" ] && [ "${viol:-1}" = 0 ] && rc=0 || rc=1
+			[ "$acq" -ge "$soak_n" ] && [ "$viol" = 0 ] && rc=0 || rc=1
 			result $rc "host soak $l: $acq acquisitions, $viol violations"
 		fi
 	done
