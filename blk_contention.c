@@ -129,7 +129,7 @@ void blk_spin_counters_reset(void)
  */
 const char *blk_cas_asm_name(void)
 {
-#ifdef __SANITIZE_THREAD__
+#if BLK_HOST_TSAN
 	return "builtins";
 #else
 	if (IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_UML_X86))

@@ -60,6 +60,17 @@
 #define BLK_WORLD_HOST		0
 #endif
 
+/*
+ * The host world's ThreadSanitizer build (tools/host). Not
+ * __SANITIZE_THREAD__ alone: a KCSAN kernel is built with
+ * -fsanitize=thread too, and must keep its marked accesses and its asm.
+ */
+#if defined(BLK_HOST) && defined(__SANITIZE_THREAD__)
+#define BLK_HOST_TSAN		1
+#else
+#define BLK_HOST_TSAN		0
+#endif
+
 #include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
@@ -84,6 +95,7 @@
 #define BLK_WORLD_MODEL		1
 #define BLK_WORLD_KERNEL	0
 #define BLK_WORLD_HOST		0
+#define BLK_HOST_TSAN		0
 
 #include <stdbool.h>
 #include <stddef.h>

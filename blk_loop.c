@@ -65,7 +65,7 @@
  * it a marked access is an atomic, and a race let in by a weakened release
  * would go unseen).
  */
-#ifdef __SANITIZE_THREAD__
+#if BLK_HOST_TSAN
 #define blk_cs_read(x)		({ __typeof__(x) __v; barrier(); __v = (x); barrier(); __v; })
 #define blk_cs_write(x, v)	do { barrier(); (x) = (v); barrier(); } while (0)
 #else

@@ -131,7 +131,7 @@ static __always_inline bool blk_cas_builtin(u32 *ptr, u32 *old, u32 new)
  * lock's handoff a race): its build, the host world's (tools/host), takes
  * the builtins for the asm back-end too, and blk_cas_asm_name() says so.
  */
-#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && !defined(__SANITIZE_THREAD__)
+#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && !BLK_HOST_TSAN
 /**
  * blk_cas_asm() - compare-and-swap a lock word with "lock cmpxchg".
  * @ptr: the word.
@@ -159,7 +159,7 @@ static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
 	*old = prev;
 	return success;
 }
-#elif defined(CONFIG_ARM64) && !defined(__SANITIZE_THREAD__)
+#elif defined(CONFIG_ARM64) && !BLK_HOST_TSAN
 #include <asm/lse.h>
 
 /**
