@@ -269,11 +269,24 @@ fi
 
 # vm_guest NAME LOG KERNEL [vm.sh options]: boot the integration test,
 # a result for each of its TAP lines and for the kernel log.
+#
+# A boot that died before blacklock.ko had loaded (no "spinlock_t in
+# effect" line: under TCG, Debian's 6.12 has oopsed at 1.5 s on an int3
+# of its own text patching) tested nothing of ours: it is booted once more,
+# saying so, its log kept as LOG.boot1. A failure after the load is never
+# retried.
 vm_guest() {
-	local name=$1 log=$2 k=$3 verdict tap line
+	local name=$1 log=$2 k=$3 verdict tap line try
 	shift 3
-	"$BLK_TOP/tools/vm.sh" -k "$k" -q -t 900 -l "$log" "$@" "$BLK_TOP/tools/guest/check.sh" \
-		2>"$log.verdict" || true
+	for try in 1 2; do
+		"$BLK_TOP/tools/vm.sh" -k "$k" -q -t 900 -l "$log" "$@" "$BLK_TOP/tools/guest/check.sh" \
+			2>"$log.verdict" || true
+		grep -q 'verdict: FAIL' "$log.verdict" && ! grep -q 'spinlock_t in effect' "$log" &&
+			[ "$try" = 1 ] || break
+		mv "$log" "$log.boot1"
+		echo "$name: the guest died before blacklock.ko loaded ($(grep -m1 -E 'Oops|panic|BUG' \
+			"$log.boot1" | tr -d '\r' | cut -c1-80)); booting it once more (first log: $log.boot1)"
+	done
 	cat "$log.verdict"
 	verdict=$(grep 'verdict:' "$log.verdict" || true)
 	tap=$(grep -E '^(not )?ok [0-9]+ - ' "$log" || true)
