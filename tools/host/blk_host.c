@@ -219,6 +219,7 @@ static int blk_host_run(unsigned int threads)
 	struct blk_result *r;
 	int *cpus, ncpu, ret = 0;
 	u64 *acq, end = 0, floor = U64_MAX, grace;
+	struct blk_arrival *arrivals;
 	unsigned int i, n;
 
 	cpus = calloc(nr_cpu_ids, sizeof(*cpus));
@@ -235,8 +236,9 @@ static int blk_host_run(unsigned int threads)
 	}
 	r = calloc(1, blk_result_size(n));
 	acq = calloc(n, sizeof(*acq));
+	arrivals = calloc(n, sizeof(*arrivals));	/* every worker's stamps, shared */
 	blk_host.th = aligned_alloc(SMP_CACHE_BYTES, n * sizeof(*blk_host.th));
-	if (!r || !acq || !blk_host.th || blk_host_percpu_alloc(n)) {
+	if (!r || !acq || !arrivals || !blk_host.th || blk_host_percpu_alloc(n)) {
 		fprintf(stderr, "blk-host: out of memory for %u threads\n", n);
 		return 1;
 	}
@@ -265,7 +267,7 @@ static int blk_host_run(unsigned int threads)
 			.idx = i,
 			.nr = n,
 			.from = blk_result_from(r, i),
-			.arrivals = calloc(n, sizeof(struct blk_arrival)),
+			.arrivals = arrivals,
 			.handoff = &t->handoff,
 			.cs_loops = r->cs_loops,
 			.think_loops = r->think_loops,
@@ -277,15 +279,6 @@ static int blk_host_run(unsigned int threads)
 			.acquire = &t->acquire,
 			.hold = &t->hold,
 		};
-		/* one arrivals array for all: the first thread's */
-		if (i) {
-			free(t->worker.arrivals);
-			t->worker.arrivals = blk_host.th[0].worker.arrivals;
-		}
-		if (!t->worker.arrivals) {
-			fprintf(stderr, "blk-host: out of memory\n");
-			return 1;
-		}
 		t->floor_cycles = U64_MAX;
 		blk_hist_init(&t->acquire);
 		blk_hist_init(&t->hold);
@@ -337,7 +330,7 @@ static int blk_host_run(unsigned int threads)
 	blk_result_add(r);
 	mutex_unlock(&blk_mutex);
 	blk_result_print(r);
-	free(blk_host.th[0].worker.arrivals);
+	free(arrivals);
 	free(blk_host.th);
 	free(acq);
 	free(cpus);
