@@ -87,6 +87,11 @@ fi
 blk_say "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# INITRD=No: no initramfs for the kernels installed here, which nothing
+# boots (tools/vm.sh builds an initramfs of its own). --force-unsafe-io:
+# dpkg does not sync each file it unpacks (a crash mid-install means
+# installing again, nothing worse).
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+INITRD=No apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io \
+	$missing >/dev/null
 blk_say "installed:$missing"

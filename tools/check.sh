@@ -203,27 +203,45 @@ if want style; then
 	# for statement macros, and only there are TRAILING_SEMICOLON,
 	# MACRO_ARG_REUSE, MACRO_ARG_PRECEDENCE, COMPLEX_MACRO and
 	# MULTISTATEMENT_MACRO_USE_DO_WHILE let through.
-	for f in $(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort); do
-		rc=0
-		ignore=USE_LOCKDEP
-		if grep -qE '^#define BLK_(KIND|KNOB|COUNTER)\(' "$f"; then
+	# cp_ignore FILE: the checkpatch types let through in FILE
+	cp_ignore() {
+		local ignore=USE_LOCKDEP
+		if grep -qE '^#define BLK_(KIND|KNOB|COUNTER)\(' "$1"; then
 			ignore=$ignore,TRAILING_SEMICOLON,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE
 			ignore=$ignore,COMPLEX_MACRO,MULTISTATEMENT_MACRO_USE_DO_WHILE
 		fi
 		# blk_env.h's model-checker half defines DECLARE_PER_CPU_ALIGNED()
 		# and DEFINE_PER_CPU_ALIGNED() as declarations, as the kernel's
 		# percpu-defs.h does, which cannot be parenthesised
-		[ "$f" != ./blk_env.h ] || ignore=$ignore,COMPLEX_MACRO
+		[ "$1" != ./blk_env.h ] || ignore=$ignore,COMPLEX_MACRO
 		# tools/host/blk_host.h defines the kernel's API for the host
 		# world: the attribute macros, typedefs and multi-use macros
 		# checkpatch would have a kernel file take from that API
 		# the host world's own C tests the CPU it runs on
-		case "$f" in ./tools/host/*) ignore=$ignore,ARCH_DEFINES ;; esac
-		[ "$f" != ./tools/host/blk_host.h ] ||
+		case "$1" in ./tools/host/*) ignore=$ignore,ARCH_DEFINES ;; esac
+		[ "$1" != ./tools/host/blk_host.h ] ||
 			ignore=$ignore,COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYPEDEFS,IS_ENABLED_CONFIG,CAMELCASE,ARCH_DEFINES,SPACING,DATA_RACE
-		out=$(perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
-			--ignore "$ignore" -f "$f" 2>&1) || rc=1
-		[ -z "$out" ] || printf '%s\n' "$out"
+		echo "$ignore"
+	}
+	# one checkpatch per CPU at a time, each file's verdict in a file of
+	# its own, then the results in the files' order
+	cp_out=$BLK_BUILD/checkpatch
+	rm -rf "$cp_out"
+	mkdir -p "$cp_out"
+	files=$(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort)
+	i=0
+	for f in $files; do
+		i=$((i + 1))
+		printf '%s\0%s\0%s\0' "$f" "$(cp_ignore "$f")" "$cp_out/$i"
+	done | xargs -0 -n 3 -P "$(nproc)" sh -c \
+		'perl "$0/scripts/checkpatch.pl" --strict --no-tree --quiet --ignore "$2" -f "$1" >"$3" 2>&1 ||
+			echo "$1" >"$3.failed"' "$cp_dir"
+	i=0
+	for f in $files; do
+		i=$((i + 1))
+		rc=0
+		[ ! -e "$cp_out/$i.failed" ] || rc=1
+		[ ! -s "$cp_out/$i" ] || cat "$cp_out/$i"
 		result $rc "checkpatch --strict $f"
 	done
 	# the docs' knob table against the one list

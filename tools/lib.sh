@@ -110,6 +110,11 @@ blk_sources() {
 	(cd "$BLK_TOP" && for f in Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.[ch] kunit/.kunitconfig; do
 		cmp -s "$f" "$1/$f" || cp "$f" "$1/$f"
 	done)
+	# a file that is gone from the sources goes from the copy; the others
+	# keep their times, so that make rebuilds nothing that did not change
+	(cd "$1" && for f in blacklock.h blk_*.c blk_*.h kunit/*.[ch]; do
+		[ ! -e "$f" ] || [ -e "$BLK_TOP/$f" ] || rm -f "$f"
+	done)
 }
 
 # blk_build_for_kernel: build blacklock.ko for the kernel blk_kernel chose,
