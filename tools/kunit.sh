@@ -84,14 +84,14 @@ for w in $ways; do
 	trim=(--kunitconfig="$BLK_TOP/tools/kconfig/kunit-qemu.config")
 	x86=(--arch=x86_64 "${trim[@]}" --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64"
 		--kernel_args=i8042.nokbd --kernel_args=i8042.noaux)
-	# smp leaves out ACPI too (a fifth of its objects, and the CPU idle
+	# smp leaves out ACPI too (a fifth of its objects, and the PnP, CPU idle
 	# and thermal drivers ACPI selects): the CPUs come from the MP table,
 	# and possible_cpus=64 keeps 64 possible. The others keep it: 6.12
 	# takes possible_cpus as a limit only (rt's 62 absent CPUs come from
 	# ACPI's table), and KCSAN's strict mode, without ACPI, reported a race
 	# of the kernel's own between lapic_cal_handler() and
 	# setup_boot_APIC_clock() at boot.
-	noacpi=(--kconfig_add CONFIG_ACPI=n --kconfig_add CONFIG_CPU_IDLE=n
+	noacpi=(--kconfig_add CONFIG_ACPI=n --kconfig_add CONFIG_CPU_IDLE=n --kconfig_add CONFIG_PNP=n
 		--kconfig_add CONFIG_THERMAL=n --kernel_args=possible_cpus=64)
 	kcsan=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
 		--kconfig_add CONFIG_KCSAN=y --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
