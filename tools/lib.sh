@@ -105,14 +105,16 @@ blk_kernel() {
 # copied, and it gets a new time: make then rebuilds what changed, even when
 # the sources come from another checkout with older file times.
 blk_sources() {
-	local f
+	local f files='Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.[ch] kunit/.kunitconfig'
 	mkdir -p "$1/kunit"
-	(cd "$BLK_TOP" && for f in Kbuild Kconfig blacklock.h blk_*.c blk_*.h kunit/*.[ch] kunit/.kunitconfig; do
+	# shellcheck disable=SC2086 # $files: patterns, globbed where each loop runs
+	(cd "$BLK_TOP" && for f in $files; do
 		cmp -s "$f" "$1/$f" || cp "$f" "$1/$f"
 	done)
 	# a file that is gone from the sources goes from the copy; the others
 	# keep their times, so that make rebuilds nothing that did not change
-	(cd "$1" && for f in blacklock.h blk_*.c blk_*.h kunit/*.[ch]; do
+	# shellcheck disable=SC2086
+	(cd "$1" && for f in $files; do
 		[ ! -e "$f" ] || [ -e "$BLK_TOP/$f" ] || rm -f "$f"
 	done)
 }
