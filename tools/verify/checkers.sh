@@ -20,12 +20,13 @@
 #
 # Prints "genmc PATH" and "herd7 PATH LIBDIR" lines on stdout; for a checker
 # it cannot get, says how to get it and exits 3 (0 when both are there).
+# With --present it builds nothing: exit 0 if they are there, 3 if not.
 set -euo pipefail
 BLK_TOOL=checkers
 . "$(dirname "$0")/../lib.sh"
 
 usage() {
-	echo "usage: $0 [genmc|herd7 ...]   (default: both)" >&2
+	echo "usage: $0 [--present] [genmc|herd7 ...]   (default: both)" >&2
 	exit 2
 }
 
@@ -36,6 +37,11 @@ HERD_SHA=6b79f2fd1b5d799b1535ee5a3d6110c0874e10f4dce45e105a5b04ba5df9e74d
 out=$BLK_CACHE/checkers
 shared=$(cd "$BLK_TOP/.." && pwd)/shared/tools
 
+present_only=
+if [ "${1:-}" = --present ]; then
+	present_only=1
+	shift
+fi
 want=${*:-genmc herd7}
 for w in $want; do
 	case "$w" in genmc | herd7) ;; *) usage ;; esac
@@ -97,6 +103,7 @@ get_genmc() {
 	fi
 	bin=$out/genmc-$GENMC_VER/genmc
 	if [ ! -x "$bin" ]; then
+		[ -z "$present_only" ] || return 1
 		if ! src=$(source_of genmc "genmc-$GENMC_VER.tar.gz" "$GENMC_SHA" "${BLK_GENMC_SRC:-}" BLK_GENMC_SRC); then
 			how_to genmc "git clone -b v$GENMC_VER https://github.com/MPI-SWS/genmc" \
 				"cd genmc && autoreconf --install && ./configure --with-llvm=/usr/lib/llvm-15 && make"
@@ -117,6 +124,7 @@ get_herd() {
 	bin=$out/herdtools7-$HERD_VER/_build/install/default/bin/herd7
 	lib=$out/herdtools7-$HERD_VER/herd/libdir
 	if [ ! -x "$bin" ]; then
+		[ -z "$present_only" ] || return 1
 		if ! src=$(source_of herd7 "herdtools7-$HERD_VER.tar.gz" "$HERD_SHA" "${BLK_HERD_SRC:-}" BLK_HERD_SRC); then
 			how_to herd7 "git clone -b $HERD_VER https://github.com/herd/herdtools7" \
 				"cd herdtools7 && make all && make install"
