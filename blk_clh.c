@@ -16,8 +16,7 @@ DEFINE_PER_CPU_ALIGNED(struct blk_clh_cpu, blk_clh_cpu);
  * freed lock's node is not given back (it may be a CPU's by then, and
  * that CPU's node the lock's): KUnit's locks and the run's one use a few.
  */
-#define BLK_CLH_POOL		1024
-static struct blk_clh_node blk_clh_pool[BLK_CLH_POOL];
+struct blk_clh_node blk_clh_pool[BLK_CLH_POOL];
 static u32 blk_clh_pool_used;
 
 /**
@@ -37,7 +36,27 @@ struct blk_clh_node *blk_clh_pool_get(void)
 		      BLK_CLH_POOL))
 		i = BLK_CLH_POOL - 1;
 #endif
+	blk_clh_pool[i].id = i + 1;
 	return &blk_clh_pool[i];
+}
+
+/**
+ * blk_clh_pop_nested() - a node for a context beyond BLK_CLH_CONTEXTS.
+ *
+ * Only nested NMIs make more contexts wait on one CPU at once than a CPU
+ * has contexts (kernel/locking/qspinlock.c counts on that too, with a
+ * fallback). A pool node serves this wait; its push lets the predecessor's
+ * go, so the stack stays as it was.
+ *
+ * Return: the node.
+ */
+struct blk_clh_node *blk_clh_pop_nested(void)
+{
+#if !BLK_WORLD_MODEL
+	WARN_ONCE(1, "blacklock: clh: more than %d contexts wait on one CPU\n",
+		  BLK_CLH_CONTEXTS);
+#endif
+	return blk_clh_pool_get();
 }
 
 /**

@@ -13,15 +13,33 @@
  * as the algorithm has them do. Strict FIFO; one exchange per acquisition
  * and a plain store per release.
  *
- * Where nodes live. Each CPU has one node per nesting context (four, as
- * MCS) to start with; a lock brings one more, its first tail. Since nodes
- * travel, a CPU may end up with a lock's node, and a lock with a CPU's: so
- * no node lives in the lock itself, where freeing or re-initialising the
- * lock would pull it from under the CPU that has it. A lock's first node
- * comes from a static pool (blk_clh.c) instead, and a lock initialised
- * again keeps the node its tail holds, which is its own while it is free
- * (nobody else can reach it but through this lock); memory that never held
- * an initialised CLH lock (its @self is not its address) gets a fresh one.
+ * Where nodes live. A node is in the queue from its owner's arrival until
+ * its successor has taken the lock, so a CPU needs one only while it waits:
+ * the node it queued goes on with the lock, and the predecessor's it got
+ * back replaces it. Each CPU keeps its free nodes in a stack of
+ * BLK_CLH_CONTEXTS, one per context that can be waiting on it at once
+ * (task, softirq, hardirq, NMI: an interrupted context's wait goes on only
+ * when the interrupt is over), popped on arrival and pushed when the lock
+ * is taken. Holding needs nothing of the CPU's: the holder's node is kept
+ * in the lock (@held) for its release, so a CPU holds any number of CLH
+ * locks and releases them in any order. A lock brings one node more, its
+ * first tail; since nodes travel, that one comes from a static pool
+ * (blk_clh.c), not from the lock's memory, where freeing the lock would
+ * pull it from under a CPU that has it by then. A lock initialised again
+ * keeps the node its tail holds (its own while it is free); memory that
+ * never held an initialised CLH lock (its @self is not its address) gets a
+ * fresh one.
+ *
+ * The tail is a node's number and a tag. Nodes are recycled, so a tail
+ * can name the same node twice with other acquisitions in between: a
+ * trylock that read the tail's node free and then compared the tail with
+ * it could take a lock held through that node's next use (CPU0 reads tail
+ * P, P free; CPU1 locks with N and gets P back, unlocks, locks with P;
+ * CPU0's compare finds P and both hold the lock). Each node counts its
+ * uses (@gen), and the tail holds the count of the use that queued it
+ * beside the node's number (blk_clh_tail_of()): the same tail again means
+ * the same use, which the trylock read free, unless one node is queued
+ * 2^32 times in the few instructions between its load and its CAS.
  *
  * Ordering argument
  * -----------------
@@ -50,120 +68,172 @@
  * struct blk_clh_node - a CLH queue node, in a cache line of its own.
  * @locked: 1 while its context holds or waits for the lock; 0 once it has
  *	released it.
+ * @gen: how many times it has been queued: the tag of its tails.
+ * @id: its number in a tail (blk_clh_node_of()).
  */
 struct blk_clh_node {
 	u32 locked;
+	u32 gen;
+	u32 id;
 } ____cacheline_aligned;
 
 #define BLK_CLH_CONTEXTS	4
+#define BLK_CLH_POOL		1024
 
 /**
- * struct blk_clh_slot - one nesting context's nodes.
- * @mine: the node its next acquisition queues (NULL: @own, not yet used).
- * @held: the node its current acquisition queued, to release.
- * @own: the node it starts with.
- */
-struct blk_clh_slot {
-	struct blk_clh_node *mine;
-	struct blk_clh_node *held;
-	struct blk_clh_node own;
-};
-
-/**
- * struct blk_clh_cpu - one CPU's contexts.
- * @slot: one per context that may nest a lock.
- * @count: how many are in use.
+ * struct blk_clh_cpu - one CPU's free nodes.
+ * @own: the nodes it starts with.
+ * @free: a stack of free nodes, below @taken; NULL: @own's of that
+ *	index, never handed out yet.
+ * @taken: how many of its contexts wait (pop on arrival, push once
+ *	taken); past BLK_CLH_CONTEXTS, nested NMIs: see blk_clh_pop().
  */
 struct blk_clh_cpu {
-	struct blk_clh_slot slot[BLK_CLH_CONTEXTS];
-	u32 count;
+	struct blk_clh_node own[BLK_CLH_CONTEXTS];
+	struct blk_clh_node *free[BLK_CLH_CONTEXTS];
+	u32 taken;
 };
 
 DECLARE_PER_CPU_ALIGNED(struct blk_clh_cpu, blk_clh_cpu);
 
 /**
  * struct blk_clhlock - a CLH lock.
- * @tail: the node of the last context queued; a node with flag 0 when
- *	the lock is free.
+ * @tail: the node of the last context queued, as blk_clh_tail_of() writes
+ *	it; a node with flag 0 when the lock is free.
+ * @held: the holder's node, which its release frees; written and read
+ *	only by the holder.
  * @self: the lock's own address once initialised (see above).
  * @dep_map: lockdep's view (CONFIG_DEBUG_LOCK_ALLOC only).
  */
 struct blk_clhlock {
-	struct blk_clh_node *tail;
+	u64 tail;
+	struct blk_clh_node *held;
 	struct blk_clhlock *self;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map dep_map;
 #endif
 };
 
+extern struct blk_clh_node blk_clh_pool[BLK_CLH_POOL];
 struct blk_clh_node *blk_clh_pool_get(void);
+struct blk_clh_node *blk_clh_pop_nested(void);
 void blk_clh_wait(struct blk_clh_node *pred);
+
+/*
+ * A node's number: 1 to BLK_CLH_POOL for the pool's, then BLK_CLH_CONTEXTS
+ * per CPU for the CPUs' own. The tail: the number in the low half, the
+ * node's use count in the high half.
+ */
+#define BLK_CLH_OWN_ID(cpu, i)	(BLK_CLH_POOL + 1 + (cpu) * BLK_CLH_CONTEXTS + (i))
+
+static __always_inline u64 blk_clh_tail_of(const struct blk_clh_node *node)
+{
+	return (u64)node->gen << 32 | node->id;
+}
+
+static __always_inline struct blk_clh_node *blk_clh_node_of(u64 tail)
+{
+	u32 id = (u32)tail - 1;
+
+	if (id < BLK_CLH_POOL)
+		return &blk_clh_pool[id];
+	id -= BLK_CLH_POOL;
+	return &per_cpu_ptr(&blk_clh_cpu, id / BLK_CLH_CONTEXTS)->own[id % BLK_CLH_CONTEXTS];
+}
 
 static inline void __blk_clh_init(struct blk_clhlock *lock, const char *name,
 				  struct lock_class_key *key)
 {
-	struct blk_clh_node *node = READ_ONCE(lock->tail);
+	u64 tail = READ_ONCE(lock->tail);
+	struct blk_clh_node *node;
 
 	blk_dep_init(lock, name, key);
-	if (READ_ONCE(lock->self) != lock || !node)
+	if (READ_ONCE(lock->self) != lock || !(u32)tail)
 		node = blk_clh_pool_get();
+	else
+		node = blk_clh_node_of(tail);
 	WRITE_ONCE(node->locked, 0);
+	lock->held = NULL;
 	WRITE_ONCE(lock->self, lock);
-	__atomic_store_n(&lock->tail, node, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->tail, blk_clh_tail_of(node), __ATOMIC_RELAXED);
 }
 
 #define blk_clh_init(lock)	blk_init_class(__blk_clh_init, lock)
 
-/* This CPU's next context; preemption off. */
-static __always_inline struct blk_clh_slot *blk_clh_slot_get(void)
+/*
+ * A free node of this CPU's, for an arrival; preemption off. An interrupt
+ * may come anywhere in here or between our pop and our push, and pops and
+ * pushes in its turn before we go on: the count's plain update is safe
+ * against it, once the entry is ours before we read it.
+ */
+static __always_inline struct blk_clh_node *blk_clh_pop(void)
 {
 	struct blk_clh_cpu *c = this_cpu_ptr(&blk_clh_cpu);
-	struct blk_clh_slot *s = &c->slot[c->count++];
+	u32 i = READ_ONCE(c->taken);
+	struct blk_clh_node *node;
 
-	if (unlikely(!s->mine))
-		s->mine = &s->own;
-	return s;
+	WRITE_ONCE(c->taken, i + 1);
+	/*
+	 * The count must be stored before the entry is read: were the
+	 * compiler to sink it below the load, an interrupt in between would
+	 * pop the same node (qspinlock.c's barrier() after its count++, for
+	 * the same reason).
+	 */
+	barrier();
+	if (unlikely(i >= BLK_CLH_CONTEXTS))
+		return blk_clh_pop_nested();
+	node = c->free[i];
+	if (unlikely(!node)) {
+		node = &c->own[i];
+		node->id = BLK_CLH_OWN_ID(smp_processor_id(), i);
+	}
+	return node;
 }
 
-/* The context of this CPU's last acquisition; preemption off. */
-static __always_inline struct blk_clh_slot *blk_clh_slot_top(void)
+/* A node this CPU has got, free, onto its stack; preemption off. */
+static __always_inline void blk_clh_push(struct blk_clh_node *node)
 {
 	struct blk_clh_cpu *c = this_cpu_ptr(&blk_clh_cpu);
+	u32 i = READ_ONCE(c->taken) - 1;
 
-	return &c->slot[c->count - 1];
-}
-
-static __always_inline void blk_clh_slot_put(void)
-{
-	this_cpu_ptr(&blk_clh_cpu)->count--;
+	/* past the stack (see blk_clh_pop_nested()), the node is let go */
+	if (likely(i < BLK_CLH_CONTEXTS)) {
+		c->free[i] = node;
+		/* the entry is written before it counts as free */
+		barrier();
+	}
+	WRITE_ONCE(c->taken, i);
 }
 
 /*
- * @s holds the lock through @node, which goes on with the lock; @pred,
- * its predecessor's node, nobody's now, is @s's for the next acquisition.
+ * We hold @lock through @node, which goes on with the lock; @pred, our
+ * predecessor's node, is nobody's now: ours, free.
  */
-static __always_inline void blk_clh_took(struct blk_clh_slot *s,
+static __always_inline void blk_clh_took(struct blk_clhlock *lock,
 					 struct blk_clh_node *node,
 					 struct blk_clh_node *pred)
 {
-	s->held = node;
-	s->mine = pred;
+	blk_clh_push(pred);
+	lock->held = node;
 }
 
-/* Queue @s's node and wait behind its predecessor. */
+/* Queue @node and wait behind its predecessor. */
 static __always_inline void blk_clh_enqueue(struct blk_clhlock *lock,
-					    struct blk_clh_slot *s)
+					    struct blk_clh_node *node)
 {
-	struct blk_clh_node *node = s->mine, *pred;
+	struct blk_clh_node *pred;
+	u64 tail;
 
+	node->gen++;
 	WRITE_ONCE(node->locked, 1);
 	blk_rmw_note();
 	/* ACQ_REL: publishes our 1; our read of pred's flag comes after */
-	pred = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);
+	tail = __atomic_exchange_n(&lock->tail, blk_clh_tail_of(node), __ATOMIC_ACQ_REL);
+	pred = blk_clh_node_of(tail);
 	/* ACQUIRE: pairs with the predecessor's release of its flag */
 	if (unlikely(__atomic_load_n(&pred->locked, __ATOMIC_ACQUIRE)))
 		blk_clh_wait(pred);
-	blk_clh_took(s, node, pred);
+	blk_clh_took(lock, node, pred);
 }
 
 /**
@@ -177,7 +247,7 @@ static __always_inline void blk_clh_lock(struct blk_clhlock *lock)
 {
 	preempt_disable();
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	blk_clh_enqueue(lock, blk_clh_slot_get());
+	blk_clh_enqueue(lock, blk_clh_pop());
 	__acquire(lock);
 }
 
@@ -186,15 +256,17 @@ static __always_inline void blk_clh_lock(struct blk_clhlock *lock)
  * @lock: the lock.
  *
  * Use blk_clh_trylock(), which tells sparse about the lock. The tail
- * node's flag at 0 means free; the CAS of the tail from that node to ours
- * (ACQ_REL, as the exchange: it also reads that 0's release) takes it.
+ * node's flag at 0 means free; the CAS of the tail from that very tail,
+ * tag included, to ours (ACQ_REL, as the exchange: it also reads that 0's
+ * release) takes it, and fails if anyone has queued since, that node
+ * again included.
  *
  * Return: true if taken (preemption is then disabled).
  */
 static inline bool __blk_clh_trylock(struct blk_clhlock *lock)
 {
 	struct blk_clh_node *pred, *node;
-	struct blk_clh_slot *s;
+	u64 tail;
 
 	preempt_disable();
 	/*
@@ -202,21 +274,23 @@ static inline bool __blk_clh_trylock(struct blk_clhlock *lock)
 	 * tail there, so that we see its owner's 1, not the 0 of the node's
 	 * last use (GenMC found this lock taken twice with a relaxed load).
 	 */
-	pred = __atomic_load_n(&lock->tail, __ATOMIC_ACQUIRE);
+	tail = __atomic_load_n(&lock->tail, __ATOMIC_ACQUIRE);
+	pred = blk_clh_node_of(tail);
 	/* ACQUIRE: pairs with the release of the flag, when it reads 0 */
 	if (!__atomic_load_n(&pred->locked, __ATOMIC_ACQUIRE)) {
-		s = blk_clh_slot_get();
-		node = s->mine;
+		node = blk_clh_pop();
+		node->gen++;
 		WRITE_ONCE(node->locked, 1);
 		blk_rmw_note();
-		if (__atomic_compare_exchange_n(&lock->tail, &pred, node, false,
+		if (__atomic_compare_exchange_n(&lock->tail, &tail,
+						blk_clh_tail_of(node), false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_RELAXED)) {
-			blk_clh_took(s, node, pred);
+			blk_clh_took(lock, node, pred);
 			spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 			return true;
 		}
-		blk_clh_slot_put();
+		blk_clh_push(node);	/* never queued: still free, ours */
 	}
 	preempt_enable();
 	return false;
@@ -237,16 +311,15 @@ static __always_inline void blk_clh_unlock(struct blk_clhlock *lock)
 	__release(lock);
 	spin_release(&lock->dep_map, _RET_IP_);
 	/* RELEASE: our critical section before the next owner's */
-	__atomic_store_n(&blk_clh_slot_top()->held->locked, 0, __ATOMIC_RELEASE);
-	blk_clh_slot_put();
+	__atomic_store_n(&lock->held->locked, 0, __ATOMIC_RELEASE);
 	preempt_enable();
 }
 
 static inline bool blk_clh_is_locked(struct blk_clhlock *lock)
 {
-	struct blk_clh_node *tail = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);
+	u64 tail = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);
 
-	return !!READ_ONCE(tail->locked);
+	return !!READ_ONCE(blk_clh_node_of(tail)->locked);
 }
 
 #endif /* _BLK_CLH_H */

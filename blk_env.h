@@ -9,7 +9,8 @@
  *
  *   atomics      GCC/Clang __atomic builtins on plain words (the C11
  *                memory model's orders), READ_ONCE() and WRITE_ONCE()
- *   environment  preempt_disable()/preempt_enable(), cpu_relax(), lockdep's
+ *   environment  preempt_disable()/preempt_enable(), cpu_relax(), barrier(),
+ *                the CPU's context (blk_context_level()), lockdep's
  *                spin_acquire()/spin_release() and lock classes, sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
  *                this_cpu_ptr(), per_cpu_ptr(), smp_processor_id()), the
@@ -88,6 +89,18 @@
 /* What names a lock in a word that several locks' waiters read: its address. */
 #define blk_lock_token(lock)	((unsigned long)(lock))
 
+/*
+ * The context this CPU runs in: 0 task, 1 softirq, 2 hardirq, 3 NMI. A
+ * context runs to its end before the one it interrupted goes on, so the
+ * kinds that keep something per context index it so. A user thread on the
+ * host is never interrupted by code that takes a lock: always 0.
+ */
+#if BLK_WORLD_KERNEL
+#define blk_context_level()	interrupt_context_level()
+#else
+#define blk_context_level()	0U
+#endif
+
 #define blk_numa_node()		numa_node_id()
 
 #else /* the model checker's world */
@@ -120,6 +133,13 @@ static inline u32 min(u32 a, u32 b)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 #define cpu_relax()		do { } while (0)
+/*
+ * Nothing interrupts a thread: the compiler barriers that keep a per-CPU
+ * count and the node it claims in order against an interrupt on the same
+ * CPU order nothing here (GenMC checks the orders between threads).
+ */
+#define barrier()		do { } while (0)
+#define blk_context_level()	0U
 #define preempt_disable()	do { } while (0)
 #define preempt_enable()	do { } while (0)
 

@@ -74,5 +74,47 @@ void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
 		/* ACQUIRE: pairs with the link's release store */
 		next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);
 	}
+	/*
+	 * Our node leaves the queue: its link back to NULL, for a lock's
+	 * spare, which its next taker does not reset (it cannot: the tail
+	 * may name it again the moment it has it). The release store orders
+	 * this before that taker's CAS, which reads the NULL our successor
+	 * (or one after it) stores at last.
+	 */
+	WRITE_ONCE(node->next, NULL);
 	__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);
+}
+
+/**
+ * blk_mcs_lock_spare() - take @lock with its spare node.
+ * @lock: the lock.
+ *
+ * This CPU's nodes are all in use (it holds BLK_MCS_NODES MCS locks, or
+ * interrupts nest on it while it holds some). Wait until nobody holds or
+ * queues and CAS the tail from NULL to the spare, as qspinlock's fallback
+ * does on its word: unfair, and rare. ACQUIRE on success, as the
+ * exchange's: it reads the last owner's release.
+ */
+void blk_mcs_lock_spare(struct blk_mcslock *lock)
+{
+	struct blk_mcs_node *none = NULL;
+	u64 t0, fails = 0, spins = 0;
+
+	blk_rmw_note();
+	if (__atomic_compare_exchange_n(&lock->tail, &none, &lock->spare, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;
+	t0 = blk_spin_wait_begin(lock);
+	do {
+		fails++;
+		while (__atomic_load_n(&lock->tail, __ATOMIC_RELAXED)) {
+			cpu_relax();
+			spins++;
+		}
+		none = NULL;
+		blk_rmw_note();
+	} while (!__atomic_compare_exchange_n(&lock->tail, &none, &lock->spare,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	blk_spin_account(lock, t0, fails, spins);
 }

@@ -56,11 +56,18 @@
  * The release CAS on the tail needs no acquire: when it fails, the owner
  * only waits for a pointer and hands the lock on.
  *
- * Each CPU has BLK_MCS_NODES nodes, one per context that may nest a lock
- * on it (task, softirq, hardirq, NMI, as kernel/locking/qspinlock.c has),
- * taken and given back in stack order: a CPU releases MCS locks in the
- * reverse of the order it took them, which is how every spinlock in this
- * module is used. The count sits in the CPU's first node.
+ * Where MCS nodes live. A node stays in the queue while its owner holds
+ * the lock (the successor links itself to it), so a CPU needs one per MCS
+ * lock it holds or waits for; the kernel lets it hold any number and
+ * release them in any order (hand-over-hand: lock A, lock B, unlock A,
+ * lock C, ...). Each CPU has BLK_MCS_NODES, taken and given back in any
+ * order (a bitmap of those in use), each marked with its lock for the
+ * unlock to find it. A CPU with all of them in use takes the lock with the
+ * lock's own spare node instead (blk_mcs_lock_spare()): it waits until the
+ * lock is free and CASes the tail from NULL to the spare, as qspinlock
+ * spins on its word when it runs out of nodes. Nobody queues behind the
+ * spare through anything but its next pointer, which its holder puts back
+ * to NULL before it passes the lock on (blk_mcs_pass()).
  *
  * Both take preemption off and tell lockdep exactly where blk_spin_lock()
  * does. Their contended paths are out of line (blk_fifo.c) and count into
@@ -148,27 +155,31 @@ static inline void blk_ticket_rescue(struct blk_ticketlock *lock)
 					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
+struct blk_mcslock;
+
 /**
- * struct blk_mcs_node - one CPU's place in an MCS queue.
+ * struct blk_mcs_node - a place in an MCS queue.
  * @next: the waiter queued behind this one, once it has linked itself.
  * @locked: set to 1 by the previous owner: the lock is ours.
- * @count: in a CPU's first node only: how many of its nodes are in use.
+ * @lock: the lock it waits for or holds, for the unlock to find it (a
+ *	CPU's nodes; NULL while free).
  */
 struct blk_mcs_node {
 	struct blk_mcs_node *next;
 	u32 locked;
-	u32 count;
+	struct blk_mcslock *lock;
 };
 
 #define BLK_MCS_NODES		4
 
 /**
  * struct blk_mcs_cpu - one CPU's MCS nodes.
- * @node: one per context that may nest a lock; @node[0].count says how
- *	many are in use.
+ * @node: one per MCS lock it holds or waits for.
+ * @used: a bit per node in use.
  */
 struct blk_mcs_cpu {
 	struct blk_mcs_node node[BLK_MCS_NODES];
+	u32 used;
 };
 
 DECLARE_PER_CPU_ALIGNED(struct blk_mcs_cpu, blk_mcs_cpu);
@@ -176,10 +187,12 @@ DECLARE_PER_CPU_ALIGNED(struct blk_mcs_cpu, blk_mcs_cpu);
 /**
  * struct blk_mcslock - an MCS lock.
  * @tail: the last node queued; NULL when the lock is free.
+ * @spare: the node of a holder whose CPU had none free.
  * @dep_map: lockdep's view (CONFIG_DEBUG_LOCK_ALLOC only).
  */
 struct blk_mcslock {
 	struct blk_mcs_node *tail;
+	struct blk_mcs_node spare;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map dep_map;
 #endif
@@ -189,6 +202,7 @@ void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket);
 void blk_mcs_wait(struct blk_mcs_node *node, struct blk_mcs_node *prev);
 void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
 		  struct blk_mcs_node *next);
+void blk_mcs_lock_spare(struct blk_mcslock *lock);
 
 static inline void __blk_ticket_init(struct blk_ticketlock *lock,
 				     const char *name,
@@ -204,6 +218,9 @@ static inline void __blk_mcs_init(struct blk_mcslock *lock, const char *name,
 				  struct lock_class_key *key)
 {
 	blk_dep_init(lock, name, key);
+	WRITE_ONCE(lock->spare.next, NULL);
+	WRITE_ONCE(lock->spare.locked, 0);
+	lock->spare.lock = NULL;
 	__atomic_store_n(&lock->tail, NULL, __ATOMIC_RELAXED);
 }
 
@@ -280,28 +297,61 @@ static inline bool blk_ticket_is_locked(struct blk_ticketlock *lock)
 	return !blk_ticket_free(__atomic_load_n(&lock->val, __ATOMIC_RELAXED));
 }
 
-/* This CPU's next free node; preemption off. */
-static __always_inline struct blk_mcs_node *blk_mcs_node_get(void)
+/*
+ * A free node of this CPU's, reset, for @lock; NULL if all are in use.
+ * Preemption off. An interrupt may come anywhere in here and take a node of
+ * its own, and gives it back before we go on: the bitmap's plain update
+ * is safe against it, once the node is ours before we touch it.
+ */
+static __always_inline struct blk_mcs_node *blk_mcs_node_get(struct blk_mcslock *lock)
 {
-	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_cpu)->node;
-	struct blk_mcs_node *node = base + base->count++;
+	struct blk_mcs_cpu *c = this_cpu_ptr(&blk_mcs_cpu);
+	u32 used = READ_ONCE(c->used), i = __builtin_ctz(~used);
+	struct blk_mcs_node *node;
 
+	if (unlikely(i >= BLK_MCS_NODES))
+		return NULL;
+	WRITE_ONCE(c->used, used | BIT(i));
+	/*
+	 * The bit must be stored before the node is touched: were the
+	 * compiler to sink it below the stores that reset the node, an
+	 * interrupt in between would take the same node (qspinlock.c's
+	 * barrier() after its count++, for the same reason).
+	 */
+	barrier();
+	node = &c->node[i];
 	WRITE_ONCE(node->locked, 0);
 	WRITE_ONCE(node->next, NULL);
+	WRITE_ONCE(node->lock, lock);
 	return node;
 }
 
-/* The node this CPU's last MCS acquisition used; preemption off. */
-static __always_inline struct blk_mcs_node *blk_mcs_node_top(void)
+/*
+ * The node that holds @lock for this CPU: the CPU's node marked with it
+ * (one at most: a CPU cannot hold a lock twice), else the lock's spare.
+ * Preemption off.
+ */
+static __always_inline struct blk_mcs_node *blk_mcs_node_find(struct blk_mcslock *lock)
 {
-	struct blk_mcs_node *base = this_cpu_ptr(&blk_mcs_cpu)->node;
+	struct blk_mcs_node *node = this_cpu_ptr(&blk_mcs_cpu)->node;
+	u32 i;
 
-	return base + base->count - 1;
+	for (i = 0; i < BLK_MCS_NODES; i++)
+		if (READ_ONCE(node[i].lock) == lock)
+			return &node[i];
+	return &lock->spare;
 }
 
-static __always_inline void blk_mcs_node_put(void)
+/* Give back a node of this CPU's, done with; preemption off. */
+static __always_inline void blk_mcs_node_put(struct blk_mcs_node *node)
 {
-	this_cpu_ptr(&blk_mcs_cpu)->node[0].count--;
+	struct blk_mcs_cpu *c = this_cpu_ptr(&blk_mcs_cpu);
+
+	/* a node claimed but not yet marked is nobody's to find */
+	WRITE_ONCE(node->lock, NULL);
+	/* done with it (the handoff included) before it is free again */
+	barrier();
+	WRITE_ONCE(c->used, READ_ONCE(c->used) & ~BIT(node - c->node));
 }
 
 /**
@@ -317,12 +367,16 @@ static __always_inline void blk_mcs_lock(struct blk_mcslock *lock)
 
 	preempt_disable();
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	node = blk_mcs_node_get();
-	/* ACQ_REL: publishes the node's reset; a NULL tail grants the lock */
-	blk_rmw_note();
-	prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);
-	if (unlikely(prev))
-		blk_mcs_wait(node, prev);
+	node = blk_mcs_node_get(lock);
+	if (unlikely(!node)) {
+		blk_mcs_lock_spare(lock);
+	} else {
+		/* ACQ_REL: publishes the node's reset; a NULL tail grants the lock */
+		blk_rmw_note();
+		prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);
+		if (unlikely(prev))
+			blk_mcs_wait(node, prev);
+	}
 	__acquire(lock);
 }
 
@@ -339,7 +393,8 @@ static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
 	struct blk_mcs_node *node, *none = NULL;
 
 	preempt_disable();
-	node = blk_mcs_node_get();
+	/* no node of our own free: the spare, which a free lock's holder gets */
+	node = blk_mcs_node_get(lock) ?: &lock->spare;
 	/* ACQUIRE on success, the exchange's; RELEASE publishes the reset */
 	blk_rmw_note();
 	if (__atomic_compare_exchange_n(&lock->tail, &none, node, false,
@@ -347,7 +402,8 @@ static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
 		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 		return true;
 	}
-	blk_mcs_node_put();
+	if (node != &lock->spare)
+		blk_mcs_node_put(node);
 	preempt_enable();
 	return false;
 }
@@ -367,7 +423,7 @@ static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
 static __always_inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	__releases(lock)
 {
-	struct blk_mcs_node *node = blk_mcs_node_top();
+	struct blk_mcs_node *node = blk_mcs_node_find(lock);
 	/* ACQUIRE: pairs with the link's release store (blk_mcs_wait()) */
 	struct blk_mcs_node *next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);
 	struct blk_mcs_node *expected = node;
@@ -384,7 +440,8 @@ static __always_inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	}
 	if (unlikely(!freed))
 		blk_mcs_pass(lock, node, next);
-	blk_mcs_node_put();
+	if (likely(node != &lock->spare))
+		blk_mcs_node_put(node);
 	preempt_enable();
 }
 

@@ -39,9 +39,19 @@
  * the lock on. GenMC checks all of it under SC, TSO, RC11 and IMM
  * (make verify).
  *
- * Grant words are taken and given back in stack order, as MCS's nodes:
- * a CPU releases the locks it holds in the reverse of the order it took
- * them. The contended paths are out of line (blk_hemlock.c) and count
+ * Which grant word. One per CPU context (task, softirq, hardirq, NMI), as
+ * the paper has one per thread: a context uses its one word for every lock
+ * it holds, in any number and released in any order (hand-over-hand
+ * included), since each waiter looks for its own lock's address there and
+ * a context hands one lock over at a time, waiting for the
+ * acknowledgment before it goes on. Two contexts of one CPU need two words:
+ * an interrupt handing a lock over from the word its task is handing
+ * another over from would overwrite the task's lock address. A context
+ * runs to its end before the one it interrupted goes on, so the context
+ * level names the word (blk_context_level()), nothing is counted, and
+ * nothing can run out.
+ *
+ * The contended paths are out of line (blk_hemlock.c) and count
  * into the shared per-CPU counters; only blk_env.h is used, so that the
  * model checker compiles this as it is.
  */
@@ -66,12 +76,10 @@ struct blk_hem_grant {
 
 /**
  * struct blk_hem_cpu - one CPU's grant words.
- * @slot: one per context that may nest a lock.
- * @count: how many are in use.
+ * @slot: one per context (blk_context_level()), for all the locks it holds.
  */
 struct blk_hem_cpu {
 	struct blk_hem_grant slot[BLK_HEM_SLOTS];
-	u32 count;
 };
 
 DECLARE_PER_CPU_ALIGNED(struct blk_hem_cpu, blk_hem_cpu);
@@ -101,25 +109,10 @@ static inline void __blk_hemlock_init(struct blk_hemlock *lock,
 
 #define blk_hemlock_init(lock)	blk_init_class(__blk_hemlock_init, lock)
 
-/* This CPU's next free grant word; preemption off. */
-static __always_inline struct blk_hem_grant *blk_hem_slot_get(void)
+/* The grant word of the context we run in; preemption off. */
+static __always_inline struct blk_hem_grant *blk_hem_mine(void)
 {
-	struct blk_hem_cpu *c = this_cpu_ptr(&blk_hem_cpu);
-
-	return &c->slot[c->count++];
-}
-
-/* The grant word of this CPU's last acquisition; preemption off. */
-static __always_inline struct blk_hem_grant *blk_hem_slot_top(void)
-{
-	struct blk_hem_cpu *c = this_cpu_ptr(&blk_hem_cpu);
-
-	return &c->slot[c->count - 1];
-}
-
-static __always_inline void blk_hem_slot_put(void)
-{
-	this_cpu_ptr(&blk_hem_cpu)->count--;
+	return &this_cpu_ptr(&blk_hem_cpu)->slot[blk_context_level()];
 }
 
 /**
@@ -135,7 +128,7 @@ static __always_inline void blk_hemlock_lock(struct blk_hemlock *lock)
 
 	preempt_disable();
 	spin_acquire(&lock->dep_map, 0, 0, _RET_IP_);
-	me = blk_hem_slot_get();
+	me = blk_hem_mine();
 	blk_rmw_note();
 	/* ACQ_REL: a NULL tail grants the lock; publishes our grant word */
 	pred = __atomic_exchange_n(&lock->tail, me, __ATOMIC_ACQ_REL);
@@ -157,7 +150,7 @@ static inline bool __blk_hemlock_trylock(struct blk_hemlock *lock)
 	struct blk_hem_grant *me, *none = NULL;
 
 	preempt_disable();
-	me = blk_hem_slot_get();
+	me = blk_hem_mine();
 	blk_rmw_note();
 	/* ACQUIRE on success, as the exchange's; RELEASE publishes our word */
 	if (__atomic_compare_exchange_n(&lock->tail, &none, me, false,
@@ -165,7 +158,6 @@ static inline bool __blk_hemlock_trylock(struct blk_hemlock *lock)
 		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 		return true;
 	}
-	blk_hem_slot_put();
 	preempt_enable();
 	return false;
 }
@@ -185,7 +177,7 @@ static inline bool __blk_hemlock_trylock(struct blk_hemlock *lock)
 static __always_inline void blk_hemlock_unlock(struct blk_hemlock *lock)
 	__releases(lock)
 {
-	struct blk_hem_grant *me = blk_hem_slot_top();
+	struct blk_hem_grant *me = blk_hem_mine();
 	struct blk_hem_grant *expected = me;
 
 	__release(lock);
@@ -196,7 +188,6 @@ static __always_inline void blk_hemlock_unlock(struct blk_hemlock *lock)
 						  false, __ATOMIC_RELEASE,
 						  __ATOMIC_RELAXED)))
 		blk_hem_pass(lock, me);
-	blk_hem_slot_put();
 	preempt_enable();
 }
 

@@ -43,6 +43,9 @@ static void blk_rescue_##id(struct blk_lock *l)				\
  * not through a bool returned by a function pointer: once taken, hand the
  * context back so that the table's trylock is balanced as sparse sees it.
  *
+ * set_class gives a lock the lockdep class of @key, for tests that hold
+ * several locks of one kind at once, each of its own class.
+ *
  * irq_class gives a lock a lockdep class of its own for irq_hz: the lock is
  * then taken in hardirq context too (the workers with interrupts off);
  * every other run and test takes the same kind's class with interrupts on,
@@ -79,6 +82,12 @@ static void blk_irq_class_##id(struct blk_lock *l)			\
 									\
 	lockdep_set_class_and_name(&l->id, &key, "blk_irq_" #id);	\
 }									\
+static void blk_set_class_##id(struct blk_lock *l,			\
+			       struct lock_class_key *key,		\
+			       const char *name)			\
+{									\
+	lockdep_set_class_and_name(&l->id, key, name);			\
+}									\
 blk_rescue_fn_##can_rescue(id)						\
 static const struct blk_lock_ops blk_ops_##id = {			\
 	.name		= #id,						\
@@ -90,6 +99,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.trylock	= blk_trylock_##id,				\
 	.is_locked	= blk_is_locked_##id,				\
 	.irq_class	= blk_irq_class_##id,				\
+	.set_class	= blk_set_class_##id,				\
 	.hammer		= blk_hammer_##id,				\
 	.hammer_irq	= blk_hammer_irq_##id,				\
 	.hammer_count	= blk_hammer_count_##id,			\

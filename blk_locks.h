@@ -10,6 +10,8 @@
 
 #include "blk_loop.h"
 
+struct lock_class_key;
+
 /**
  * struct blk_lock_ops - one lock kind, as the engine and the tests see it.
  * @name: the name written to the "lock" knob.
@@ -22,6 +24,8 @@
  * @is_locked: peek; true if held.
  * @irq_class: give the lock, just initialised, a lockdep class of its own
  *	for irq_hz runs (the lock is then taken in hardirq context too).
+ * @set_class: give the lock, just initialised, the lockdep class of @key
+ *	(tests that hold several locks of one kind at once).
  * @hammer: the engine's loop for this kind, the lock inlined.
  * @hammer_irq: the same with the irqsave variants (irq_hz > 0).
  * @hammer_count: @hammer with check=count (the counter alone inside).
@@ -55,6 +59,8 @@ struct blk_lock_ops {
 	bool (*trylock)(struct blk_lock *l);
 	bool (*is_locked)(struct blk_lock *l);
 	void (*irq_class)(struct blk_lock *l);
+	void (*set_class)(struct blk_lock *l, struct lock_class_key *key,
+			  const char *name);
 	blk_hammer_fn *hammer;
 	blk_hammer_fn *hammer_irq;
 	blk_hammer_fn *hammer_count;

@@ -79,6 +79,14 @@ void BLK_QS_SLOWPATH(struct blk_qspinlock *lock, u32 val)
 queue:
 	base = blk_qs_node_at(cpu, 0);
 	idx = base->count++;
+	/*
+	 * As qspinlock.c's barrier() here: the count must be stored before
+	 * the node is touched, or an interrupt that came after the stores
+	 * that reset the node and before the count's would take the same
+	 * node, and the lock could get two queue heads. Today's compilers
+	 * keep this order anyway; nothing in C obliges them to.
+	 */
+	barrier();
 	tail = blk_qs_encode_tail(cpu, idx);
 	/* Deeper nesting than there are nodes (an NMI in an NMI): spin on trylock. */
 	if (unlikely(idx >= BLK_QS_NODES)) {

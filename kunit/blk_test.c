@@ -18,6 +18,9 @@
  *                        and stats.json print it
  *   blk_test_knobs.c     blacklock_parse: the knob parsers behind debugfs
  *                        and the parameters
+ *   blk_test_nesting.c   blacklock_nesting: locks held together, released
+ *                        in any order and hand-over-hand, on one CPU and
+ *                        on every CPU at once
  *   blk_test.c           the lock menu as parameters, the knobs saved and
  *                        restored around each case, engine runs and waits
  *

@@ -19,6 +19,9 @@
  *   reacquire  mutex, each thread twice in a row (node and ticket reuse)
  *   trylock    thread 0 tries (and on success has a critical section),
  *              the others take the lock; exclusion as in mutex
+ *   tryreacquire  trylock, the others taking the lock twice in a row: a
+ *              node recycled into the tail between the trylock's load and
+ *              its CAS (CLH's, before its tail had a tag)
  *   ordered    for the kinds on qspin's word (qspin, cna) only: thread 0
  *              takes the lock and holds it until threads 1, 2, ... have
  *              queued behind it in that order (each waits for the tail to
@@ -88,14 +91,19 @@ static inline bool v_trylock(void)
 #define BLK_THREADS 2
 #endif
 
-#if defined(BLK_CLIENT_reacquire)
+#if defined(BLK_CLIENT_reacquire) || defined(BLK_CLIENT_tryreacquire)
 #define BLK_SECTIONS	2
 #else
 #define BLK_SECTIONS	1
 #endif
-/* critical sections beyond BLK_SECTIONS each: ordered's thread 1 takes two */
+/*
+ * critical sections beyond BLK_SECTIONS each: ordered's thread 1 takes
+ * two; tryreacquire's thread 0 tries once
+ */
 #if defined(BLK_CLIENT_ordered)
 #define BLK_EXTRA_SECTIONS	1
+#elif defined(BLK_CLIENT_tryreacquire)
+#define BLK_EXTRA_SECTIONS	(-1)
 #else
 #define BLK_EXTRA_SECTIONS	0
 #endif
@@ -176,7 +184,7 @@ static void *thread(void *arg)
 			v_unlock();
 		}
 	}
-#elif defined(BLK_CLIENT_trylock)
+#elif defined(BLK_CLIENT_trylock) || defined(BLK_CLIENT_tryreacquire)
 	if (me == 1) {
 		if (v_trylock()) {
 			critical_section(me);
@@ -188,9 +196,14 @@ static void *thread(void *arg)
 		v_lock();
 		critical_section(me);
 		v_unlock();
+#if defined(BLK_CLIENT_tryreacquire)
+		v_lock();
+		critical_section(me);
+		v_unlock();
+#endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock or ordered"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire or ordered"
 #endif
 	(void)r1;
 	(void)r2;

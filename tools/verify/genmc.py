@@ -40,7 +40,7 @@ from litmus import rst
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = ("sc", "tso", "rc11", "imm")
 CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("mp", 3), ("reacquire", 2), ("reacquire", 3),
-           ("trylock", 2), ("trylock", 3))
+           ("trylock", 2), ("trylock", 3), ("tryreacquire", 2))
 # What a plant's copy holds: the module's sources and the checker's.
 SOURCES = ("blk_*.[ch]", "tools/verify/*.[ch]")
 
@@ -172,9 +172,16 @@ PLANTS = {
     # node's last use, not its new owner's 1, and take a held lock (GenMC
     # found it so, in the first version of blk_clh.h)
     "clh-trylock-relaxed-tail": dict(
-        edits=(("blk_clh.h", "pred = __atomic_load_n(&lock->tail, __ATOMIC_ACQUIRE);",
-                "pred = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);"),),
+        edits=(("blk_clh.h", "tail = __atomic_load_n(&lock->tail, __ATOMIC_ACQUIRE);",
+                "tail = __atomic_load_n(&lock->tail, __ATOMIC_RELAXED);"),),
         kind="clh", clients=(("trylock", 2),), fail=("rc11", "imm")),
+    # CLH's tail without its tag, as it was: a trylock that read the tail
+    # node free compares only the node, and takes the lock held through
+    # that node's next use (thread 1 locks, unlocks and locks again with
+    # the node it got back); under SC already
+    "clh-trylock-untagged": dict(
+        edits=(("blk_clh.h", "return (u64)node->gen << 32 | node->id;", "return node->id;"),),
+        kind="clh", clients=(("tryreacquire", 2),), fail=MODELS),
 }
 
 
