@@ -20,7 +20,8 @@
  *                        and the parameters
  *   blk_test_nesting.c   blacklock_nesting: locks held together, released
  *                        in any order and hand-over-hand, on one CPU and
- *                        on every CPU at once
+ *                        on every CPU at once (the checks: blk_nest.c,
+ *                        which blk-host nest runs on the host too)
  *   blk_test.c           the lock menu as parameters, the knobs saved and
  *                        restored around each case, engine runs and waits
  *

@@ -145,11 +145,16 @@ cd "$BLK_TOP"
 # guests leave idle (a tenth of a cold run's), and never take one from
 # them: the steps' times and the guests' measurements stay as they were.
 # The verify step waits for what is left, which then has the CPUs alone.
+# A process group of its own (set -m), for the trap to stop it whole, but
+# not a session of its own (setsid): with the kernel's autogroups, a new
+# session is a new group with a fair share of the CPUs, SCHED_IDLE or not.
 checkers_pid=
 if [ -z "$only" ] && ! "$BLK_TOP/tools/verify/checkers.sh" --present >/dev/null 2>&1; then
 	blk_say "building the model checkers in the background at idle priority ($BLK_BUILD/checkers.log)"
-	setsid chrt --idle 0 "$BLK_TOP/tools/verify/checkers.sh" >"$BLK_BUILD/checkers.log" 2>&1 &
+	set -m
+	chrt --idle 0 "$BLK_TOP/tools/verify/checkers.sh" >"$BLK_BUILD/checkers.log" 2>&1 &
 	checkers_pid=$!
+	set +m
 	trap '[ -z "$checkers_pid" ] || kill -- "-$checkers_pid" 2>/dev/null || true' EXIT
 fi
 

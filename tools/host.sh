@@ -15,7 +15,9 @@
 #                         (warnings are errors), every real kind 0 violations
 #                         and busted caught on 2 threads, their records
 #                         through checkjson/checkrecords/checkkeys, every kind
-#                         under ThreadSanitizer and UBSan, and the TSan plants,
+#                         under ThreadSanitizer and UBSan, locks held
+#                         together (blk-host nest: KUnit's blacklock_nesting),
+#                         with RMWs counted and under TSan, and the TSan plants,
 #                         each of which TSan must report; then the arm64
 #                         build (aarch64-linux-gnu-gcc) under qemu-user,
 #                         every kind with LSE atomics (CASA) and ttas_asm
@@ -158,6 +160,18 @@ check)
 			result $rc "host tsan: $l, 2 threads, no race, no undefined behaviour"
 			;;
 		esac
+	done
+	# locks held together (kunit/blk_nest.c, KUnit's blacklock_nesting):
+	# every kind, with RMWs counted and under TSan; a kind that hangs
+	# (a release in the wrong order, waiting forever) ends in the timeout
+	for b in check tsan; do
+		rc=0
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66" UBSAN_OPTIONS="halt_on_error=1" \
+			timeout 300 "$hb/blk-host-$b" nest threads=2 >"$hb/nest-$b.log" 2>&1 || rc=$?
+		while read -r verdict line; do
+			result "$([ "$verdict" = PASS: ] && echo 0 || echo 1)" "host $b $line"
+		done < <(grep -E '^(PASS|FAIL): nest: ' "$hb/nest-$b.log")
+		[ "$rc" = 0 ] || { tail -n 5 "$hb/nest-$b.log"; result 1 "host $b: blk-host nest ended (exit $rc; 124: it hung)"; }
 	done
 	# the plants: a release weakened to relaxed, which x86 forgives and
 	# TSan's happens-before does not

@@ -50,6 +50,7 @@
 #include "blk_engine.h"
 #include "blk_knobs.h"
 #include "blk_record.h"
+#include "kunit/blk_nest.h"
 
 /* One thread of the run: what the module keeps per CPU (blk_run.h). */
 struct blk_host_thread {
@@ -338,6 +339,113 @@ static int blk_host_run(unsigned int threads)
 	return ret;
 }
 
+/*
+ * nest: locks held together (kunit/blk_nest.c), KUnit's blacklock_nesting
+ * on the host's cores: every kind on one thread, 5 and 8 held, released in
+ * any order, hand-over-hand; every real kind with the run's threads
+ * pinned as a run's are, all on one chain at once.
+ */
+struct blk_host_chain_thread {
+	struct blk_chain_run *run;
+	unsigned int idx;
+	int cpu;
+	unsigned int *ready;
+	pthread_t tid;
+};
+
+static void *blk_host_chain_worker(void *arg)
+{
+	struct blk_host_chain_thread *t = arg;
+	int n;
+
+	blk_host_pin(t->cpu);
+	blk_host_enter(t->idx, t->cpu);
+	__atomic_sub_fetch(t->ready, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(t->ready, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	for (n = 0; n < BLK_CHAIN_ROUNDS; n++)
+		blk_chain_round(t->run, (int)t->idx + 1);
+	return NULL;
+}
+
+/* One kind's chain run on @n threads over @cpus. Return: 0 or 1 (failed). */
+static int blk_host_chain(const struct blk_lock_ops *ops, unsigned int n,
+			  const int *cpus, int ncpu)
+{
+	struct blk_host_chain_thread *th = calloc(n, sizeof(*th));
+	struct blk_chain_run *run = aligned_alloc(SMP_CACHE_BYTES,
+						  ALIGN(sizeof(*run), SMP_CACHE_BYTES));
+	unsigned int ready = n, i, held;
+	u64 lost;
+	bool ok;
+
+	if (!th || !run) {
+		fprintf(stderr, "blk-host: out of memory for %u threads\n", n);
+		exit(1);
+	}
+	memset(run, 0, sizeof(*run));
+	run->ops = ops;
+	blk_chain_init(ops, run->lock);
+	for (i = 0; i < n; i++) {
+		th[i] = (struct blk_host_chain_thread) {
+			.run = run, .idx = i, .cpu = cpus[i % ncpu], .ready = &ready,
+		};
+		if (pthread_create(&th[i].tid, NULL, blk_host_chain_worker, &th[i])) {
+			fprintf(stderr, "blk-host: cannot start thread %u\n", i);
+			exit(1);
+		}
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(th[i].tid, NULL);
+	lost = run->sections - blk_chain_counted(run);
+	held = blk_chain_held(run);
+	ok = !run->overlaps && !lost && !held;
+	printf("%s: nest: %s, %u threads on one chain: %llu critical sections, ",
+	       ok ? "PASS" : "FAIL", ops->name, n, run->sections);
+	printf("%llu overlaps, %llu updates lost, %u locks left held\n",
+	       run->overlaps, lost, held);
+	free(run);
+	free(th);
+	return !ok;
+}
+
+static int blk_host_nest(unsigned int threads)
+{
+	struct blk_lock *chain = calloc(BLK_CHAIN, sizeof(*chain));
+	int *cpus = calloc(nr_cpu_ids, sizeof(*cpus)), ncpu, failed = 0;
+	unsigned int i, n;
+
+	if (!chain || !cpus)
+		return 1;
+	ncpu = blk_host_cpus(&blk_host.cfg, cpus);
+	if (ncpu < 0)
+		return 2;
+	n = threads ? threads : (unsigned int)ncpu;
+	if (blk_host_percpu_alloc(n)) {
+		fprintf(stderr, "blk-host: out of memory for %u threads\n", n);
+		return 1;
+	}
+	blk_host_enter(0, cpus[0]);
+	for (i = 0; i < blk_lock_menu_len; i++) {
+		const struct blk_lock_ops *ops = blk_lock_menu[i];
+		struct blk_nest_report rep = {};
+
+		blk_chain_init(ops, chain);
+		blk_nest_one_cpu(ops, chain, &rep);
+		printf("%s: nest: %s, one thread: %s\n", rep.faults ? "FAIL" : "PASS",
+		       ops->name, rep.faults ? rep.why :
+		       "5 and 8 held, released in either order; hand-over-hand");
+		failed |= !!rep.faults;
+		if (!ops->broken && !ops->floor)
+			failed |= blk_host_chain(ops, n, cpus, ncpu);
+	}
+	fflush(stdout);
+	blk_host_percpu_free();
+	free(cpus);
+	free(chain);
+	return failed;
+}
+
 static void blk_host_usage(void)
 {
 	fprintf(stderr,
@@ -346,6 +454,7 @@ static void blk_host_usage(void)
 		"  cost [cpus=LIST]                   every kind's uncontended pair\n"
 		"  stats | stats.json | reset         the kept runs and the last cost\n"
 		"  locks | keys | knobs               the menu, the record keys, the knobs\n"
+		"  nest [cpus=LIST] [threads=N]       locks held together, every kind\n"
 		"Ratios on the host are to qspin, the stand-in for spinlock_t.\n");
 	exit(2);
 }
@@ -430,6 +539,8 @@ static int blk_host_command(char **args, int n)
 		blk_calibrate();
 	if (!strcmp(cmd, "run"))
 		return blk_host_run(threads);
+	if (!strcmp(cmd, "nest"))
+		return blk_host_nest(threads);
 	if (n > 1 && strcmp(cmd, "cost"))
 		blk_host_usage();
 	if (!strcmp(cmd, "cost")) {

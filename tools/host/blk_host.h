@@ -101,6 +101,7 @@ typedef unsigned int gfp_t;
 #define noinline		__attribute__((__noinline__))
 #define __section(s)		__attribute__((__section__(s)))
 #define __maybe_unused		__attribute__((__unused__))
+#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
 #define barrier()		__asm__ __volatile__("" ::: "memory")
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
