@@ -41,7 +41,7 @@ struct blk_clh_node *blk_clh_pool_get(void)
 }
 
 /**
- * blk_clh_pop_nested() - a node for a context beyond BLK_CLH_CONTEXTS.
+ * blk_clh_pop_nested() - a node for a context beyond BLK_CONTEXTS.
  *
  * Only nested NMIs make more contexts wait on one CPU at once than a CPU
  * has contexts (kernel/locking/qspinlock.c counts on that too, with a
@@ -54,7 +54,7 @@ struct blk_clh_node *blk_clh_pop_nested(void)
 {
 #if !BLK_WORLD_MODEL
 	WARN_ONCE(1, "blacklock: clh: more than %d contexts wait on one CPU\n",
-		  BLK_CLH_CONTEXTS);
+		  BLK_CONTEXTS);
 #endif
 	return blk_clh_pool_get();
 }

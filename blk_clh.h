@@ -17,7 +17,7 @@
  * its successor has taken the lock, so a CPU needs one only while it waits:
  * the node it queued goes on with the lock, and the predecessor's it got
  * back replaces it. Each CPU keeps its free nodes in a stack of
- * BLK_CLH_CONTEXTS, one per context that can be waiting on it at once
+ * BLK_CONTEXTS, one per context that can be waiting on it at once
  * (task, softirq, hardirq, NMI: an interrupted context's wait goes on only
  * when the interrupt is over), popped on arrival and pushed when the lock
  * is taken. Holding needs nothing of the CPU's: the holder's node is kept
@@ -77,7 +77,6 @@ struct blk_clh_node {
 	u32 id;
 } ____cacheline_aligned;
 
-#define BLK_CLH_CONTEXTS	4
 #define BLK_CLH_POOL		1024
 
 /**
@@ -86,11 +85,11 @@ struct blk_clh_node {
  * @free: a stack of free nodes, below @taken; NULL: @own's of that
  *	index, never handed out yet.
  * @taken: how many of its contexts wait (pop on arrival, push once
- *	taken); past BLK_CLH_CONTEXTS, nested NMIs: see blk_clh_pop().
+ *	taken); past BLK_CONTEXTS, nested NMIs: see blk_clh_pop().
  */
 struct blk_clh_cpu {
-	struct blk_clh_node own[BLK_CLH_CONTEXTS];
-	struct blk_clh_node *free[BLK_CLH_CONTEXTS];
+	struct blk_clh_node own[BLK_CONTEXTS];
+	struct blk_clh_node *free[BLK_CONTEXTS];
 	u32 taken;
 };
 
@@ -120,11 +119,11 @@ struct blk_clh_node *blk_clh_pop_nested(void);
 void blk_clh_wait(struct blk_clh_node *pred);
 
 /*
- * A node's number: 1 to BLK_CLH_POOL for the pool's, then BLK_CLH_CONTEXTS
+ * A node's number: 1 to BLK_CLH_POOL for the pool's, then BLK_CONTEXTS
  * per CPU for the CPUs' own. The tail: the number in the low half, the
  * node's use count in the high half.
  */
-#define BLK_CLH_OWN_ID(cpu, i)	(BLK_CLH_POOL + 1 + (cpu) * BLK_CLH_CONTEXTS + (i))
+#define BLK_CLH_OWN_ID(cpu, i)	(BLK_CLH_POOL + 1 + (cpu) * BLK_CONTEXTS + (i))
 
 static __always_inline u64 blk_clh_tail_of(const struct blk_clh_node *node)
 {
@@ -138,7 +137,7 @@ static __always_inline struct blk_clh_node *blk_clh_node_of(u64 tail)
 	if (id < BLK_CLH_POOL)
 		return &blk_clh_pool[id];
 	id -= BLK_CLH_POOL;
-	return &per_cpu_ptr(&blk_clh_cpu, id / BLK_CLH_CONTEXTS)->own[id % BLK_CLH_CONTEXTS];
+	return &per_cpu_ptr(&blk_clh_cpu, id / BLK_CONTEXTS)->own[id % BLK_CONTEXTS];
 }
 
 static inline void __blk_clh_init(struct blk_clhlock *lock, const char *name,
@@ -180,7 +179,7 @@ static __always_inline struct blk_clh_node *blk_clh_pop(void)
 	 * the same reason).
 	 */
 	barrier();
-	if (unlikely(i >= BLK_CLH_CONTEXTS))
+	if (unlikely(i >= BLK_CONTEXTS))
 		return blk_clh_pop_nested();
 	node = c->free[i];
 	if (unlikely(!node)) {
@@ -197,7 +196,7 @@ static __always_inline void blk_clh_push(struct blk_clh_node *node)
 	u32 i = READ_ONCE(c->taken) - 1;
 
 	/* past the stack (see blk_clh_pop_nested()), the node is let go */
-	if (likely(i < BLK_CLH_CONTEXTS)) {
+	if (likely(i < BLK_CONTEXTS)) {
 		c->free[i] = node;
 		/* the entry is written before it counts as free */
 		barrier();

@@ -49,6 +49,9 @@
 #ifndef _BLK_ENV_H
 #define _BLK_ENV_H
 
+/* How many values blk_context_level() takes, in every world. */
+#define BLK_CONTEXTS		4
+
 #if defined(__KERNEL__) || defined(BLK_HOST)
 
 /* The lines that differ between the worlds ask these, never __KERNEL__. */
@@ -90,10 +93,11 @@
 #define blk_lock_token(lock)	((unsigned long)(lock))
 
 /*
- * The context this CPU runs in: 0 task, 1 softirq, 2 hardirq, 3 NMI. A
- * context runs to its end before the one it interrupted goes on, so the
- * kinds that keep something per context index it so. A user thread on the
- * host is never interrupted by code that takes a lock: always 0.
+ * The context this CPU runs in: 0 task, 1 softirq, 2 hardirq, 3 NMI, below
+ * BLK_CONTEXTS. A context runs to its end before the one it interrupted
+ * goes on, so the kinds that keep something per context index it so. A
+ * user thread on the host is never interrupted by code that takes a lock:
+ * always 0.
  */
 #if BLK_WORLD_KERNEL
 #define blk_context_level()	interrupt_context_level()

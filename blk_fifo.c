@@ -92,17 +92,13 @@ void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
  * This CPU's nodes are all in use (it holds BLK_MCS_NODES MCS locks, or
  * interrupts nest on it while it holds some). Wait until nobody holds or
  * queues and CAS the tail from NULL to the spare, as qspinlock's fallback
- * does on its word: unfair, and rare. ACQUIRE on success, as the
- * exchange's: it reads the last owner's release.
+ * does on its word: unfair, and rare.
  */
 void blk_mcs_lock_spare(struct blk_mcslock *lock)
 {
-	struct blk_mcs_node *none = NULL;
 	u64 t0, fails = 0, spins = 0;
 
-	blk_rmw_note();
-	if (__atomic_compare_exchange_n(&lock->tail, &none, &lock->spare, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+	if (blk_mcs_claim_free(lock, &lock->spare))
 		return;
 	t0 = blk_spin_wait_begin(lock);
 	do {
@@ -111,10 +107,6 @@ void blk_mcs_lock_spare(struct blk_mcslock *lock)
 			cpu_relax();
 			spins++;
 		}
-		none = NULL;
-		blk_rmw_note();
-	} while (!__atomic_compare_exchange_n(&lock->tail, &none, &lock->spare,
-					      false, __ATOMIC_ACQ_REL,
-					      __ATOMIC_RELAXED));
+	} while (!blk_mcs_claim_free(lock, &lock->spare));
 	blk_spin_account(lock, t0, fails, spins);
 }

@@ -218,9 +218,8 @@ static inline void __blk_mcs_init(struct blk_mcslock *lock, const char *name,
 				  struct lock_class_key *key)
 {
 	blk_dep_init(lock, name, key);
+	/* the spare never waits: its flag is never read, its lock never asked */
 	WRITE_ONCE(lock->spare.next, NULL);
-	WRITE_ONCE(lock->spare.locked, 0);
-	lock->spare.lock = NULL;
 	__atomic_store_n(&lock->tail, NULL, __ATOMIC_RELAXED);
 }
 
@@ -342,16 +341,34 @@ static __always_inline struct blk_mcs_node *blk_mcs_node_find(struct blk_mcslock
 	return &lock->spare;
 }
 
-/* Give back a node of this CPU's, done with; preemption off. */
-static __always_inline void blk_mcs_node_put(struct blk_mcs_node *node)
+/* Give back a node of this CPU's, done with; the spare is nobody's. */
+static __always_inline void blk_mcs_node_put(struct blk_mcslock *lock,
+					     struct blk_mcs_node *node)
 {
 	struct blk_mcs_cpu *c = this_cpu_ptr(&blk_mcs_cpu);
 
+	if (unlikely(node == &lock->spare))
+		return;
 	/* a node claimed but not yet marked is nobody's to find */
 	WRITE_ONCE(node->lock, NULL);
 	/* done with it (the handoff included) before it is free again */
 	barrier();
 	WRITE_ONCE(c->used, READ_ONCE(c->used) & ~BIT(node - c->node));
+}
+
+/*
+ * Take @lock with @node if nobody holds or queues: CAS the tail from NULL.
+ * ACQUIRE on success, as the exchange's: it reads the last owner's
+ * release; RELEASE publishes @node's reset.
+ */
+static __always_inline bool blk_mcs_claim_free(struct blk_mcslock *lock,
+					       struct blk_mcs_node *node)
+{
+	struct blk_mcs_node *none = NULL;
+
+	blk_rmw_note();
+	return __atomic_compare_exchange_n(&lock->tail, &none, node, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
 /**
@@ -390,20 +407,16 @@ static __always_inline void blk_mcs_lock(struct blk_mcslock *lock)
  */
 static inline bool __blk_mcs_trylock(struct blk_mcslock *lock)
 {
-	struct blk_mcs_node *node, *none = NULL;
+	struct blk_mcs_node *node;
 
 	preempt_disable();
 	/* no node of our own free: the spare, which a free lock's holder gets */
 	node = blk_mcs_node_get(lock) ?: &lock->spare;
-	/* ACQUIRE on success, the exchange's; RELEASE publishes the reset */
-	blk_rmw_note();
-	if (__atomic_compare_exchange_n(&lock->tail, &none, node, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+	if (blk_mcs_claim_free(lock, node)) {
 		spin_acquire(&lock->dep_map, 0, 1, _RET_IP_);
 		return true;
 	}
-	if (node != &lock->spare)
-		blk_mcs_node_put(node);
+	blk_mcs_node_put(lock, node);
 	preempt_enable();
 	return false;
 }
@@ -440,8 +453,7 @@ static __always_inline void blk_mcs_unlock(struct blk_mcslock *lock)
 	}
 	if (unlikely(!freed))
 		blk_mcs_pass(lock, node, next);
-	if (likely(node != &lock->spare))
-		blk_mcs_node_put(node);
+	blk_mcs_node_put(lock, node);
 	preempt_enable();
 }
 

@@ -72,14 +72,12 @@ struct blk_hem_grant {
 	unsigned long lock;
 } ____cacheline_aligned;
 
-#define BLK_HEM_SLOTS		4
-
 /**
  * struct blk_hem_cpu - one CPU's grant words.
  * @slot: one per context (blk_context_level()), for all the locks it holds.
  */
 struct blk_hem_cpu {
-	struct blk_hem_grant slot[BLK_HEM_SLOTS];
+	struct blk_hem_grant slot[BLK_CONTEXTS];
 };
 
 DECLARE_PER_CPU_ALIGNED(struct blk_hem_cpu, blk_hem_cpu);

@@ -32,6 +32,7 @@
  */
 #include <linux/reboot.h>
 
+#include "blk_nest.h"
 #include "blk_test.h"
 
 /* ---- parameters: the lock menu ---------------------------------------- */
@@ -70,13 +71,13 @@ const struct blk_lock_ops *blk_param(struct kunit *test)
 /* Skip what a stateless lock (empty, a uniprocessor kernel's) cannot show. */
 void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
 {
+	if (blk_nest_has_state(ops))
+		return;
 	if (ops->floor)
 		kunit_skip(test, "%s keeps no state: it is the harness floor",
 			   ops->name);
-	if (ops->kernel && !IS_ENABLED(CONFIG_SMP) &&
-	    !IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
-		kunit_skip(test, "a UP %s only disables preemption: no state",
-			   ops->name);
+	kunit_skip(test, "a UP %s only disables preemption: no state",
+		   ops->name);
 }
 
 struct blk_lock *blk_new_lock(struct kunit *test,
