@@ -105,6 +105,13 @@
 #define blk_context_level()	0U
 #endif
 
+/* The most CPUs (the host: threads) a per-CPU variable may have to serve. */
+#if BLK_WORLD_KERNEL
+#define BLK_NR_CPUS		CONFIG_NR_CPUS
+#else
+#define BLK_NR_CPUS		BLK_HOST_NR_CPUS
+#endif
+
 #define blk_numa_node()		numa_node_id()
 
 #else /* the model checker's world */
@@ -118,6 +125,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/cdefs.h>		/* __always_inline */
+
+/* GenMC's <assert.h> has no C11 static_assert */
+#ifndef static_assert
+#define static_assert		_Static_assert
+#endif
 
 typedef __UINT8_TYPE__ u8;
 typedef __UINT16_TYPE__ u16;
@@ -166,6 +178,7 @@ struct lock_class_key { int unused; };
 #ifndef BLK_MODEL_CPUS
 #define BLK_MODEL_CPUS		4
 #endif
+#define BLK_NR_CPUS		BLK_MODEL_CPUS
 extern __thread int blk_model_cpu;
 #define ____cacheline_aligned
 #define DECLARE_PER_CPU_ALIGNED(type, name)	extern type name[BLK_MODEL_CPUS]

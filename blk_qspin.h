@@ -106,13 +106,23 @@ struct blk_qspinlock {
 
 #define BLK_QS_LOCKED		1U
 #define BLK_QS_LOCKED_MASK	0xffU
-#define BLK_QS_PENDING		BIT(8)
+#define BLK_QS_PENDING_OFFSET	8
+#define BLK_QS_PENDING		BIT(BLK_QS_PENDING_OFFSET)
 #define BLK_QS_PENDING_MASK	0xff00U
 #define BLK_QS_LOCKED_PENDING_MASK	0xffffU
 #define BLK_QS_TAIL_IDX_SHIFT	16
 #define BLK_QS_TAIL_CPU_SHIFT	18
 #define BLK_QS_TAIL_MASK	0xffff0000U
 #define BLK_QS_NODES		4
+
+/*
+ * The tail holds CPU + 1 in its top 14 bits, and the pending byte is a
+ * byte only below 16K CPUs: the kernel's _Q_PENDING_BITS == 8 layout,
+ * which the byte and halfword stores below rely on (qspinlock.c's
+ * BUILD_BUG_ON(CONFIG_NR_CPUS >= (1U << _Q_TAIL_CPU_BITS))).
+ */
+static_assert(BLK_NR_CPUS < 1U << (32 - BLK_QS_TAIL_CPU_SHIFT),
+	      "qspin's tail cannot encode BLK_NR_CPUS CPUs");
 
 /*
  * How many reads a new waiter gives a pending waiter that is taking the
@@ -169,6 +179,49 @@ struct blk_qs_tally {
  * RMW that changes the same bits. All relaxed but the tail exchange: each
  * is ordered by the acquire that let its caller take that step.
  */
+
+/*
+ * Set the pending bit, ACQUIRE; return the word as it was. On x86 as the
+ * kernel does it (queued_fetch_set_pending_acquire() in
+ * arch/x86/include/asm/qspinlock.h): "lock btsl" sets the bit and leaves
+ * its old value in CF ("=@ccc"), a separate read gives the rest of the
+ * word. One locked instruction that cannot fail; the fetch-or builtin,
+ * whose whole old word is wanted, compiles to a "lock cmpxchg" retry loop
+ * instead (x86 has no fetch-or), retries nobody counts. The "memory"
+ * clobber keeps the compiler's accesses on their side of it; LOCK is a
+ * full barrier for the CPU, so it is at least ACQUIRE. The rest of the
+ * word, read after it, may be newer than at the btsl (the kernel's too):
+ * a tail that came since sends us to queue, a lock freed since lets us
+ * take it at once. That read is the kernel's atomic_read(), but ACQUIRE:
+ * the same MOV on x86, and the compiler then keeps the critical section
+ * below the read that may have found the lock free.
+ * Elsewhere the fetch-or, the generic atomic_fetch_or_acquire(): arm64's
+ * LDSETA with LSE, an LDAXR/STXR loop without (its retries are the
+ * CPU's, invisible to C); and in the model world and under TSan, which
+ * see no asm.
+ */
+static __always_inline u32 blk_qs_fetch_set_pending(struct blk_qspinlock *lock,
+						    struct blk_qs_tally *t)
+{
+	t->rmws++;
+	blk_rmw_note();
+#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && \
+	!BLK_WORLD_MODEL && !BLK_HOST_TSAN
+	{
+		bool was;
+
+		asm volatile("lock btsl %[bit], %[val]"
+			     : "=@ccc" (was), [val] "+m" (lock->val)
+			     : [bit] "I" (BLK_QS_PENDING_OFFSET)
+			     : "memory");
+		return (was ? BLK_QS_PENDING : 0) |
+		       (__atomic_load_n(&lock->val, __ATOMIC_ACQUIRE) &
+			~BLK_QS_PENDING_MASK);
+	}
+#else
+	return __atomic_fetch_or(&lock->val, BLK_QS_PENDING, __ATOMIC_ACQUIRE);
+#endif
+}
 
 /* Take our pending bit back: someone pends or queues before us. */
 static __always_inline void blk_qs_clear_pending(struct blk_qspinlock *lock,

@@ -56,9 +56,7 @@ void BLK_QS_SLOWPATH(struct blk_qspinlock *lock, u32 val)
 		goto queue;
 
 	/* ACQUIRE: with the lock free, this alone synchronises with its release */
-	t.rmws++;
-	blk_rmw_note();
-	val = __atomic_fetch_or(&lock->val, BLK_QS_PENDING, __ATOMIC_ACQUIRE);
+	val = blk_qs_fetch_set_pending(lock, &t);
 	if (unlikely(val & ~BLK_QS_LOCKED_MASK)) {
 		/* lost the race to pend or queue: undo ours, if it was ours */
 		if (!(val & BLK_QS_PENDING_MASK))

@@ -33,6 +33,10 @@ Checks (each a PASS/FAIL line; exit status 1 if any fails):
     instructions (lock-prefixed, or xchg with memory) of blk_cost_KIND and
     blk_reference_KIND, one lock and one unlock each. The run's rmw count
     relies on that constant (the fast path counts nothing).
+  - qspin's and CNA's slow paths set the pending bit with one "lock
+    btsl", as the kernel's x86 queued_fetch_set_pending_acquire(), not
+    the "lock cmpxchg" retry loop a fetch-or builtin compiles to, whose
+    retries nothing counts
 """
 import argparse
 import os
@@ -281,6 +285,11 @@ def main():
                 "%s: %d RMW inline per lock/unlock pair, as blk_kinds_list.h says (%s)"
                 % (kind, want, "; ".join("%s%s: %s" % (f, kind, ", ".join(v) or "none")
                                          for f, v in got.items())))
+    for f in ("blk_qspin_slowpath", "blk_cna_slowpath"):
+        rmws = rmw_insns(funcs.get(f, []))
+        verdict(rmws.count("lock btsl") == 1,
+                "%s sets pending with one lock btsl, as x86's qspinlock (its RMWs: %s)"
+                % (f, ", ".join(rmws) or "none"))
     print("\nzerocost: verdict: %s" % ("PASS" if not failed else "FAIL (%d)" % failed))
     return 1 if failed else 0
 
