@@ -126,11 +126,6 @@
 #include <stdint.h>
 #include <sys/cdefs.h>		/* __always_inline */
 
-/* GenMC's <assert.h> has no C11 static_assert */
-#ifndef static_assert
-#define static_assert		_Static_assert
-#endif
-
 typedef __UINT8_TYPE__ u8;
 typedef __UINT16_TYPE__ u16;
 typedef __UINT32_TYPE__ u32;

@@ -215,7 +215,8 @@ def genmc_run(genmc, model, kind, client, threads, top, timeout):
     cmd = [genmc, "-" + model, "-check-liveness", "-disable-estimation"]
     if model != "imm":
         cmd.append("-disable-ipr")
-    cmd += ["--", "-O2", "-I" + top, "-DBLK_VERIFY_KIND=" + kind, "-DBLK_CLIENT_" + client,
+    # GenMC's <assert.h> lacks C11's static_assert, which the headers use
+    cmd += ["--", "-O2", "-Dstatic_assert=_Static_assert", "-I" + top, "-DBLK_VERIFY_KIND=" + kind, "-DBLK_CLIENT_" + client,
             "-DBLK_THREADS=%d" % threads, os.path.join(top, "tools/verify/client.c")]
     t0 = time.monotonic()
     try:
