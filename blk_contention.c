@@ -89,6 +89,17 @@ void blk_spin_count_rmws(u64 n)
 }
 
 /**
+ * blk_spin_count_queued() - count a contended acquisition that queues
+ * (qspin and CNA: past the pending bit, into the MCS queue).
+ *
+ * Preemption is off; counted before the wait, in the waiter's time.
+ */
+void blk_spin_count_queued(void)
+{
+	__this_cpu_inc(blk_spin_counters.queued);
+}
+
+/**
  * blk_spin_counters_read() - read one CPU's contention counters.
  * @sum: where to add them.
  * @cpu: the CPU.

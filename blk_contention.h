@@ -17,7 +17,7 @@
 /*
  * struct blk_spin_counters - contention counters of the lock kinds: one u64
  * per counter of blk_counters_list.h counted on the lock side (contended,
- * cas_failures, spins, direct_handoffs, slow_rmws), per CPU.
+ * cas_failures, spins, direct_handoffs, slow_rmws, queued), per CPU.
  *
  * Every field is counted only in a contended path. Together with the
  * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
@@ -53,6 +53,7 @@ void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
 u64 blk_spin_wait_begin(const void *lock);
 void blk_spin_count_handoff(void);
 void blk_spin_count_rmws(u64 n);
+void blk_spin_count_queued(void);
 void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
 void blk_spin_counters_reset(void);
 const char *blk_cas_asm_name(void);

@@ -34,6 +34,8 @@ BLK_COUNTER(direct_handoffs, lock, sum,
 	    "unlocks that passed the lock on without an RMW (mcs)")
 BLK_COUNTER(slow_rmws, lock, sum,
 	    "RMWs of contended acquisitions, but failed CASes and the fast path's (qspin, cna)")
+BLK_COUNTER(queued, lock, sum,
+	    "contended acquisitions that queued, past the pending bit (qspin, cna)")
 BLK_COUNTER(overlaps, loop, sum,
 	    "critical sections in which another owner was seen")
 BLK_COUNTER(handoffs, loop, sum,

@@ -14,10 +14,11 @@
  *                spin_acquire()/spin_release() and lock classes, sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
  *                this_cpu_ptr(), per_cpu_ptr(), smp_processor_id()), the
- *                CPU's NUMA node (blk_numa_node()), and five accounting
+ *                CPU's NUMA node (blk_numa_node()), and six accounting
  *                hooks: blk_spin_wait_begin(), blk_spin_account(),
- *                blk_spin_count_handoff(), blk_spin_count_rmws() of the
- *                contended paths, and blk_rmw_note() at every RMW
+ *                blk_spin_count_handoff(), blk_spin_count_rmws(),
+ *                blk_spin_count_queued() of the contended paths, and
+ *                blk_rmw_note() at every RMW
  *                (blk_contention.h)
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
@@ -200,6 +201,10 @@ static inline void blk_spin_count_handoff(void)
 }
 
 static inline void blk_spin_count_rmws(u64 n)
+{
+}
+
+static inline void blk_spin_count_queued(void)
 {
 }
 

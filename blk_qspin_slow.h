@@ -75,6 +75,7 @@ void BLK_QS_SLOWPATH(struct blk_qspinlock *lock, u32 val)
 	goto done;
 
 queue:
+	blk_spin_count_queued();
 	base = blk_qs_node_at(cpu, 0);
 	idx = base->count++;
 	/*
