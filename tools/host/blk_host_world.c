@@ -20,6 +20,9 @@
 __thread long blk_host_offset;
 __thread int blk_host_cpu;
 __thread int blk_host_node;
+#ifdef BLK_HOST_YIELD
+__thread unsigned int blk_host_waits;
+#endif
 long *blk_host_offsets;
 unsigned int blk_host_nr_copies;
 unsigned int nr_cpu_ids = BLK_HOST_NR_CPUS;
