@@ -31,6 +31,12 @@
  *              to the secondary queue, comes back at the flush, and
  *              thread 1's second acquisition queues behind; exclusion as
  *              in mutex
+ *   nested     qspin and cna only: mutex, with an outer context of each
+ *              thread's CPU already waiting in node 0 (as if the thread
+ *              were an interrupt): the thread queues in node 1, its tail
+ *              carries index 1, and its successor must decode it
+ *   fallback   the same with all BLK_QS_NODES nodes taken (an NMI in an
+ *              NMI): the thread spins on trylock instead of queueing
  *
  * With -check-liveness, GenMC also reports an execution in which a thread
  * waits forever for a lock that nobody holds (a lost handoff).
@@ -127,6 +133,22 @@ static inline void wait_queued(int cpu)
 }
 #endif
 
+#if defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
+#ifdef BLK_CLIENT_nested
+#define BLK_NESTED	1
+#else
+#define BLK_NESTED	BLK_QS_NODES
+#endif
+/* genmc.py says which (-DBLK_VERIFY_KIND_qspin or _cna) */
+#if defined(BLK_VERIFY_KIND_qspin)
+#define nest_base(cpu)	(&per_cpu_ptr(&blk_qs_cpu, (cpu))->node[0])
+#elif defined(BLK_VERIFY_KIND_cna)
+#define nest_base(cpu)	(&per_cpu_ptr(&blk_cna_cpu, (cpu))->node[0].mcs)
+#else
+#error "the nested and fallback clients are qspin's and cna's"
+#endif
+#endif
+
 static inline void critical_section(u32 me)
 {
 	__atomic_store_n(&owner, me, __ATOMIC_RELAXED);
@@ -141,7 +163,13 @@ static void *thread(void *arg)
 
 	blk_model_cpu = me - 1;
 
-#if defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
+#if defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
+	/* the outer context's nodes: taken, never touched again */
+	nest_base(me - 1)->count = BLK_NESTED;
+	v_lock();
+	critical_section(me);
+	v_unlock();
+#elif defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
 	v_lock();
 	critical_section(me);
 	v_unlock();
@@ -203,7 +231,7 @@ static void *thread(void *arg)
 #endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire or ordered"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested or fallback"
 #endif
 	(void)r1;
 	(void)r2;

@@ -168,6 +168,31 @@ PLANTS = {
             ("blk_cna.c", "\t\treturn false;\n\tif (me->sec_head)\n\t\tblk_cna_make_head(me->sec_head, NULL, NULL, 0);\n",
              "\t\treturn false;\n"),),
         kind="cna", clients=(("ordered", 4),), fail=MODELS),
+    # qspin's queue from a nested context: each thread's CPU has node 0
+    # taken by an outer context, so tails carry index 1 and the successor
+    # decodes it (queue-only, so that a second waiter queues with 3
+    # threads); and the fallback, every node taken (3 threads: the third
+    # finds one pending and goes to queue): must pass every model
+    "qspin-nested": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="qspin", clients=(("nested", 3),), fail=()),
+    "cna-nested": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="cna", clients=(("nested", 3),), fail=()),
+    "qspin-fallback": dict(
+        edits=(), kind="qspin", clients=(("fallback", 3),), fail=()),
+    # the tail's index dropped when decoded: the successor links itself
+    # behind the outer context's node 0, and its handoff never comes
+    "qspin-nested-index-lost": dict(
+        edits=QSPIN_QUEUE_ONLY + (
+            ("blk_qspin.h", "return (tail & ~(~0U << BLK_QS_TAIL_CPU_SHIFT)) >> BLK_QS_TAIL_IDX_SHIFT;",
+             "return 0;"),),
+        kind="qspin", clients=(("nested", 3),), fail=MODELS),
+    # the fallback taking the lock without its trylock succeeding
+    "qspin-fallback-untried": dict(
+        edits=(("blk_qspin_slow.h", "\t\twhile (!blk_qs_try(lock, &t)) {\n\t\t\tcpu_relax();\n\t\t\tspins++;\n\t\t}\n",
+                "\t\tblk_qs_try(lock, &t);\n"),),
+        kind="qspin", clients=(("fallback", 3),), fail=MODELS),
     # CLH's trylock reading the tail relaxed: it may see the 0 of the tail
     # node's last use, not its new owner's 1, and take a held lock (GenMC
     # found it so, in the first version of blk_clh.h)
@@ -216,7 +241,8 @@ def genmc_run(genmc, model, kind, client, threads, top, timeout):
     if model != "imm":
         cmd.append("-disable-ipr")
     # GenMC's <assert.h> lacks C11's static_assert, which the headers use
-    cmd += ["--", "-O2", "-Dstatic_assert=_Static_assert", "-I" + top, "-DBLK_VERIFY_KIND=" + kind, "-DBLK_CLIENT_" + client,
+    cmd += ["--", "-O2", "-Dstatic_assert=_Static_assert", "-I" + top, "-DBLK_VERIFY_KIND=" + kind,
+            "-DBLK_VERIFY_KIND_" + kind, "-DBLK_CLIENT_" + client,
             "-DBLK_THREADS=%d" % threads, os.path.join(top, "tools/verify/client.c")]
     t0 = time.monotonic()
     try:
