@@ -37,6 +37,14 @@
  *              carries index 1, and its successor must decode it
  *   fallback   the same with all BLK_QS_NODES nodes taken (an NMI in an
  *              NMI): the thread spins on trylock instead of queueing
+ *   undo       qspin and cna only, 4 threads: thread 0 holds the lock
+ *              until a waiter has queued; the others arrive while it
+ *              holds. Among the executions: one waiter's fast path reads
+ *              the lock held and nothing else, another pends and takes
+ *              the lock with a third queued, and only then does the first
+ *              set the pending bit: it finds a tail and takes its own bit
+ *              back, and the queue's head may find that transient bit
+ *              between reading the word and its tail-clearing CAS
  *
  * With -check-liveness, GenMC also reports an execution in which a thread
  * waits forever for a lock that nobody holds (a lost handoff).
@@ -121,7 +129,7 @@ static int expected;	/* relaxed atomics: critical sections due */
 #ifdef BLK_CLIENT_mp
 static u32 x, y;	/* relaxed atomics */
 #endif
-#ifdef BLK_CLIENT_ordered
+#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo)
 static u32 holds;	/* relaxed atomics: thread 0 has the lock */
 
 /* Wait until the thread of CPU @cpu is the last queued (qspin's tail). */
@@ -212,6 +220,20 @@ static void *thread(void *arg)
 			v_unlock();
 		}
 	}
+#elif defined(BLK_CLIENT_undo)
+	if (me == 1) {
+		v_lock();
+		__atomic_store_n(&holds, 1, __ATOMIC_RELAXED);
+		/* until somebody queues (thread 2, or 3 before it) */
+		while (!(__atomic_load_n(&the_lock.val, __ATOMIC_RELAXED) & BLK_QS_TAIL_MASK))
+			;
+	} else {
+		while (!__atomic_load_n(&holds, __ATOMIC_RELAXED))
+			;
+		v_lock();
+	}
+	critical_section(me);
+	v_unlock();
 #elif defined(BLK_CLIENT_trylock) || defined(BLK_CLIENT_tryreacquire)
 	if (me == 1) {
 		if (v_trylock()) {
@@ -231,7 +253,7 @@ static void *thread(void *arg)
 #endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested or fallback"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback or undo"
 #endif
 	(void)r1;
 	(void)r2;

@@ -193,6 +193,27 @@ PLANTS = {
         edits=(("blk_qspin_slow.h", "\t\twhile (!blk_qs_try(lock, &t)) {\n\t\t\tcpu_relax();\n\t\t\tspins++;\n\t\t}\n",
                 "\t\tblk_qs_try(lock, &t);\n"),),
         kind="qspin", clients=(("fallback", 3),), fail=MODELS),
+    # 4 threads, one holding until a waiter queues (client.c's undo):
+    # among the executions a waiter takes back the pending bit it set
+    # after a tail appeared, and the queue head's tail-clearing CAS fails
+    # on that transient bit; must pass every model
+    "qspin-undo": dict(
+        edits=(), kind="qspin", clients=(("undo", 4),), fail=()),
+    "cna-undo": dict(
+        edits=(), kind="cna", clients=(("undo", 4),), fail=()),
+    # the pending bit we set after a tail came is left set: the queue
+    # head waits for it to clear, forever
+    "qspin-undo-dropped": dict(
+        edits=(("blk_qspin_slow.h", "\t\tif (!(val & BLK_QS_PENDING_MASK))\n\t\t\tblk_qs_clear_pending(lock, &t);\n", ""),),
+        kind="qspin", clients=(("undo", 4),), fail=MODELS),
+    # a tail-clearing CAS that failed on a transient pending bit, our tail
+    # still in the word, taken for a success: the lock is never marked
+    # held, and the waiter that set the bit queues behind us for nothing
+    "qspin-transient-pending-taken": dict(
+        edits=(("blk_qspin.c", "\tblk_qs_cas(lock, val, BLK_QS_LOCKED, __ATOMIC_RELAXED, t)\n",
+                "\t(blk_qs_cas(lock, val, BLK_QS_LOCKED, __ATOMIC_RELAXED, t) || \\\n"
+                "\t ((__atomic_load_n(&(lock)->val, __ATOMIC_RELAXED) ^ (val)) & BLK_QS_TAIL_MASK) == 0)\n"),),
+        kind="qspin", clients=(("undo", 4),), fail=MODELS),
     # CLH's trylock reading the tail relaxed: it may see the 0 of the tail
     # node's last use, not its new owner's 1, and take a held lock (GenMC
     # found it so, in the first version of blk_clh.h)
