@@ -264,6 +264,8 @@ static void blk_expect_order(struct kunit *test, const struct blk_lock_ops *ops,
 	if (!ops->counted)
 		return;
 	KUNIT_EXPECT_LE(test, res->direct_handoffs, acq);
+	/* a queued acquisition (qspin, cna) is a contended one */
+	KUNIT_EXPECT_LE(test, res->queued, res->contended);
 	if (counted != BLK_NOT_COUNTED)
 		KUNIT_EXPECT_EQ_MSG(test, res->rmw, counted,
 				    "%s: the record says %llu RMWs, the lock issued %llu",
