@@ -140,15 +140,11 @@ void blk_spin_counters_reset(void)
  */
 const char *blk_cas_asm_name(void)
 {
-#if BLK_HOST_TSAN
-	return "builtins";
-#else
-	if (IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_UML_X86))
+	if (BLK_ASM_X86)
 		return "lock cmpxchg";
-#ifdef CONFIG_ARM64
+#if BLK_ASM_ARM64
 	return system_uses_lse_atomics() ? "casa" : "ldaxr/stxr";
 #else
 	return "builtins";
-#endif
 #endif
 }

@@ -220,4 +220,22 @@ static inline void blk_spin_count_queued(void)
 
 #endif /* __KERNEL__ || BLK_HOST */
 
+/*
+ * Whether a lock body may take its inline-asm line (ttas_asm's CAS,
+ * qspin's pending bit on x86): on x86 (UML included) or arm64, but not in
+ * the model checker (no asm has a model) nor under ThreadSanitizer (which
+ * sees no asm: it would miss the atomic, and call the handoff a race).
+ */
+#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && \
+	!BLK_WORLD_MODEL && !BLK_HOST_TSAN
+#define BLK_ASM_X86		1
+#else
+#define BLK_ASM_X86		0
+#endif
+#if defined(CONFIG_ARM64) && !BLK_WORLD_MODEL && !BLK_HOST_TSAN
+#define BLK_ASM_ARM64		1
+#else
+#define BLK_ASM_ARM64		0
+#endif
+
 #endif /* _BLK_ENV_H */

@@ -205,8 +205,7 @@ static __always_inline u32 blk_qs_fetch_set_pending(struct blk_qspinlock *lock,
 {
 	t->rmws++;
 	blk_rmw_note();
-#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && \
-	!BLK_WORLD_MODEL && !BLK_HOST_TSAN
+#if BLK_ASM_X86
 	{
 		bool was;
 

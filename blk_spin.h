@@ -127,11 +127,11 @@ static __always_inline bool blk_cas_builtin(u32 *ptr, u32 *old, u32 new)
 }
 
 /*
- * ThreadSanitizer sees no inline asm (it would miss the CAS, and call the
- * lock's handoff a race): its build, the host world's (tools/host), takes
- * the builtins for the asm back-end too, and blk_cas_asm_name() says so.
+ * Where no asm may be used (BLK_ASM_*: the model world, and TSan's build
+ * of the host world) the asm back-end is the builtins too, and
+ * blk_cas_asm_name() says so.
  */
-#if (defined(CONFIG_X86) || defined(CONFIG_UML_X86)) && !BLK_HOST_TSAN
+#if BLK_ASM_X86
 /**
  * blk_cas_asm() - compare-and-swap a lock word with "lock cmpxchg".
  * @ptr: the word.
@@ -159,7 +159,7 @@ static __always_inline bool blk_cas_asm(u32 *ptr, u32 *old, u32 new)
 	*old = prev;
 	return success;
 }
-#elif defined(CONFIG_ARM64) && !BLK_HOST_TSAN
+#elif BLK_ASM_ARM64
 #include <asm/lse.h>
 
 /**

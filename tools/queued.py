@@ -6,10 +6,10 @@ NUMA study of every kind on 4 vCPUs in 2 nodes.
 fidelity: per boot (TCG multi- or single-threaded) and configuration,
 each metric's median over the repeats for qspin and for spinlock, and
 their ratio (each repeat's ratio first, then the median of those: the two
-ran seconds apart in one boot), with its run-to-run spread ((max - min) / median of the repeats' ratios)
-beside it, and each kind's own (which carries the host's drift),
-and how many of qspin's contended acquisitions queued past the pending
-bit. The bound is 15 %, or the spread where that is larger; "within" or
+ran seconds apart in one boot), with its run-to-run spread ((max - min)
+/ median of the repeats' ratios) beside it, and each kind's own (which
+carries the host's drift), and how many of qspin's contended acquisitions
+queued past the pending bit. The bound is 15 %, or the spread where that is larger; "within" or
 "OUTSIDE" says which held. A row whose spread is above NOISE says
 nothing either way: its verdict is "noise", and the summary counts it
 apart.

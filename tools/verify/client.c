@@ -172,12 +172,11 @@ static void *thread(void *arg)
 	blk_model_cpu = me - 1;
 
 #if defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
-	/* the outer context's nodes: taken, never touched again */
+	/* the outer context's nodes: taken, never touched again; then mutex */
 	nest_base(me - 1)->count = BLK_NESTED;
-	v_lock();
-	critical_section(me);
-	v_unlock();
-#elif defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire)
+#endif
+#if defined(BLK_CLIENT_mutex) || defined(BLK_CLIENT_reacquire) || \
+	defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
 	v_lock();
 	critical_section(me);
 	v_unlock();
@@ -224,7 +223,7 @@ static void *thread(void *arg)
 	if (me == 1) {
 		v_lock();
 		__atomic_store_n(&holds, 1, __ATOMIC_RELAXED);
-		/* until somebody queues (thread 2, or 3 before it) */
+		/* until somebody queues */
 		while (!(__atomic_load_n(&the_lock.val, __ATOMIC_RELAXED) & BLK_QS_TAIL_MASK))
 			;
 	} else {
