@@ -19,7 +19,7 @@
 #include "blk_qspin.h"
 
 void blk_cna_slowpath(struct blk_qspinlock *lock, u32 val);
-void blk_cna_set_threshold(u32 threshold);
+void blk_cna_set_threshold(u32 handoffs, u32 ns);
 
 #define blk_cna_init(lock)		blk_qspin_init(lock)
 #define blk_cna_trylock(lock)		blk_qspin_trylock(lock)

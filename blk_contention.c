@@ -100,6 +100,28 @@ void blk_spin_count_queued(void)
 }
 
 /**
+ * blk_spin_count_cna_moved() - count a waiter that a CNA queue head moved
+ * to the secondary queue.
+ *
+ * Preemption is off (the head is in the slow path).
+ */
+void blk_spin_count_cna_moved(void)
+{
+	__this_cpu_inc(blk_spin_counters.cna_moved);
+}
+
+/**
+ * blk_spin_count_cna_flush() - count a CNA queue head's decision to put
+ * the secondary queue first at its handoff (its time or count is up).
+ *
+ * Preemption is off (the head is in the slow path).
+ */
+void blk_spin_count_cna_flush(void)
+{
+	__this_cpu_inc(blk_spin_counters.cna_flushes);
+}
+
+/**
  * blk_spin_counters_read() - read one CPU's contention counters.
  * @sum: where to add them.
  * @cpu: the CPU.

@@ -17,7 +17,8 @@
 /*
  * struct blk_spin_counters - contention counters of the lock kinds: one u64
  * per counter of blk_counters_list.h counted on the lock side (contended,
- * cas_failures, spins, direct_handoffs, slow_rmws, queued), per CPU.
+ * cas_failures, spins, direct_handoffs, slow_rmws, queued, cna_moved,
+ * cna_flushes), per CPU.
  *
  * Every field is counted only in a contended path. Together with the
  * uncontended RMWs of each kind (blk_kinds_list.h), they give the atomic
@@ -54,6 +55,8 @@ u64 blk_spin_wait_begin(const void *lock);
 void blk_spin_count_handoff(void);
 void blk_spin_count_rmws(u64 n);
 void blk_spin_count_queued(void);
+void blk_spin_count_cna_moved(void);
+void blk_spin_count_cna_flush(void);
 void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
 void blk_spin_counters_reset(void);
 const char *blk_cas_asm_name(void);

@@ -36,6 +36,10 @@ BLK_COUNTER(slow_rmws, lock, sum,
 	    "RMWs of contended acquisitions, but failed CASes and the fast path's (qspin, cna)")
 BLK_COUNTER(queued, lock, sum,
 	    "contended acquisitions that queued, past the pending bit (qspin, cna)")
+BLK_COUNTER(cna_moved, lock, sum,
+	    "waiters a queue head moved to the secondary queue (cna)")
+BLK_COUNTER(cna_flushes, lock, sum,
+	    "handoffs that put the secondary queue first, its time or count up (cna)")
 BLK_COUNTER(overlaps, loop, sum,
 	    "critical sections in which another owner was seen")
 BLK_COUNTER(handoffs, loop, sum,

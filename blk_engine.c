@@ -191,7 +191,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_shared_reset(&blk_shared);
 	blk_spin_counters_reset();
 	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
-	blk_cna_set_threshold(cfg->cna_threshold);
+	blk_cna_set_threshold(cfg->cna_threshold, cfg->cna_threshold_ns);
 	n = 0;
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
@@ -247,6 +247,7 @@ static int blk_start_workers(struct blk_config *cfg)
 static int blk_start(void)
 {
 	struct blk_config *cfg = &blk_run.cfg;
+	char why[96];
 	int ret;
 
 	if (blk_busy)
@@ -255,22 +256,8 @@ static int blk_start(void)
 		return -ENODEV;
 
 	blk_config_get(cfg);
-	if (cfg->loop == BLK_LOOP_REFERENCE &&
-	    (cfg->cs_ns || cfg->think_ns || cfg->timing != BLK_TIMING_OFF)) {
-		pr_warn("start: loop=reference takes cs_ns=0 think_ns=0 timing=off\n");
-		return -EINVAL;
-	}
-	if (cfg->backoff_min > cfg->backoff_max) {
-		pr_warn("start: backoff_min %u is above backoff_max %u\n",
-			cfg->backoff_min, cfg->backoff_max);
-		return -EINVAL;
-	}
-	if (cfg->check != BLK_CHECK_FULL && cfg->loop == BLK_LOOP_REFERENCE) {
-		pr_warn("start: loop=reference checks nothing: check=full\n");
-		return -EINVAL;
-	}
-	if (cfg->irq_hz && cfg->loop == BLK_LOOP_REFERENCE) {
-		pr_warn("start: irq_hz needs loop=engine\n");
+	if (blk_config_refused(cfg, why, sizeof(why))) {
+		pr_warn("start: %s\n", why);
 		return -EINVAL;
 	}
 	if (cfg->irq_hz && cfg->lock->rt_sleeps && IS_ENABLED(CONFIG_PREEMPT_RT)) {

@@ -14,12 +14,14 @@
  *                spin_acquire()/spin_release() and lock classes, sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
  *                this_cpu_ptr(), per_cpu_ptr(), smp_processor_id()), the
- *                CPU's NUMA node (blk_numa_node()), and six accounting
- *                hooks: blk_spin_wait_begin(), blk_spin_account(),
+ *                CPU's NUMA node (blk_numa_node()), whether the waiter
+ *                is one no lock may set aside (blk_waiter_urgent()), a
+ *                clock (blk_clock_ns()), and the accounting hooks:
+ *                blk_spin_wait_begin(), blk_spin_account(),
  *                blk_spin_count_handoff(), blk_spin_count_rmws(),
- *                blk_spin_count_queued() of the contended paths, and
- *                blk_rmw_note() at every RMW
- *                (blk_contention.h)
+ *                blk_spin_count_queued(), blk_spin_count_cna_moved(),
+ *                blk_spin_count_cna_flush() of the contended paths, and
+ *                blk_rmw_note() at every RMW (blk_contention.h)
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
  *
@@ -79,11 +81,15 @@
 #include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/irqflags.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/processor.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/prio.h>
 #include <linux/smp.h>
 #include <linux/topology.h>
 #include <linux/types.h>
@@ -114,6 +120,22 @@
 #endif
 
 #define blk_numa_node()		numa_node_id()
+
+/*
+ * A waiter that a lock must not set aside for others (CNA never moves it to
+ * its secondary queue): not in task context, interrupts off, or a real-time
+ * or deadline task, as CNA v15 has it (its rt_task() took in both then).
+ * A user thread on the host is none of these.
+ */
+#if BLK_WORLD_KERNEL
+#define blk_waiter_urgent()	\
+	(!in_task() || irqs_disabled() || current->prio < MAX_RT_PRIO)
+#else
+#define blk_waiter_urgent()	false
+#endif
+
+/* Nanoseconds, cheap, safe in any context; comparable across CPUs roughly. */
+#define blk_clock_ns()		local_clock()
 
 #else /* the model checker's world */
 
@@ -185,6 +207,8 @@ extern __thread int blk_model_cpu;
 
 /* Two NUMA nodes, the CPUs alternating between them (CNA's queues). */
 #define blk_numa_node()				(blk_model_cpu & 1)
+/* No thread is an interrupt; and there is no clock (CNA's count rules). */
+#define blk_waiter_urgent()			false
 
 static inline u64 blk_spin_wait_begin(const void *lock)
 {
@@ -205,6 +229,14 @@ static inline void blk_spin_count_rmws(u64 n)
 }
 
 static inline void blk_spin_count_queued(void)
+{
+}
+
+static inline void blk_spin_count_cna_moved(void)
+{
+}
+
+static inline void blk_spin_count_cna_flush(void)
 {
 }
 

@@ -80,7 +80,7 @@ BLK_KIND(clh, struct blk_clhlock, 1, BLK_KF_COUNTED, generic, none,
 BLK_KIND(qspin, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
 	 "queued spinlock as qspinlock: locked byte, pending bit, MCS tail")
 BLK_KIND(cna, struct blk_qspinlock, 1, BLK_KF_COUNTED, generic, none,
-	 "CNA on qspin: waiters of the holder's NUMA node first (cna_threshold)")
+	 "CNA on qspin: waiters of the holder's NUMA node first (cna_threshold_ns, cna_threshold)")
 #if BLK_WORLD_KERNEL
 BLK_KIND(spinlock, spinlock_t, 0, BLK_KF_KERNEL | BLK_KF_RT_SLEEPS, own, none,
 	 "the kernel's spinlock_t")

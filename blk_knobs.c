@@ -318,6 +318,38 @@ int blk_config_set(const struct blk_config *cfg)
 }
 
 /**
+ * blk_config_refused() - whether knobs, each valid, make no run together.
+ * @cfg: the knobs of the run about to start.
+ * @why: where to say why, for the log (the module) or stderr (the host).
+ * @len: its size.
+ *
+ * Both worlds ask this before a run, and refuse it (-EINVAL; the host's
+ * exit status 2) when it says yes.
+ *
+ * Return: true if refused.
+ */
+bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
+{
+	const bool reference = cfg->loop == BLK_LOOP_REFERENCE;
+
+	if (reference && (cfg->cs_ns || cfg->think_ns ||
+			  cfg->timing != BLK_TIMING_OFF))
+		snprintf(why, len, "loop=reference takes cs_ns=0 think_ns=0 timing=off");
+	else if (reference && cfg->check != BLK_CHECK_FULL)
+		snprintf(why, len, "loop=reference checks nothing: check=full");
+	else if (reference && cfg->irq_hz)
+		snprintf(why, len, "irq_hz needs loop=engine");
+	else if (cfg->backoff_min > cfg->backoff_max)
+		snprintf(why, len, "backoff_min %u is above backoff_max %u",
+			 cfg->backoff_min, cfg->backoff_max);
+	else if (!cfg->cna_threshold && !cfg->cna_threshold_ns)
+		snprintf(why, len, "cna needs a limit: cna_threshold or cna_threshold_ns");
+	else
+		return false;
+	return true;
+}
+
+/**
  * blk_knobs_reset() - every knob to its default (blk_knobs_list.h).
  *
  * Return: 0, or -EBUSY while a run is going.

@@ -74,7 +74,8 @@ extern const char *const blk_check_names[];
  * @watchdog_ms: stop a run in which no worker progressed for this long.
  * @backoff_min: ttas_backoff's first wait, cpu_relax() loops.
  * @backoff_max: ttas_backoff's longest wait.
- * @cna_threshold: cna's handoffs within the main queue before a flush.
+ * @cna_threshold: cna's handoffs within the main queue before a flush; 0: none.
+ * @cna_threshold_ns: cna's time limit before a flush, ns; 0: none.
  * @irq_hz: hardirq acquisitions per second per worker CPU; 0: none.
  * @check: an enum blk_check.
  * @loop: an enum blk_loop_mode.
@@ -92,6 +93,7 @@ struct blk_config {
 	u32 backoff_min;
 	u32 backoff_max;
 	u32 cna_threshold;
+	u32 cna_threshold_ns;
 	u32 irq_hz;
 	u32 check;
 	u32 loop;
@@ -129,5 +131,6 @@ int blk_knobs_init(char *const *params);
 int blk_knobs_reset(void);
 void blk_config_get(struct blk_config *cfg);
 int blk_config_set(const struct blk_config *cfg);
+bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len);
 
 #endif /* _BLK_KNOBS_H */

@@ -35,8 +35,10 @@ BLK_KNOB(backoff_min, u32, 1, 1048576, NULL, "16",
 	 "ttas_backoff: the first wait after a lost CAS, in cpu_relax() loops")
 BLK_KNOB(backoff_max, u32, 1, 1048576, NULL, "1024",
 	 "ttas_backoff: the longest wait, in cpu_relax() loops (>= backoff_min)")
-BLK_KNOB(cna_threshold, u32, 1, 1073741824, NULL, "65536",
-	 "cna: handoffs along the main queue before the secondary (remote) queue goes first")
+BLK_KNOB(cna_threshold, u32, 0, 1073741824, NULL, "0",
+	 "cna: handoffs along the main queue before the secondary queue goes first; 0 = none")
+BLK_KNOB(cna_threshold_ns, u32, 0, 1000000000, NULL, "1000000",
+	 "cna: ns the secondary queue may wait before it goes first; 0 = none (not both 0)")
 BLK_KNOB(irq_hz, u32, 0, 100000, NULL, "0",
 	 "hardirq acquisitions a second per worker CPU (workers use irqsave); 0 = off")
 BLK_KNOB(check, choice, 0, 0, blk_check_names, "full",

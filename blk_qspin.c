@@ -24,7 +24,7 @@ static DEFINE_PER_CPU_ALIGNED(struct blk_qs_cpu, blk_qs_cpu);
 
 /* The plain queue: nothing to set up, nothing to reorder. */
 #define blk_qs_hook_init(node, tail)	do { } while (0)
-#define blk_qs_hook_head(lock, node)	do { } while (0)
+#define blk_qs_hook_head(lock, node)	0
 
 /*
  * The last queued takes the free lock and empties the queue: one CAS of

@@ -12,7 +12,8 @@
  *				is its encoding in the lock word
  *   blk_qs_hook_head(lock, node)
  *				@node heads the queue and is about to wait
- *				for locked and pending to clear
+ *				for locked and pending to clear; its value
+ *				is the iterations of any wait of its own
  *   blk_qs_hook_clear_tail(lock, val, node, t)
  *				@node is the last queued and the lock free:
  *				take it and leave the queue empty, if the word
@@ -117,7 +118,7 @@ queue:
 		}
 	}
 
-	blk_qs_hook_head(lock, node);
+	spins += blk_qs_hook_head(lock, node);
 	/* We head the queue. ACQUIRE: pairs with the owner's release of the byte. */
 	while ((val = __atomic_load_n(&lock->val, __ATOMIC_ACQUIRE)) &
 	       BLK_QS_LOCKED_PENDING_MASK) {

@@ -280,6 +280,7 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "backoff_min", r->cfg.backoff_min);
 	blk_put_u64(e, "backoff_max", r->cfg.backoff_max);
 	blk_put_u64(e, "cna_threshold", r->cfg.cna_threshold);
+	blk_put_u64(e, "cna_threshold_ns", r->cfg.cna_threshold_ns);
 	if (BLK_WORLD_KERNEL)
 		blk_put_u64(e, "irq_hz", r->cfg.irq_hz);
 	if (BLK_WORLD_KERNEL)

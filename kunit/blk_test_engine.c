@@ -393,6 +393,8 @@ static void blk_test_parse_new_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_backoff_min, "0"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_backoff_max, "1048577"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100001"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold, "1073741825"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold_ns, "1000000001"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100"), 0);
 }
 
@@ -417,6 +419,13 @@ static void blk_test_start_refuses(struct kunit *test)
 	/* the reference loop checks nothing: check=count means nothing there */
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	/* cna with neither a time nor a count limit could starve a node */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "full"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_loop, "engine"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "cna"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold_ns, "0"), 0);
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
 	KUNIT_EXPECT_FALSE(test, blk_running());

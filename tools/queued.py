@@ -179,7 +179,10 @@ def numa(meta, costs, runs, out):
     rows = []
     for (lock, n, c, knobs, _), by_rep in runs.items():
         fr, wt, tp, node_p = [], [], [], defaultdict(lambda: ([], []))
+        moved, flushes = [], []
         for r in by_rep.values():
+            moved.append(records.num(r.get("cna_moved")) or 0)
+            flushes.append(records.num(r.get("cna_flushes")) or 0)
             intra = records.num(r.get("handoffs_intra_node")) or 0
             inter = records.num(r.get("handoffs_inter_node")) or 0
             fr.append(intra / (intra + inter) if intra + inter else None)
@@ -193,7 +196,7 @@ def numa(meta, costs, runs, out):
             for nd, (a, b) in per.items():
                 node_p[nd][0].append(med(a))
                 node_p[nd][1].append(med(b))
-        name = lock if knobs == "-" else "%s %s" % (lock, knobs)
+        name = lock if knobs == "-" else "%s %s" % (lock, knobs.replace(",", " "))
         nodes = " ".join("n%s %.0f/%.0f" % (nd, med(a) or 0, med(b) or 0)
                          for nd, (a, b) in sorted(node_p.items()))
         rows.append((name, "%.3f" % med(fr) if med(fr) is not None else "-",
@@ -202,19 +205,21 @@ def numa(meta, costs, runs, out):
                      "%d (%d-%d)" % (med(wt), min(x for x in wt if x is not None),
                                      max(x for x in wt if x is not None))
                      if med(wt) is not None else "-",
-                     "%.3g" % med(tp) if med(tp) is not None else "-", nodes))
+                     "%.3g" % med(tp) if med(tp) is not None else "-",
+                     "%d / %d" % (med(moved), med(flushes)) if lock == "cna" else "-", nodes))
     out.append("## Handoffs by NUMA node: 4 workers on 4 vCPUs in %s nodes, %d repeats in one boot"
                % (meta.get("nodes"), max((len(v) for v in runs.values()), default=0)))
     out.append("")
     out.append("kernel %s, TCG %s-threaded, cs 0, think 0, timing=%s. intra = handoffs between CPUs of one node / all "
                "handoffs between CPUs (median, and the range over repeats); waited through = the "
                "most critical sections one acquisition waited through (median over repeats of "
-               "each run's maximum); per node: acquire cycles p50/p99 (median over the node's "
+               "each run's maximum); moved / flushes = cna's waiters set aside and flushes of its "
+               "secondary queue (medians); per node: acquire cycles p50/p99 (median over the node's "
                "CPUs). Under TCG the nodes are a topology, not a distance." %
                (meta.get("kernel"), meta.get("tcg", "multi"), meta.get("timing")))
     out.append("")
     table(out, ("kind", "intra", "range", "waited through (range)", "throughput /s",
-                "per node acquire p50/p99"), rows)
+                "moved / flushes", "per node acquire p50/p99"), rows)
     out.append("")
     out.append("numa: verdict: %d kinds reported" % len(rows))
     return 0

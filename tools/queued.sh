@@ -12,7 +12,9 @@
 #             the cost record (qspin called out of line, as spin_lock()
 #             is), each repeat; timing=sample with sample_every=64
 #   numa      every real kind on 4 vCPUs in 2 NUMA nodes, and cna at each
-#             cna_threshold of -T: the node-grouped handoffs, the longest
+#             limit of -T (a time, 1 ms the series' default, or a count
+#             of handoffs, the time limit then off) and with irq_hz, where
+#             every waiter is urgent: the node-grouped handoffs, the longest
 #             wait counted in critical sections, timing=every; by default
 #             under single-threaded TCG (-M single): the 4 vCPUs take turns
 #             on one host thread, and a waiter's PAUSE hands the turn on,
@@ -32,7 +34,8 @@ usage: $0 fidelity|numa [-l LOCK] [-r REPEATS] [-d MS] [-T "THRESHOLDS"] [-M MOD
   -r N       repeats, interleaved (default 5)
   -d MS      run length (default 500)
   -l LOCK    fidelity: the kind set against spinlock (default qspin)
-  -T LIST    numa: cna_threshold values (default "65536 64")
+  -T LIST    numa: cna's limits, each Nns (cna_threshold_ns) or N
+             (cna_threshold, no time limit) (default "1000000ns 65536 64")
   -M MODE    TCG threading, tools/vm.sh -T: multi or single; fidelity
              boots once in each by default (both), numa single
   -o FILE    also write the report (Markdown) to FILE
@@ -44,7 +47,7 @@ USAGE
 study=$1
 shift
 case "$study" in fidelity | numa) ;; *) usage ;; esac
-reps=5 ms=500 thresholds="65536 64" out="" lock=qspin tcg=
+reps=5 ms=500 thresholds="1000000ns 65536 64" out="" lock=qspin tcg=
 while getopts "l:r:d:T:M:o:h" opt; do
 	case "$opt" in
 	M) tcg=$OPTARG ;;
@@ -58,7 +61,10 @@ while getopts "l:r:d:T:M:o:h" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
-case "$reps$ms$(echo $thresholds | tr -d ' ')" in *[!0-9]* | "") usage ;; esac
+case "$reps$ms" in *[!0-9]* | "") usage ;; esac
+for t in $thresholds; do
+	case "${t%ns}" in *[!0-9]* | "") usage ;; esac
+done
 blk_known_locks "$lock" || usage
 [ -n "$tcg" ] || { [ "$study" = numa ] && tcg=single || tcg=both; }
 case "$study:$tcg" in *:multi | *:single | fidelity:both) ;; *) usage ;; esac
@@ -86,8 +92,8 @@ boot() {
 		echo "  { tail -n +\$((rot + 1)) /guest/variants; head -n \$rot /guest/variants; } |"
 		echo "  while read -r l n c k; do"
 		echo "    [ \"\$k\" = - ] && k="
-		echo "    rec=\$(blkctl run lock=\$l cpus=all ncpus=\$n cs_ns=\$c think_ns=0 duration_ms=$ms timing=$timing watchdog_ms=5000 \$k)"
-		echo "    echo \"QUEUED-RUN-BEGIN rep=\$r lock=\$l ncpus=\$n cs=\$c knobs=\${k:--}\"; echo \"\$rec\"; echo QUEUED-RUN-END"
+		echo "    rec=\$(blkctl run lock=\$l cpus=all ncpus=\$n cs_ns=\$c think_ns=0 duration_ms=$ms timing=$timing watchdog_ms=5000 irq_hz=0 \$k)"
+		echo "    echo \"QUEUED-RUN-BEGIN rep=\$r lock=\$l ncpus=\$n cs=\$c knobs=\$(echo \${k:--} | tr ' ' ,)\"; echo \"\$rec\"; echo QUEUED-RUN-END"
 		echo "  done"
 		echo "done"
 	} >"$guest"
@@ -125,7 +131,14 @@ if [ "$study" = fidelity ]; then
 else
 	boot numa "$tcg" 2 every "$(for l in $(blk_locks lock kernel); do
 		if [ "$l" = cna ]; then
-			for t in $thresholds; do echo "cna 4 0 cna_threshold=$t"; done
+			for t in $thresholds; do
+				case "$t" in
+				*ns) echo "cna 4 0 cna_threshold=0 cna_threshold_ns=${t%ns}" ;;
+				*) echo "cna 4 0 cna_threshold=$t cna_threshold_ns=0" ;;
+				esac
+			done
+			# every waiter urgent (interrupts off): v15 moves none
+			echo "cna 4 0 cna_threshold=0 cna_threshold_ns=1000000 irq_hz=1000 watchdog_ms=0"
 		else
 			echo "$l 4 0 -"
 		fi

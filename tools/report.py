@@ -43,7 +43,8 @@ RECORD_KEYS = [
     "longest_streak", "first_overlap_at", "irq_hz", "irq_acquisitions",
     "irq_latency_ns_p50", "irq_latency_ns_p99", "irq_latency_ns_max",
     "irq_wait_cycles_p50", "irq_wait_cycles_p99", "irq_wait_cycles_max",
-    "backoff_min", "backoff_max", "cna_threshold", "waited_through",
+    "backoff_min", "backoff_max", "cna_threshold", "cna_threshold_ns",
+    "waited_through",
 ]
 
 

@@ -101,6 +101,15 @@ numa() {
 		[ "$(echo "$rec" | key nr_nodes)" = 2 -a "$nodes" = "node=0 node=0 node=1 node=1 " ]
 	check "4 vCPUs on 2 nodes: intra-node $intra + inter-node $inter handoffs = the matrix's $from" \
 		[ $((intra + inter)) = "$from" -a "$from" -gt 0 ]
+	# cna with v15's default limit; then every waiter urgent (the workers
+	# take the lock with interrupts off, irq_hz): v15 sets none aside
+	rec=$(blkctl run lock=cna timing=off)
+	check "4 vCPUs on 2 nodes: cna under its 1 ms limit (cna_threshold_ns $(echo "$rec" | key cna_threshold_ns)): violations $(echo "$rec" | key violations), moved $(echo "$rec" | key cna_moved), flushes $(echo "$rec" | key cna_flushes)" \
+		[ "$(echo "$rec" | key cna_threshold_ns)" = 1000000 -a "$(echo "$rec" | key violations)" = 0 ]
+	rec=$(blkctl run lock=cna timing=off irq_hz=1000 watchdog_ms=0)
+	blkctl set irq_hz=0 watchdog_ms=5000
+	check "4 vCPUs on 2 nodes: cna with interrupts off (irq_hz), every waiter urgent, moved none (cna_moved $(echo "$rec" | key cna_moved), queued $(echo "$rec" | key queued), violations $(echo "$rec" | key violations))" \
+		[ "$(echo "$rec" | key cna_moved)" = 0 -a "$(echo "$rec" | key violations)" = 0 ]
 }
 case "${BLK_CHECK_ONLY:-}" in
 hotplug3 | numa)
@@ -333,12 +342,19 @@ refused loop bogus "Invalid argument"
 refused backoff_min 0 "Invalid argument"
 refused backoff_max 1048577 "Invalid argument"
 refused irq_hz 100001 "Invalid argument"
+refused cna_threshold 1073741825 "Invalid argument"
+refused cna_threshold_ns 1000000001 "Invalid argument"
 runs=$(awk '$1 == "runs:" { print $2 }' "$D/status")
 blkctl set lock=ttas_backoff backoff_min=64 backoff_max=32
 err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
 check "backoff_min above backoff_max will not start (Invalid argument), no run made" \
 	eval 'case "$err" in *"Invalid argument"*) [ "$(awk '\''$1 == "runs:" { print $2 }'\'' "$D/status")" = "$runs" ] ;; *) false ;; esac'
 blkctl set lock=ttas backoff_min=16 backoff_max=1024
+blkctl set lock=cna cna_threshold=0 cna_threshold_ns=0
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "cna with neither limit (cna_threshold=0 cna_threshold_ns=0) will not start (Invalid argument)" \
+	eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+blkctl set lock=ttas cna_threshold=0 cna_threshold_ns=1000000
 blkctl set loop=reference timing=off cs_ns=100
 err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
 check "loop=reference with cs_ns=100 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'

@@ -257,7 +257,7 @@ static int blk_host_run(unsigned int threads)
 	cfg->lock->init(&blk_host_shared.lock);
 	blk_shared_reset(&blk_host_shared);
 	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
-	blk_cna_set_threshold(cfg->cna_threshold);
+	blk_cna_set_threshold(cfg->cna_threshold, cfg->cna_threshold_ns);
 	for (i = 0; i < n; i++) {
 		struct blk_host_thread *t = &blk_host.th[i];
 
@@ -479,6 +479,7 @@ static void blk_host_locks(void)
 static int blk_host_knobs(char **args, int n, unsigned int *threads)
 {
 	char *params[BLK_NR_KNOBS] = { NULL };
+	char why[96];
 	int i, k;
 
 	*threads = 0;
@@ -513,9 +514,8 @@ static int blk_host_knobs(char **args, int n, unsigned int *threads)
 			blk_host.cfg.irq_hz);
 		return 2;
 	}
-	if (blk_host.cfg.backoff_min > blk_host.cfg.backoff_max) {
-		fprintf(stderr, "blk-host: backoff_min %u is above backoff_max %u\n",
-			blk_host.cfg.backoff_min, blk_host.cfg.backoff_max);
+	if (blk_config_refused(&blk_host.cfg, why, sizeof(why))) {
+		fprintf(stderr, "blk-host: %s\n", why);
 		return 2;
 	}
 	return 0;

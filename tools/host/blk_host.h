@@ -35,10 +35,10 @@
  *               thread runs on (sched_getcpu()).
  *   NUMA        numa_node_id() is the node of the CPU the thread was pinned
  *               to, cpu_to_node() any CPU's, from /sys/devices/system/node
- *   clock       ktime_get_ns() is CLOCK_MONOTONIC; get_cycles() and
- *               rdtsc_ordered() the CPU's counter (RDTSC after LFENCE,
- *               CNTVCT_EL0 after ISB), calibrated against it by
- *               blk_calibrate() as in the module
+ *   clock       ktime_get_ns() and local_clock() are CLOCK_MONOTONIC;
+ *               get_cycles() and rdtsc_ordered() the CPU's counter (RDTSC
+ *               after LFENCE, CNTVCT_EL0 after ISB), calibrated against it
+ *               by blk_calibrate() as in the module
  *   output      a seq_file is a stdio stream; seq_printf() knows the
  *               kernel's %*pbl (a CPU list) besides C's conversions
  */
@@ -284,8 +284,9 @@ extern bool blk_host_lse;
 #define __LSE_PREAMBLE		".arch_extension lse\n"
 #endif
 
-/* timekeeping.h, timex.h, delay.h */
+/* timekeeping.h, timex.h, delay.h, sched/clock.h */
 u64 ktime_get_ns(void);
+#define local_clock()		ktime_get_ns()
 void msleep(unsigned int ms);
 #define usleep_range(lo, hi)	msleep(1)
 
