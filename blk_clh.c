@@ -11,33 +11,60 @@ DEFINE_PER_CPU_ALIGNED(struct blk_clh_cpu, blk_clh_cpu);
 
 /*
  * The locks' first nodes: static, so that a node a CPU holds never goes
- * with a lock's memory. A lock initialised again keeps its own; only
- * memory initialised as a CLH lock for the first time takes one, and a
- * freed lock's node is not given back (it may be a CPU's by then, and
- * that CPU's node the lock's): KUnit's locks and the run's one use a few.
+ * with a lock's memory. A lock
+ * initialised again keeps its own; memory initialised as a CLH lock for
+ * the first time takes one, and blk_clh_fini() puts the node the free lock
+ * holds back (it may be another than it took: nodes travel, and each lock
+ * holds one). The free list is a stack of node numbers with a count beside
+ * the top, in one word, so that a node taken and put back between a pop's
+ * load and its CAS fails the CAS (no ABA); fresh nodes come after it.
  */
 struct blk_clh_node blk_clh_pool[BLK_CLH_POOL];
-static u32 blk_clh_pool_used;
+static u64 blk_clh_free;	/* count << 32 | the top's number; 0: empty */
+static u32 blk_clh_fresh;	/* pool nodes never handed out: from here */
 
 /**
- * blk_clh_pool_get() - a fresh node for a lock's first tail.
+ * blk_clh_pool_get() - a free node for a lock's first tail.
  *
- * Return: the node; past the pool's end, the last one again, after a
- * warning (in the kernel): no lock then survives a second initialisation
- * of new memory, and the one that takes it shares its first node.
+ * Return: the node, or NULL if all BLK_CLH_POOL are some lock's.
  */
 struct blk_clh_node *blk_clh_pool_get(void)
 {
-	u32 i = __atomic_fetch_add(&blk_clh_pool_used, 1, __ATOMIC_RELAXED);
+	/* ACQUIRE: pairs with the put's release, for the node's next_free */
+	u64 top = __atomic_load_n(&blk_clh_free, __ATOMIC_ACQUIRE), next;
+	u32 i;
 
-#if !BLK_WORLD_MODEL	/* (the model checker's clients init one lock) */
-	if (WARN_ONCE(i >= BLK_CLH_POOL,
-		      "blacklock: clh: more than %d locks initialised\n",
-		      BLK_CLH_POOL))
-		i = BLK_CLH_POOL - 1;
-#endif
+	while ((u32)top) {
+		next = ((top >> 32) + 1) << 32 |
+		       READ_ONCE(blk_clh_node_of(top)->next_free);
+		if (__atomic_compare_exchange_n(&blk_clh_free, &top, next, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			return blk_clh_node_of(top);
+	}
+	i = __atomic_load_n(&blk_clh_fresh, __ATOMIC_RELAXED);
+	do {
+		if (i >= BLK_CLH_POOL)
+			return NULL;
+	} while (!__atomic_compare_exchange_n(&blk_clh_fresh, &i, i + 1, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	blk_clh_pool[i].id = i + 1;
 	return &blk_clh_pool[i];
+}
+
+/**
+ * blk_clh_pool_put() - a node no lock and no CPU holds, back to the pool.
+ * @node: the node.
+ */
+void blk_clh_pool_put(struct blk_clh_node *node)
+{
+	u64 top = __atomic_load_n(&blk_clh_free, __ATOMIC_RELAXED), next;
+
+	do {
+		WRITE_ONCE(node->next_free, (u32)top);
+		next = ((top >> 32) + 1) << 32 | node->id;
+		/* RELEASE: its next_free before a pop reads it */
+	} while (!__atomic_compare_exchange_n(&blk_clh_free, &top, next, false,
+					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 /**
@@ -45,18 +72,24 @@ struct blk_clh_node *blk_clh_pool_get(void)
  *
  * Only nested NMIs make more contexts wait on one CPU at once than a CPU
  * has contexts (kernel/locking/qspinlock.c counts on that too, with a
- * fallback). A pool node serves this wait; its push lets the predecessor's
- * go, so the stack stays as it was.
+ * fallback). A node of the pool serves this wait, and the push puts the
+ * predecessor's back in the pool in its place (blk_clh_push()), so that
+ * the stack stays as it was and the pool loses nothing.
  *
  * Return: the node.
  */
 struct blk_clh_node *blk_clh_pop_nested(void)
 {
+	struct blk_clh_node *node;
+
 #if !BLK_WORLD_MODEL
 	WARN_ONCE(1, "blacklock: clh: more than %d contexts wait on one CPU\n",
 		  BLK_CONTEXTS);
 #endif
-	return blk_clh_pool_get();
+	/* lock-free, so an NMI may; only a pool every lock has emptied waits */
+	while (!(node = blk_clh_pool_get()))
+		cpu_relax();
+	return node;
 }
 
 /**

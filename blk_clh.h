@@ -25,10 +25,13 @@
  * locks and releases them in any order. A lock brings one node more, its
  * first tail; since nodes travel, that one comes from a static pool
  * (blk_clh.c), not from the lock's memory, where freeing the lock would
- * pull it from under a CPU that has it by then. A lock initialised again
- * keeps the node its tail holds (its own while it is free); memory that
- * never held an initialised CLH lock (its @self is not its address) gets a
- * fresh one.
+ * pull it from under a CPU that has it by then. The pool has BLK_CLH_POOL
+ * nodes: init takes one (-ENOSPC when none is left: a refusal, never a
+ * node shared by two locks), and blk_clh_fini() gives the free lock's tail
+ * node back, whichever node that is by then (every node is static, and
+ * each lock holds exactly one). A lock initialised again keeps the node
+ * its tail holds (its own while it is free); memory that never held an
+ * initialised CLH lock (its @self is not its address) takes one.
  *
  * The tail is a node's number and a tag. Nodes are recycled, so a tail
  * can name the same node twice with other acquisitions in between: a
@@ -70,14 +73,24 @@
  *	released it.
  * @gen: how many times it has been queued: the tag of its tails.
  * @id: its number in a tail (blk_clh_node_of()).
+ * @next_free: in the pool's free list, the next free node's @id.
  */
 struct blk_clh_node {
 	u32 locked;
 	u32 gen;
 	u32 id;
+	u32 next_free;
 } ____cacheline_aligned;
 
-#define BLK_CLH_POOL		1024
+/*
+ * The locks' first nodes (a lock holds one). The model checker's clients
+ * hold one lock, and GenMC pays for every byte of a global: 4 there.
+ */
+#if !BLK_WORLD_MODEL
+#define BLK_CLH_POOL		8192
+#else
+#define BLK_CLH_POOL		4
+#endif
 
 /**
  * struct blk_clh_cpu - one CPU's free nodes.
@@ -115,6 +128,7 @@ struct blk_clhlock {
 
 extern struct blk_clh_node blk_clh_pool[BLK_CLH_POOL];
 struct blk_clh_node *blk_clh_pool_get(void);
+void blk_clh_pool_put(struct blk_clh_node *node);
 struct blk_clh_node *blk_clh_pop_nested(void);
 void blk_clh_wait(struct blk_clh_node *pred);
 
@@ -140,8 +154,8 @@ static __always_inline struct blk_clh_node *blk_clh_node_of(u64 tail)
 	return &per_cpu_ptr(&blk_clh_cpu, id / BLK_CONTEXTS)->own[id % BLK_CONTEXTS];
 }
 
-static inline void __blk_clh_init(struct blk_clhlock *lock, const char *name,
-				  struct lock_class_key *key)
+static inline int __blk_clh_init(struct blk_clhlock *lock, const char *name,
+				 struct lock_class_key *key)
 {
 	u64 tail = READ_ONCE(lock->tail);
 	struct blk_clh_node *node;
@@ -151,13 +165,32 @@ static inline void __blk_clh_init(struct blk_clhlock *lock, const char *name,
 		node = blk_clh_pool_get();
 	else
 		node = blk_clh_node_of(tail);
+	if (!node)
+		return -ENOSPC;
 	WRITE_ONCE(node->locked, 0);
 	lock->held = NULL;
 	WRITE_ONCE(lock->self, lock);
 	__atomic_store_n(&lock->tail, blk_clh_tail_of(node), __ATOMIC_RELAXED);
+	return 0;
 }
 
 #define blk_clh_init(lock)	blk_init_class(__blk_clh_init, lock)
+
+/**
+ * blk_clh_fini() - give back the node a free lock holds; it may be
+ * initialised again (and take one) afterwards.
+ * @lock: the lock, free, and no context trying it.
+ */
+static inline void blk_clh_fini(struct blk_clhlock *lock)
+{
+	u64 tail = READ_ONCE(lock->tail);
+
+	if (READ_ONCE(lock->self) != lock || !(u32)tail)
+		return;
+	blk_clh_pool_put(blk_clh_node_of(tail));
+	WRITE_ONCE(lock->tail, 0);
+	WRITE_ONCE(lock->self, NULL);
+}
 
 /*
  * A free node of this CPU's, for an arrival; preemption off. An interrupt
@@ -195,11 +228,13 @@ static __always_inline void blk_clh_push(struct blk_clh_node *node)
 	struct blk_clh_cpu *c = this_cpu_ptr(&blk_clh_cpu);
 	u32 i = READ_ONCE(c->taken) - 1;
 
-	/* past the stack (see blk_clh_pop_nested()), the node is let go */
+	/* past the stack (see blk_clh_pop_nested()), the node goes to the pool */
 	if (likely(i < BLK_CONTEXTS)) {
 		c->free[i] = node;
 		/* the entry is written before it counts as free */
 		barrier();
+	} else {
+		blk_clh_pool_put(node);
 	}
 	WRITE_ONCE(c->taken, i);
 }

@@ -21,6 +21,13 @@
 void blk_cna_slowpath(struct blk_qspinlock *lock, u32 val);
 void blk_cna_set_threshold(u32 handoffs, u32 ns);
 
+/* cna's knobs, as a run starts (the list's configure column) */
+#define blk_cna_configure(cfg) do {					\
+	__auto_type _cfg = (cfg);					\
+									\
+	blk_cna_set_threshold(_cfg->cna_threshold, _cfg->cna_threshold_ns); \
+} while (0)
+
 #define blk_cna_init(lock)		blk_qspin_init(lock)
 #define blk_cna_trylock(lock)		blk_qspin_trylock(lock)
 #define blk_cna_unlock(lock)		blk_qspin_unlock(lock)

@@ -97,6 +97,17 @@ static void blk_cost_fill(struct blk_cost_kind *ck, const u64 *cyc,
 						   floor[BLK_COST_BATCHES / 2]);
 }
 
+/* The first @n kinds' locks give back what init took; the work is freed. */
+static void blk_cost_fini(struct blk_cost_work *cw, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		blk_lock_menu[k]->fini(&cw->lock[k]);
+	kfree(cw->lock);
+	kvfree(cw->cycles);
+}
+
 /**
  * blk_cost_run() - measure every kind's uncontended pair cost.
  * @cpus: online CPUs (the cpus knob's); the first one is used.
@@ -104,7 +115,8 @@ static void blk_cost_fill(struct blk_cost_kind *ck, const u64 *cyc,
  * Called with blk_mutex held and no run going. Interrupts are off during
  * each batch only.
  *
- * Return: 0, -EINVAL if @cpus is empty, -ENOMEM.
+ * Return: 0, -EINVAL if @cpus is empty, -ENOMEM, or -ENOSPC (a kind has
+ * no lock left to initialise).
  */
 int blk_cost_run(const struct cpumask *cpus)
 {
@@ -124,8 +136,14 @@ int blk_cost_run(const struct cpumask *cpus)
 		kvfree(cw.cycles);
 		return -ENOMEM;
 	}
-	for (k = 0; k < blk_lock_menu_len; k++)
-		blk_lock_menu[k]->init(&cw.lock[k]);
+	for (k = 0; k < blk_lock_menu_len; k++) {
+		if (blk_lock_menu[k]->init(&cw.lock[k])) {
+			pr_warn("cost: %s: no lock left to initialise\n",
+				blk_lock_menu[k]->name);
+			blk_cost_fini(&cw, k);
+			return -ENOSPC;
+		}
+	}
 	blk_qspin_init(&cw.lock[BLK_COST_CALL].qspin);
 	work_on_cpu(cpu, blk_cost_on_cpu, &cw);
 
@@ -145,8 +163,7 @@ int blk_cost_run(const struct cpumask *cpus)
 	}
 	blk_cost_fill(&c->qspin_call, cw.cycles + BLK_COST_CALL * BLK_COST_BATCHES,
 		      floor);
-	kfree(cw.lock);
-	kvfree(cw.cycles);
+	blk_cost_fini(&cw, blk_lock_menu_len);
 	pr_info("cost %llu: %u kinds, %u batches of %u pairs on CPU %u\n",
 		c->id, c->nr, c->batches, c->pairs, cpu);
 	return 0;

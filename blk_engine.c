@@ -88,6 +88,9 @@ static void blk_finish_fn(struct work_struct *work)
 		pc->task = NULL;
 	}
 	r = blk_collect();
+	/* what the lock's init took, back (a stuck run's lock is not free) */
+	if (!r->stuck)
+		r->cfg.lock->fini(&blk_shared.lock);
 
 	mutex_lock(&blk_mutex);
 	blk_result_add(r);
@@ -120,7 +123,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	struct cpumask *mask = &cfg->cpus;
 	struct task_struct *t;
 	unsigned int n = 0, i;
-	int cpu, wd_cpu;
+	int cpu, wd_cpu, ret;
 
 	cpumask_clear(&blk_scratch);
 	for_each_cpu_and(cpu, &cfg->cpus, cpu_online_mask) {
@@ -133,6 +136,12 @@ static int blk_start_workers(struct blk_config *cfg)
 	if (!n || (cfg->ncpus && n < cfg->ncpus)) {
 		pr_warn("start: %u CPUs asked, %u online in the cpus set\n",
 			cfg->ncpus, n);
+		return -EINVAL;
+	}
+	/* every worker, and its CPU's interrupt with irq_hz, may wait at once */
+	if (cfg->lock->waiters && n * (cfg->irq_hz ? 2 : 1) > cfg->lock->waiters) {
+		pr_warn("start: %s holds %u waiters at most, the run has %u\n",
+			cfg->lock->name, cfg->lock->waiters, n * (cfg->irq_hz ? 2 : 1));
 		return -EINVAL;
 	}
 	wd_cpu = blk_watchdog_cpu(cfg);
@@ -183,15 +192,21 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.irq_period_ns = cfg->irq_hz ? div_u64(NSEC_PER_SEC, cfg->irq_hz) : 0;
 	blk_run.result->nr_cpus = n;
 
-	cfg->lock->init(&blk_shared.lock);
+	ret = cfg->lock->init(&blk_shared.lock);
+	if (ret) {
+		pr_warn("start: %s: no lock left to initialise (%u at most): %d\n",
+			cfg->lock->name, cfg->lock->locks, ret);
+		blk_run_free();
+		return ret;
+	}
 	if (cfg->irq_hz)
 		cfg->lock->irq_class(&blk_shared.lock);
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
 	blk_shared_reset(&blk_shared);
 	blk_spin_counters_reset();
-	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
-	blk_cna_set_threshold(cfg->cna_threshold, cfg->cna_threshold_ns);
+	if (cfg->lock->configure)
+		cfg->lock->configure(cfg);
 	n = 0;
 	for_each_cpu(cpu, mask) {
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);

@@ -144,6 +144,7 @@
 #define BLK_WORLD_HOST		0
 #define BLK_HOST_TSAN		0
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

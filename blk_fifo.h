@@ -108,6 +108,8 @@ struct blk_ticketlock {
 
 #define BLK_TICKET_SHIFT	16
 #define BLK_TICKET_ONE		BIT(BLK_TICKET_SHIFT)
+/* Tickets out at once, the owner's included: next must not wrap to owner. */
+#define BLK_TICKET_WAITERS	(BIT(16) - 1)
 
 /* The next ticket to hand out, of a whole lock word. */
 static __always_inline u16 blk_ticket_next(u32 v)

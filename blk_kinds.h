@@ -21,22 +21,18 @@
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
 
-#include "blk_busted.h"
-#include "blk_clh.h"
-#include "blk_cna.h"
-#include "blk_empty.h"
-#include "blk_fifo.h"
-#include "blk_hemlock.h"
-#include "blk_qspin.h"
-#include "blk_spin.h"
-#if BLK_WORLD_KERNEL
-#include "blk_kernel.h"
-#endif
-#if BLK_WORLD_HOST
-#include "blk_libc.h"
-#endif
+/*
+ * Every kind's home header, as the list names them: generated from it by
+ * the build (Kbuild, tools/host/Makefile, tools/verify/genmc.py) for the
+ * world it builds, in a directory of that build's own on its include path
+ * (so <>, which never looks beside this file, where another world's may be).
+ */
+#include <blk_kinds_homes.h>
 
-#define BLK_KF_COUNTED		BIT(0)
+/* The list's count column: a typo in it names BLK_COUNT_<typo>. */
+#define BLK_COUNT_counted	1
+#define BLK_COUNT_uncounted	0
+
 #define BLK_KF_KERNEL		BIT(1)
 #define BLK_KF_BROKEN		BIT(2)
 #define BLK_KF_FLOOR		BIT(3)
@@ -44,7 +40,7 @@
 #define BLK_KF_LIBC		BIT(5)
 
 /* enum blk_kind: BLK_KIND_ttas, ..., in menu order. */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	BLK_KIND_##id,
+#define BLK_KIND(id, ...)	BLK_KIND_##id,
 enum blk_kind {
 #include "blk_kinds_list.h"
 };
@@ -54,17 +50,22 @@ enum blk_kind {
 /*
  * The kernel's locks are a kernel's only, the C library's the host's only:
  * the flags the tools read and the #if blocks the compiler reads agree.
+ * A lock of blacklock's own counts its contention: "uncounted" is for the
+ * kernel's, the C library's, the floor and the negative control.
  */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)		\
+#define BLK_KIND(id, home, type, rmw, count, flags, ...)		\
 	static_assert(!((flags) & BLK_KF_KERNEL) || BLK_WORLD_KERNEL,	\
 		      #id ": BLK_KF_KERNEL outside #if BLK_WORLD_KERNEL");	\
 	static_assert(!((flags) & BLK_KF_LIBC) || BLK_WORLD_HOST,	\
-		      #id ": BLK_KF_LIBC outside #if BLK_WORLD_HOST");
+		      #id ": BLK_KF_LIBC outside #if BLK_WORLD_HOST");	\
+	static_assert(BLK_COUNT_##count || ((flags) & (BLK_KF_KERNEL |	\
+		      BLK_KF_LIBC | BLK_KF_FLOOR | BLK_KF_BROKEN)),	\
+		      #id ": a lock of blacklock's own is counted");
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
 /* How many kinds the menu has. */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	+ 1
+#define BLK_KIND(id, ...)	+ 1
 enum { BLK_NR_KINDS = 0
 #include "blk_kinds_list.h"
 };
@@ -75,7 +76,7 @@ enum { BLK_NR_KINDS = 0
  * struct blk_lock - storage for any lock kind on the menu: one member per
  * kind, named as the kind, of the type its list entry gives.
  */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	type id;
+#define BLK_KIND(id, home, type, ...)	type id;
 struct blk_lock {
 	union {
 #include "blk_kinds_list.h"
@@ -93,7 +94,7 @@ struct blk_lock {
 static __always_inline u32 blk_kind_flags(enum blk_kind k)
 {
 	switch (k) {
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, home, type, rmw, count, flags, ...)	\
 	case BLK_KIND_##id:					\
 		return flags;
 #include "blk_kinds_list.h"
@@ -117,7 +118,7 @@ static __always_inline void blk_kind_lock(enum blk_kind k, struct blk_lock *l)
 	__acquires(l)
 {
 	switch (k) {
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	case BLK_KIND_##id:					\
 		blk_##id##_lock(&l->id);			\
 		break;
@@ -135,7 +136,7 @@ static __always_inline void blk_kind_unlock(enum blk_kind k, struct blk_lock *l)
 	__releases(l)
 {
 	switch (k) {
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	case BLK_KIND_##id:					\
 		blk_##id##_unlock(&l->id);			\
 		break;
@@ -176,7 +177,7 @@ blk_kind_lock_irqsave(enum blk_kind k, struct blk_lock *l)
 	unsigned long flags = 0;
 
 	switch (k) {
-#define BLK_KIND(id, type, rmw, kf, irqsave, rescue, desc)	\
+#define BLK_KIND(id, home, type, rmw, count, kf, irqsave, ...)	\
 	case BLK_KIND_##id:					\
 		blk_irqsave_##irqsave(id, &l->id, flags);	\
 		break;
@@ -199,7 +200,7 @@ blk_kind_unlock_irqrestore(enum blk_kind k, struct blk_lock *l,
 	__releases(l)
 {
 	switch (k) {
-#define BLK_KIND(id, type, rmw, kf, irqsave, rescue, desc)	\
+#define BLK_KIND(id, home, type, rmw, count, kf, irqsave, ...)	\
 	case BLK_KIND_##id:					\
 		blk_irqrestore_##irqsave(id, &l->id, flags);	\
 		break;

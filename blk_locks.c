@@ -16,10 +16,12 @@
  */
 #include <linux/string.h>
 
+#include "blk_knobs.h"
 #include "blk_locks.h"
 
 /*
- * The rescue column: "rescue" gives the table the kind's blk_<id>_rescue(),
+ * The rescue column: "flag" or "ticket" gives the table the kind's
+ * blk_<id>_rescue() (and the word's layout, for the test),
  * the watchdog's last resort for a run whose lock nobody releases: it does
  * what an unlock would, without being the owner, so that a waiter spinning
  * with preemption off gets in and its worker can see the stop flag. It
@@ -28,15 +30,59 @@
  * cannot free the lock (an MCS owner's node, which the next owner waits on,
  * is not the lock's; the kernel's locks are not ours to write).
  */
-#define blk_rescue_fn_rescue(id)					\
+#define blk_rescue_fn(id)						\
 static void blk_rescue_##id(struct blk_lock *l)				\
 {									\
 	blk_##id##_rescue(&l->id);					\
 }
 
+#define blk_rescue_fn_flag(id)		blk_rescue_fn(id)
+#define blk_rescue_fn_ticket(id)	blk_rescue_fn(id)
 #define blk_rescue_fn_none(id)
-#define blk_rescue_of_rescue(id)	blk_rescue_##id
+#define blk_rescue_of_flag(id)		blk_rescue_##id
+#define blk_rescue_of_ticket(id)	blk_rescue_##id
 #define blk_rescue_of_none(id)		NULL
+
+/*
+ * The fini column: "own" kinds take something at init that they have a
+ * limited number of (the list's locks column): their init returns 0 or
+ * -ENOSPC, and their fini gives it back. "none": init cannot fail, and
+ * fini does nothing.
+ */
+#define blk_init_fn_own(id)						\
+static int blk_init_##id(struct blk_lock *l)				\
+{									\
+	return blk_##id##_init(&l->id);					\
+}									\
+static void blk_fini_##id(struct blk_lock *l)				\
+{									\
+	blk_##id##_fini(&l->id);					\
+}
+
+#define blk_init_fn_none(id)						\
+static int blk_init_##id(struct blk_lock *l)				\
+{									\
+	blk_##id##_init(&l->id);					\
+	return 0;							\
+}									\
+static void blk_fini_##id(struct blk_lock *l)				\
+{									\
+}
+
+/*
+ * The configure column: "own" kinds have knobs of their own, which their
+ * blk_<id>_configure(cfg) applies as a run starts; "none" leaves the
+ * table's configure NULL.
+ */
+#define blk_configure_fn_own(id)					\
+static void blk_configure_##id(const struct blk_config *cfg)		\
+{									\
+	blk_##id##_configure(cfg);					\
+}
+
+#define blk_configure_fn_none(id)
+#define blk_configure_of_own(id)	blk_configure_##id
+#define blk_configure_of_none(id)	NULL
 
 /*
  * sparse tracks a trylock's context only through the __cond_lock() macros,
@@ -52,11 +98,10 @@ static void blk_rescue_##id(struct blk_lock *l)				\
  * which lockdep would rightly call inconsistent if the two shared a class.
  * Nothing without CONFIG_DEBUG_LOCK_ALLOC.
  */
-#define BLK_KIND(id, type, nr_rmw, flags, irqsave, can_rescue, description)	\
-static void blk_init_##id(struct blk_lock *l)				\
-{									\
-	blk_##id##_init(&l->id);					\
-}									\
+#define BLK_KIND(id, home, type, nr_rmw, count, flags, irqsave, can_rescue, \
+		 gives_back, knobs, nr_waiters, nr_locks, description)	\
+blk_init_fn_##gives_back(id)						\
+blk_configure_fn_##knobs(id)						\
 static void blk_lock_##id(struct blk_lock *l)				\
 	__acquires(l)							\
 {									\
@@ -94,6 +139,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.desc		= description,					\
 	.kind		= BLK_KIND_##id,				\
 	.init		= blk_init_##id,				\
+	.fini		= blk_fini_##id,				\
 	.lock		= blk_lock_##id,				\
 	.unlock		= blk_unlock_##id,				\
 	.trylock	= blk_trylock_##id,				\
@@ -106,9 +152,13 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.hammer_irq_count = blk_hammer_irq_count_##id,			\
 	.reference	= blk_reference_##id,				\
 	.cost		= blk_cost_##id,				\
-	.rescue		= blk_rescue_of_##can_rescue(id),			\
+	.rescue		= blk_rescue_of_##can_rescue(id),		\
+	.configure	= blk_configure_of_##knobs(id),			\
+	.word		= BLK_WORD_##can_rescue,			\
 	.rmw		= nr_rmw,					\
-	.counted	= !!((flags) & BLK_KF_COUNTED),			\
+	.counted	= BLK_COUNT_##count,				\
+	.waiters	= nr_waiters,					\
+	.locks		= nr_locks,					\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
 	.floor		= !!((flags) & BLK_KF_FLOOR),			\
@@ -118,7 +168,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	[BLK_KIND_##id] = &blk_ops_##id,
 const struct blk_lock_ops *const blk_lock_menu[] = {
 #include "blk_kinds_list.h"
@@ -145,7 +195,7 @@ const struct blk_lock_ops *blk_lock_find(const char *name)
 }
 
 /* The list has exactly one floor. */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, home, type, rmw, count, flags, ...)	\
 	+ !!((flags) & BLK_KF_FLOOR)
 enum { BLK_NR_FLOORS = 0
 #include "blk_kinds_list.h"

@@ -11,13 +11,23 @@
 #include "blk_loop.h"
 
 struct lock_class_key;
+struct blk_config;
+
+/* The rescue column: the lock word's layout, as a rescue frees it. */
+enum blk_word {
+	BLK_WORD_none,		/* no rescue */
+	BLK_WORD_flag,		/* a u32: 0 free, 1 held */
+	BLK_WORD_ticket,	/* a u32: owner and next u16 halves, next above */
+};
 
 /**
  * struct blk_lock_ops - one lock kind, as the engine and the tests see it.
  * @name: the name written to the "lock" knob.
  * @desc: one line for the "locks" file.
  * @kind: its place in blk_kinds_list.h.
- * @init: put the lock in its free state.
+ * @init: put the lock in its free state; 0, or -ENOSPC when the kind has
+ *	@locks locks already.
+ * @fini: give back what init took; the lock must be free.
  * @lock: take it (disables preemption, like spin_lock(); empty does not).
  * @unlock: release it.
  * @trylock: take it if free; true on success.
@@ -34,10 +44,16 @@ struct lock_class_key;
  * @cost: the uncontended pair cost batch, the lock inlined.
  * @rescue: free the lock by force, for the watchdog of a stuck run; NULL
  *	where that cannot be done (the rescue column of blk_kinds_list.h).
+ * @word: the layout of the word @rescue frees (the same column).
+ * @configure: apply the kind's own knobs of @cfg as a run starts; NULL if
+ *	it has none (the configure column).
  * @counted: the lock's contended path counts contended acquisitions, CAS
  *	failures and spins (the kernel's own locks do not).
  * @rmw: atomic read-modify-writes of an uncontended acquisition and release
  *	(blk_kinds_list.h).
+ * @waiters: the most contexts one lock may have holding or waiting at
+ *	once; 0: no limit.
+ * @locks: the most locks of the kind initialised at once; 0: no limit.
  * @kernel: the kernel's own lock; on a uniprocessor kernel without
  *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
@@ -53,7 +69,8 @@ struct blk_lock_ops {
 	const char *name;
 	const char *desc;
 	enum blk_kind kind;
-	void (*init)(struct blk_lock *l);
+	int (*init)(struct blk_lock *l);
+	void (*fini)(struct blk_lock *l);
 	void (*lock)(struct blk_lock *l);
 	void (*unlock)(struct blk_lock *l);
 	bool (*trylock)(struct blk_lock *l);
@@ -68,7 +85,11 @@ struct blk_lock_ops {
 	blk_hammer_fn *reference;
 	blk_cost_fn *cost;
 	void (*rescue)(struct blk_lock *l);
+	void (*configure)(const struct blk_config *cfg);
+	enum blk_word word;
 	u32 rmw;
+	u32 waiters;
+	u32 locks;
 	bool counted;
 	bool kernel;
 	bool broken;

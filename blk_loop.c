@@ -545,7 +545,7 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 	return blk_overlaps(in, out, me);
 }
 
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 void blk_hammer_##id(struct blk_worker *w)				\
 {									\
 	blk_hammer(BLK_KIND_##id, false, false, w);			\

@@ -231,7 +231,7 @@ typedef void blk_hammer_fn(struct blk_worker *w);
 typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 
 /* The loops, blk_loop.c, declared here for the ops table. */
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	blk_hammer_fn blk_hammer_##id, blk_hammer_irq_##id,	\
 		blk_hammer_count_##id, blk_hammer_irq_count_##id,	\
 		blk_reference_##id;				\

@@ -7,14 +7,9 @@
  * write, after every knob has its default; an invalid one fails the load.
  *
  * The module's files, one responsibility each (make check holds this map to
- * Kbuild), lowest layer first:
+ * Kbuild), lowest layer first: the lock kinds' homes, blk_<home>.[ch], as
+ * blk_kinds_list.h names them (Kbuild reads them from it), then
  *
- *   blk_spin.c       the TTAS family's contended paths
- *   blk_fifo.c       the ticket and MCS locks' contended paths
- *   blk_hemlock.c    Hemlock's contended paths
- *   blk_clh.c        the CLH lock's wait and its locks' first nodes
- *   blk_qspin.c      qspin's slow path (blk_qspin_slow.h)
- *   blk_cna.c        CNA's slow path, qspin's with CNA's queue hooks
  *   blk_contention.c the contended paths' counters and tracepoints
  *   blk_locks.c      the lock menu's ops table
  *   blk_flavour.c    which spinlock_t the kernel has (its probe)

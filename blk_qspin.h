@@ -123,6 +123,12 @@ struct blk_qspinlock {
  */
 static_assert(BLK_NR_CPUS < 1U << (32 - BLK_QS_TAIL_CPU_SHIFT),
 	      "qspin's tail cannot encode BLK_NR_CPUS CPUs");
+/*
+ * The most CPUs (on the host: threads) the tail can name, each with one
+ * context waiting (the host's threads never have two): the waiters column
+ * of qspin and cna, by which a run of more threads is refused.
+ */
+#define BLK_QS_WAITERS		((1U << (32 - BLK_QS_TAIL_CPU_SHIFT)) - 2)
 
 /*
  * How many reads a new waiter gives a pending waiter that is taking the

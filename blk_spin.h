@@ -299,14 +299,15 @@ void blk_spin_set_backoff(u32 min, u32 max);
 
 /*
  * blk_init_class(fn, lock): call __init function @fn on @lock with a
- * lockdep class of the call site's own, as spin_lock_init() does.
+ * lockdep class of the call site's own, as spin_lock_init() does; its
+ * value is @fn's (a kind whose init can fail returns 0 or an error).
  */
 #define blk_init_class(fn, lock)				\
-do {								\
+({								\
 	static struct lock_class_key __key;			\
 								\
 	fn((lock), #lock, &__key);				\
-} while (0)
+})
 
 /**
  * __blk_spin_init() - initialize a lock to the free state.
@@ -524,5 +525,11 @@ static inline void blk_spin_rescue(struct blk_spinlock *lock)
 #define blk_ttas_backoff_trylock	blk_spin_trylock
 #define blk_ttas_backoff_is_locked	blk_spin_is_locked
 #define blk_ttas_backoff_rescue		blk_spin_rescue
+/* its knobs, as a run starts (the list's configure column) */
+#define blk_ttas_backoff_configure(cfg) do {				\
+	__auto_type _cfg = (cfg);					\
+									\
+	blk_spin_set_backoff(_cfg->backoff_min, _cfg->backoff_max);	\
+} while (0)
 
 #endif /* _BLK_SPIN_H */

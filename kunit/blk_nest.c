@@ -21,14 +21,29 @@ static const char *const blk_chain_names[BLK_CHAIN] = {
 	"blk_chain4", "blk_chain5", "blk_chain6", "blk_chain7",
 };
 
-void blk_chain_init(const struct blk_lock_ops *ops, struct blk_lock *l)
+int blk_chain_init(const struct blk_lock_ops *ops, struct blk_lock *l)
+{
+	int i, ret;
+
+	for (i = 0; i < BLK_CHAIN; i++) {
+		ret = ops->init(&l[i]);
+		if (ret) {
+			while (i--)
+				ops->fini(&l[i]);
+			return ret;
+		}
+		ops->set_class(&l[i], &blk_chain_keys[i], blk_chain_names[i]);
+	}
+	return 0;
+}
+
+/* The chain's locks, free, give back what their init took. */
+void blk_chain_fini(const struct blk_lock_ops *ops, struct blk_lock *l)
 {
 	int i;
 
-	for (i = 0; i < BLK_CHAIN; i++) {
-		ops->init(&l[i]);
-		ops->set_class(&l[i], &blk_chain_keys[i], blk_chain_names[i]);
-	}
+	for (i = 0; i < BLK_CHAIN; i++)
+		ops->fini(&l[i]);
 }
 
 /* Does the kind keep state is_locked() can see? (KUnit's blk_need_state()) */

@@ -43,7 +43,8 @@ struct blk_nest_report {
 	char why[128];
 };
 
-void blk_chain_init(const struct blk_lock_ops *ops, struct blk_lock *l);
+int blk_chain_init(const struct blk_lock_ops *ops, struct blk_lock *l);
+void blk_chain_fini(const struct blk_lock_ops *ops, struct blk_lock *l);
 bool blk_nest_has_state(const struct blk_lock_ops *ops);
 void blk_nest_one_cpu(const struct blk_lock_ops *ops, struct blk_lock *l,
 		      struct blk_nest_report *rep);

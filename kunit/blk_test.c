@@ -68,6 +68,41 @@ const struct blk_lock_ops *blk_param(struct kunit *test)
 	return *(const struct blk_lock_ops *const *)test->param_value;
 }
 
+/*
+ * A test's lock, a KUnit resource: initialised for the test, and given
+ * back (fini) at its end if it is free; one the test left held keeps what
+ * its init took.
+ */
+struct blk_test_lock {
+	const struct blk_lock_ops *ops;
+	struct blk_lock l;
+};
+
+static int blk_test_lock_init(struct kunit_resource *res, void *context)
+{
+	const struct blk_lock_ops *ops = context;
+	struct blk_test_lock *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return -ENOMEM;
+	t->ops = ops;
+	if (ops->init(&t->l)) {
+		kfree(t);
+		return -ENOSPC;
+	}
+	res->data = t;
+	return 0;
+}
+
+static void blk_test_lock_free(struct kunit_resource *res)
+{
+	struct blk_test_lock *t = res->data;
+
+	if (!t->ops->is_locked(&t->l))
+		t->ops->fini(&t->l);
+	kfree(t);
+}
+
 /* Skip what a stateless lock (empty, a uniprocessor kernel's) cannot show. */
 void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
 {
@@ -83,11 +118,12 @@ void blk_need_state(struct kunit *test, const struct blk_lock_ops *ops)
 struct blk_lock *blk_new_lock(struct kunit *test,
 			      const struct blk_lock_ops *ops)
 {
-	struct blk_lock *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	struct blk_test_lock *t;
 
-	KUNIT_ASSERT_NOT_NULL(test, l);
-	ops->init(l);
-	return l;
+	t = kunit_alloc_resource(test, blk_test_lock_init, blk_test_lock_free,
+				 GFP_KERNEL, (void *)ops);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, t, "%s: no lock to initialise", ops->name);
+	return &t->l;
 }
 
 /*

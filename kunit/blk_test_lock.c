@@ -3,6 +3,8 @@
  * KUnit: every lock kind through the ops table, and the CAS back-ends
  * (blacklock_lock, blacklock_cas).
  */
+#include <linux/mm.h>
+
 #include "blk_test.h"
 
 /* ---- blacklock_lock ------------------------------------------------------- */
@@ -116,46 +118,50 @@ static void blk_test_reinit(struct kunit *test)
 
 	ops->lock(l);
 	ops->unlock(l);
-	ops->init(l);
+	KUNIT_ASSERT_EQ(test, ops->init(l), 0);
 	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
 	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
 	ops->unlock(l);
 }
 
 /*
- * A lock as the watchdog finds it, its owner stuck: the word held, with no
- * lockdep or preemption state behind it (a ticket drawn and not served).
+ * Make @l look held by a context that will never release it, with
+ * @tickets - 1 more queued (the ticket layout only), by writing its word as
+ * the list's rescue column describes it: no owner's bookkeeping (preemption,
+ * lockdep) is taken, as none would be undone.
  */
 static void blk_hold_word(const struct blk_lock_ops *ops, struct blk_lock *l,
 			  u32 tickets)
 {
-	if (ops->kind == BLK_KIND_ticket)
-		WRITE_ONCE(l->ticket.val, tickets << BLK_TICKET_SHIFT);
-	else
-		WRITE_ONCE(l->ttas.val, 1);	/* the TTAS family's word */
+	u32 *word = (u32 *)l;	/* every kind's lock is the union's first member */
+
+	switch (ops->word) {
+	case BLK_WORD_flag:
+		WRITE_ONCE(*word, 1);
+		break;
+	case BLK_WORD_ticket:
+		WRITE_ONCE(*word, tickets << 16);
+		break;
+	case BLK_WORD_none:
+		break;
+	}
 }
 
 /*
- * Every kind's rescue, or its refusal: the kernel's locks and the queue
- * locks (MCS, Hemlock, CLH, qspin, CNA: a tail forced to NULL strands every
- * waiter spinning on its node or its predecessor's) have none (the
- * watchdog says it cannot free them), nor has the floor, which holds
- * nothing to free; every other kind's frees a held lock so that trylock
- * then succeeds, leaves a free lock free (a ticket
- * lock served while free was stranded for 65536 serves), and a ticket lock
- * with a waiter queued is served one ticket: held by the waiter.
+ * Every kind's rescue, as its list line's rescue column gives it (the
+ * kinds with none, the queue locks among them, are the watchdog's "cannot
+ * free"): it leaves a free lock free (a ticket lock served while free was
+ * stranded for 65536 serves), frees a lock held by a context that never
+ * comes back so that trylock then succeeds, and, with the ticket layout, a
+ * lock with a waiter queued is served one ticket: held by the waiter.
  */
 static void blk_test_rescue(struct kunit *test)
 {
 	const struct blk_lock_ops *ops = blk_param(test);
 	struct blk_lock *l = blk_new_lock(test, ops);
 
-	KUNIT_EXPECT_EQ_MSG(test, !ops->rescue,
-			    ops->kernel || ops->floor || ops->kind == BLK_KIND_mcs ||
-			    ops->kind == BLK_KIND_hemlock || ops->kind == BLK_KIND_clh ||
-			    ops->kind == BLK_KIND_qspin ||
-			    ops->kind == BLK_KIND_cna,
-			    "%s: a rescue where none can be, or none where one can",
+	KUNIT_EXPECT_EQ_MSG(test, !ops->rescue, ops->word == BLK_WORD_none,
+			    "%s: a rescue without a word's layout, or a layout without one",
 			    ops->name);
 	if (!ops->rescue)
 		return;
@@ -171,9 +177,9 @@ static void blk_test_rescue(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ops->is_locked(l));
 	KUNIT_ASSERT_TRUE(test, ops->trylock(l));
 	ops->unlock(l);
-	if (ops->kind != BLK_KIND_ticket)
+	if (ops->word != BLK_WORD_ticket)
 		return;
-	ops->init(l);
+	KUNIT_ASSERT_EQ(test, ops->init(l), 0);
 	blk_hold_word(ops, l, 2);
 	ops->rescue(l);
 	KUNIT_EXPECT_TRUE_MSG(test, ops->is_locked(l), "the waiter's ticket is not served");
@@ -220,6 +226,55 @@ static void blk_test_menu(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, blk_lock_find("nonesuch"));
 }
 
+/*
+ * A kind with a bounded number of locks (the list's locks column: CLH's
+ * first nodes) refuses the one past its bound, and never makes two locks
+ * share what one holds: as many locks as it will initialise (the bound,
+ * less the few other tests and the engine keep), each refusal -ENOSPC; the
+ * last two used, one after the other (sharing a node, the second spun on
+ * its own forever) and held together; all given back, then as many again.
+ * The kinds without a bound pass at once.
+ */
+static void blk_test_capacity(struct kunit *test)
+{
+	const struct blk_lock_ops *ops = blk_param(test);
+	struct blk_lock *l;
+	unsigned int n, m;
+	int ret = 0;
+
+	if (!ops->locks)
+		return;
+	l = kvcalloc(ops->locks + 1, sizeof(*l), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	for (n = 0; n <= ops->locks; n++) {
+		ret = ops->init(&l[n]);
+		if (ret)
+			break;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, ret, -ENOSPC, "%s: %u locks initialised, bound %u",
+			    ops->name, n, ops->locks);
+	KUNIT_EXPECT_GE(test, n, ops->locks - 64);
+	if (n >= 2) {
+		ops->lock(&l[n - 2]);
+		ops->unlock(&l[n - 2]);
+		ops->lock(&l[n - 1]);
+		ops->unlock(&l[n - 1]);
+		KUNIT_EXPECT_TRUE(test, ops->trylock(&l[n - 2]));
+		KUNIT_EXPECT_TRUE(test, ops->trylock(&l[n - 1]));
+		ops->unlock(&l[n - 1]);
+		ops->unlock(&l[n - 2]);
+	}
+	for (m = 0; m < n; m++)
+		ops->fini(&l[m]);
+	for (m = 0; m < n; m++)
+		if (ops->init(&l[m]))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, m, n, "%s: %u of %u given back", ops->name, m, n);
+	while (m--)
+		ops->fini(&l[m]);
+	kvfree(l);
+}
+
 static struct kunit_case blk_lock_cases[] = {
 	KUNIT_CASE_PARAM(blk_test_lock_unlock, blk_all_kinds),
 	KUNIT_CASE_PARAM(blk_test_trylock_free, blk_all_kinds),
@@ -227,6 +282,7 @@ static struct kunit_case blk_lock_cases[] = {
 	KUNIT_CASE_PARAM(blk_test_preemption, blk_all_kinds),
 	KUNIT_CASE_PARAM(blk_test_reinit, blk_all_kinds),
 	KUNIT_CASE_PARAM(blk_test_rescue, blk_all_kinds),
+	KUNIT_CASE_PARAM(blk_test_capacity, blk_all_kinds),
 	KUNIT_CASE(blk_test_static_init),
 	KUNIT_CASE(blk_test_menu),
 	{}

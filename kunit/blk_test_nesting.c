@@ -15,8 +15,10 @@ static void blk_test_nesting_one_cpu(struct kunit *test)
 	struct blk_nest_report rep = {};
 
 	KUNIT_ASSERT_NOT_NULL(test, l);
-	blk_chain_init(ops, l);
+	KUNIT_ASSERT_EQ(test, blk_chain_init(ops, l), 0);
 	blk_nest_one_cpu(ops, l, &rep);
+	if (!rep.faults)
+		blk_chain_fini(ops, l);
 	KUNIT_EXPECT_EQ_MSG(test, rep.faults, 0U, "%s: %u faults, the first: %s",
 			    ops->name, rep.faults, rep.why);
 }
@@ -64,7 +66,11 @@ static void blk_test_nesting_smp(struct kunit *test)
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->run.ops = ops;
-	blk_chain_init(ops, c->run.lock);
+	if (blk_chain_init(ops, c->run.lock)) {
+		kfree(c);
+		KUNIT_FAIL(test, "%s: the chain's locks cannot be initialised", ops->name);
+		return;
+	}
 	init_completion(&c->done);
 	atomic_set(&c->ready, num_online_cpus());
 	atomic_set(&c->left, num_online_cpus());
@@ -93,6 +99,8 @@ static void blk_test_nesting_smp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_chain_held(&c->run), 0U);
 	kunit_info(test, "%s: %llu critical sections on %u CPUs, %llu overlaps",
 		   ops->name, c->run.sections, num_online_cpus(), c->run.overlaps);
+	if (!blk_chain_held(&c->run))
+		blk_chain_fini(ops, c->run.lock);
 	kfree(c);
 }
 

@@ -95,7 +95,7 @@ static __always_inline void blk_mp_read(enum blk_kind k, struct blk_mp *mp)
 	}
 }
 
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 static noinline void blk_mp_write_##id(struct blk_mp *mp)		\
 {									\
 	blk_mp_write(BLK_KIND_##id, mp);				\
@@ -109,14 +109,14 @@ static noinline void blk_mp_read_##id(struct blk_mp *mp)		\
 #undef BLK_KIND
 
 static void (*const blk_mp_writes[])(struct blk_mp *mp) = {
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	[BLK_KIND_##id] = blk_mp_write_##id,
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 };
 
 static void (*const blk_mp_reads[])(struct blk_mp *mp) = {
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, ...)	\
 	[BLK_KIND_##id] = blk_mp_read_##id,
 #include "blk_kinds_list.h"
 #undef BLK_KIND
@@ -169,7 +169,11 @@ static void blk_test_message_passing(struct kunit *test)
 	mp = kzalloc(sizeof(*mp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, mp);
 	mp->ops = ops;
-	ops->init(&mp->lock);
+	if (ops->init(&mp->lock)) {
+		kfree(mp);
+		KUNIT_FAIL(test, "%s: no lock to initialise", ops->name);
+		return;
+	}
 	init_completion(&mp->done[0]);
 	init_completion(&mp->done[1]);
 	cpu0 = cpumask_first(cpu_online_mask);
@@ -209,6 +213,8 @@ static void blk_test_message_passing(struct kunit *test)
 			    "the reader never saw the writer: no concurrency");
 	kunit_info(test, "%s: reader observed %llu distinct rounds of %u",
 		   ops->name, mp->seen, BLK_MP_ROUNDS);
+	if (!ops->is_locked(&mp->lock))
+		ops->fini(&mp->lock);
 	kfree(mp);
 }
 

@@ -247,7 +247,8 @@ if want style; then
 	cp_out=$BLK_BUILD/checkpatch
 	rm -rf "$cp_out"
 	mkdir -p "$cp_out"
-	files=$(find . -path ./build -prune -o -name '*.[ch]' -print | grep -v '\.mod\.c$' | sort)
+	files=$(find . \( -path ./build -o -path ./gen \) -prune -o -name '*.[ch]' -print |
+		grep -v '\.mod\.c$' | sort)
 	i=0
 	for f in $files; do
 		i=$((i + 1))

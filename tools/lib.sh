@@ -8,17 +8,43 @@ BLK_CACHE=${BLK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/blacklock}
 blk_say() { printf '%s: %s\n' "${BLK_TOOL:-blacklock}" "$*" >&2; }
 blk_die() { blk_say "error: $*"; exit 1; }
 
-# The module's lock menu, read from its one list (blk_kinds_list.h), as
-# "name class" lines: class is lock, kernel, floor or broken (the module's
-# "locks" file says the same). blk_locks [CLASS...] prints the names, in
-# menu order, of the given classes (all without). The C library's kinds
-# (BLK_KF_LIBC) are the host world's alone (tools/host: blk-host locks).
+# blk_kinds [WORLD]: the lock menu, read from its one list
+# (blk_kinds_list.h) as WORLD's build sees it (kernel, the default, host or
+# model: the list's #if BLK_WORLD_* blocks), one kind a line, in menu
+# order, its columns tab-separated: id home type rmw count flags irqsave
+# rescue fini configure waiters locks, then its class (lock, kernel, libc, floor or
+# broken) and its description. The one reader of the list outside the
+# compiler: every tool calls it (tools/kinds.py for the Python ones).
+blk_kinds() {
+	awk -v world="${1:-kernel}" '
+	/^#if BLK_WORLD_/ { skip = tolower(substr($2, 11)) != world; next }
+	/^#endif/ { skip = 0; next }
+	/^BLK_KIND\(/ { entry = ""; on = 1 }
+	on { sub(/^[ \t]+/, ""); entry = entry " " $0 }
+	on && /\)$/ {
+		on = 0
+		if (skip) next
+		sub(/^ BLK_KIND\(/, "", entry); sub(/\)$/, "", entry)
+		q = index(entry, "\""); desc = substr(entry, q + 1)
+		sub(/"$/, "", desc)
+		n = split(substr(entry, 1, q - 1), f, ",")
+		if (n != 13) { print "blk_kinds: a BLK_KIND() line without 13 columns: " entry > "/dev/stderr"; exit 1 }
+		line = ""
+		for (i = 1; i <= 12; i++) { gsub(/^ +| +$/, "", f[i]); line = line f[i] "\t" }
+		c = "lock"
+		if (f[6] ~ /BLK_KF_LIBC/) c = "libc"
+		if (f[6] ~ /BLK_KF_KERNEL/) c = "kernel"
+		if (f[6] ~ /BLK_KF_FLOOR/) c = "floor"
+		if (f[6] ~ /BLK_KF_BROKEN/) c = "broken"
+		print line c "\t" desc
+	}' "$BLK_TOP/blk_kinds_list.h"
+}
+
+# blk_locks [CLASS...]: the names, in menu order, of the module's kinds of
+# the given classes (all without); the "locks" file says the same.
 blk_locks() {
-	awk -v want=" $* " '/^BLK_KIND\(/ && !/BLK_KF_LIBC/ {
-		sub(/^BLK_KIND\(/, ""); split($0, f, ",")
-		c = /BLK_KF_BROKEN/ ? "broken" : /BLK_KF_FLOOR/ ? "floor" : /BLK_KF_KERNEL/ ? "kernel" : "lock"
-		if (want == "  " || index(want, " " c " ")) printf "%s ", f[1]
-	}' "$BLK_TOP/blk_kinds_list.h" | sed 's/ $//'
+	blk_kinds | awk -F '\t' -v want=" $* " \
+		'want == "  " || index(want, " " $13 " ") { printf "%s%s", sep, $1; sep = " " }'
 }
 BLK_LOCKS=$(blk_locks)
 # blk_known_locks "LIST" fails on a name not on the menu.

@@ -44,6 +44,8 @@ import re
 import subprocess
 import sys
 
+import kinds
+
 REGS64 = {
     "a": "rax", "b": "rbx", "c": "rcx", "d": "rdx",
     "si": "rsi", "di": "rdi", "bp": "rbp", "sp": "rsp",
@@ -213,23 +215,14 @@ def rmw_insns(code):
     return out
 
 
-def kinds_rmw(path):
-    """blk_kinds_list.h: each of the module's kinds' uncontended RMWs, in menu order."""
-    kinds = []
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"BLK_KIND\((\w+),\s*[^,]+,\s*(\d+),", line)
-            if m and "BLK_KF_LIBC" not in line:  # the host world's alone
-                kinds.append((m.group(1), int(m.group(2))))
-    return kinds
+def kinds_rmw():
+    """Each of the module's kinds' uncontended RMWs, in menu order (tools/kinds.py)."""
+    return [(k["id"], int(k["rmw"])) for k in kinds.kinds("kernel")]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ko", help="blacklock.ko built for x86_64")
-    ap.add_argument("--kinds", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                    "..", "blk_kinds_list.h"),
-                    help="the lock menu (default: the tree's blk_kinds_list.h)")
     args = ap.parse_args()
     funcs = disassemble(args.ko)
     failed = 0
@@ -271,9 +264,9 @@ def main():
         bad = indirect(funcs.get(f, []))
         verdict(f in funcs and not bad,
                 "%s makes no indirect call%s" % (f, (": " + ", ".join(bad)) if bad else ""))
-    kinds = kinds_rmw(args.kinds)
-    verdict(bool(kinds), "%s lists the lock kinds" % args.kinds)
-    for kind, want in kinds:
+    menu = kinds_rmw()
+    verdict(bool(menu), "blk_kinds_list.h lists the lock kinds")
+    for kind, want in menu:
         fns = ["blk_hammer_", "blk_hammer_irq_", "blk_hammer_count_", "blk_hammer_irq_count_",
                "blk_reference_", "blk_cost_"]
         bad = ["%s%s: %s" % (f, kind, ", ".join(indirect(funcs.get(f + kind, []))))

@@ -230,9 +230,10 @@ static int blk_host_run(unsigned int threads)
 	if (ncpu < 0)
 		return 2;
 	n = threads ? threads : (unsigned int)ncpu;
-	/* qspin's tail holds a CPU number + 1 above BLK_QS_TAIL_CPU_SHIFT */
-	if (n >= (1U << (32 - BLK_QS_TAIL_CPU_SHIFT)) - 1) {
-		fprintf(stderr, "blk-host: threads=%u: qspin's tail encodes fewer\n", n);
+	/* every thread may wait at once (the kind's waiters column) */
+	if (cfg->lock->waiters && n > cfg->lock->waiters) {
+		fprintf(stderr, "blk-host: %s holds %u waiters at most, the run has %u\n",
+			cfg->lock->name, cfg->lock->waiters, n);
 		return 2;
 	}
 	r = calloc(1, blk_result_size(n));
@@ -254,10 +255,20 @@ static int blk_host_run(unsigned int threads)
 	r->cs_loops = blk_ns_to_loops(cfg->cs_ns, blk_clock_info.cs_loops_per_ms);
 	r->think_loops = blk_ns_to_loops(cfg->think_ns, blk_clock_info.think_loops_per_ms);
 	blk_result_init(r, n);
-	cfg->lock->init(&blk_host_shared.lock);
+	/* the per-thread copies outlive runs, as per-CPU areas do: counts from 0 */
+	blk_spin_counters_reset();
+#if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
+	for (i = 0; i < blk_host_nr_copies; i++)
+		*per_cpu_ptr(&blk_rmw_count, i) = 0;
+#endif
+	if (cfg->lock->init(&blk_host_shared.lock)) {
+		fprintf(stderr, "blk-host: %s: no lock left to initialise (%u at most)\n",
+			cfg->lock->name, cfg->lock->locks);
+		return 2;
+	}
 	blk_shared_reset(&blk_host_shared);
-	blk_spin_set_backoff(cfg->backoff_min, cfg->backoff_max);
-	blk_cna_set_threshold(cfg->cna_threshold, cfg->cna_threshold_ns);
+	if (cfg->lock->configure)
+		cfg->lock->configure(cfg);
 	for (i = 0; i < n; i++) {
 		struct blk_host_thread *t = &blk_host.th[i];
 
@@ -309,6 +320,8 @@ static int blk_host_run(unsigned int threads)
 		}
 		pthread_join(blk_host.th[i].tid, NULL);
 	}
+	/* every thread done: the lock is free; what its init took, back */
+	cfg->lock->fini(&blk_host_shared.lock);
 
 	r->cfg = blk_host.cfg;
 	r->sample_auto = blk_host.sample_auto;
@@ -335,7 +348,6 @@ static int blk_host_run(unsigned int threads)
 	free(blk_host.th);
 	free(acq);
 	free(cpus);
-	blk_host_percpu_free();
 	return ret;
 }
 
@@ -385,7 +397,11 @@ static int blk_host_chain(const struct blk_lock_ops *ops, unsigned int n,
 	}
 	memset(run, 0, sizeof(*run));
 	run->ops = ops;
-	blk_chain_init(ops, run->lock);
+	if (blk_chain_init(ops, run->lock)) {
+		fprintf(stderr, "blk-host: %s: the chain's locks cannot be initialised\n",
+			ops->name);
+		exit(1);
+	}
 	for (i = 0; i < n; i++) {
 		th[i] = (struct blk_host_chain_thread) {
 			.run = run, .idx = i, .cpu = cpus[i % ncpu], .ready = &ready,
@@ -430,8 +446,14 @@ static int blk_host_nest(unsigned int threads)
 		const struct blk_lock_ops *ops = blk_lock_menu[i];
 		struct blk_nest_report rep = {};
 
-		blk_chain_init(ops, chain);
+		if (blk_chain_init(ops, chain)) {
+			fprintf(stderr, "blk-host: %s: the chain's locks cannot be initialised\n",
+				ops->name);
+			return 1;
+		}
 		blk_nest_one_cpu(ops, chain, &rep);
+		if (!rep.faults)
+			blk_chain_fini(ops, chain);
 		printf("%s: nest: %s, one thread: %s\n", rep.faults ? "FAIL" : "PASS",
 		       ops->name, rep.faults ? rep.why :
 		       "5 and 8 held, released in either order; hand-over-hand");
@@ -440,7 +462,6 @@ static int blk_host_nest(unsigned int threads)
 			failed |= blk_host_chain(ops, n, cpus, ncpu);
 	}
 	fflush(stdout);
-	blk_host_percpu_free();
 	free(cpus);
 	free(chain);
 	return failed;
@@ -547,7 +568,6 @@ static int blk_host_command(char **args, int n)
 		if (blk_host_percpu_alloc(1))
 			return 1;
 		ret = blk_cost_run(&blk_host.cfg.cpus);
-		blk_host_percpu_free();
 		if (ret) {
 			fprintf(stderr, "blk-host: cost: %s\n", strerror(-ret));
 			return 1;

@@ -28,8 +28,9 @@
  *               kernel gives each CPU its per-CPU area; smp_processor_id()
  *               is the thread's index among the run's threads, so that two
  *               threads on one CPU never share an MCS, CLH, Hemlock or
- *               qspin node. The copies are allocated for the run
- *               (blk_host_percpu_alloc()) and a thread's index is checked
+ *               qspin node. The copies are made as runs need them and
+ *               kept for the program's life, as a kernel's per-CPU areas
+ *               (blk_host_percpu_alloc()), and a thread's index is checked
  *               against them (blk_host_enter()). raw_smp_processor_id(),
  *               which only the engine's stray check uses, is the CPU the
  *               thread runs on (sched_getcpu()).
@@ -355,7 +356,6 @@ void blk_host_world_init(void);
 /* workqueue.h: @fn on a thread of its own pinned to @cpu, as thread 0 */
 long work_on_cpu(int cpu, long (*fn)(void *arg), void *arg);
 int blk_host_percpu_alloc(unsigned int threads);
-void blk_host_percpu_free(void);
 void blk_host_enter(unsigned int idx, int cpu);
 
 /* cpumask.h: enough CPUs for any host */

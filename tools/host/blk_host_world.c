@@ -43,47 +43,41 @@ static char **blk_host_copies;
  *
  * Each copy starts as the prototype is (zeroes, as the kernel's per-CPU
  * areas do) and is a separate allocation, aligned as the variables ask,
- * so no two threads' copies share a cache line.
+ * so no two threads' copies share a cache line. The copies live as long as
+ * the program, as a kernel's per-CPU areas live as long as it: a run with
+ * more threads adds copies, and none is freed between runs, for what a
+ * lock keeps across runs may be in one (the node a free CLH lock holds).
  *
- * Return: 0, or -ENOMEM (nothing is then allocated).
+ * Return: 0, or -ENOMEM (the copies made before stay).
  */
 int blk_host_percpu_alloc(unsigned int threads)
 {
 	size_t size = (size_t)(__stop_blk_percpu - __start_blk_percpu);
+	long *offsets;
+	char **copies;
 	unsigned int i;
 
+	if (threads <= blk_host_nr_copies)
+		return 0;
 	size = (size + BLK_HOST_COPY_ALIGN - 1) & ~(size_t)(BLK_HOST_COPY_ALIGN - 1);
-	blk_host_percpu_free();
-	blk_host_offsets = calloc(threads, sizeof(*blk_host_offsets));
-	blk_host_copies = calloc(threads, sizeof(*blk_host_copies));
-	if (!blk_host_offsets || !blk_host_copies)
-		goto nomem;
-	for (i = 0; i < threads; i++) {
+	offsets = realloc(blk_host_offsets, threads * sizeof(*blk_host_offsets));
+	if (offsets)
+		blk_host_offsets = offsets;
+	copies = realloc(blk_host_copies, threads * sizeof(*blk_host_copies));
+	if (copies)
+		blk_host_copies = copies;
+	if (!offsets || !copies)
+		return -ENOMEM;
+	for (i = blk_host_nr_copies; i < threads; i++) {
 		blk_host_copies[i] = aligned_alloc(BLK_HOST_COPY_ALIGN, size);
 		if (!blk_host_copies[i])
-			goto nomem;
+			return -ENOMEM;
 		memcpy(blk_host_copies[i], __start_blk_percpu,
 		       (size_t)(__stop_blk_percpu - __start_blk_percpu));
 		blk_host_offsets[i] = blk_host_copies[i] - __start_blk_percpu;
 		blk_host_nr_copies = i + 1;
 	}
 	return 0;
-nomem:
-	blk_host_percpu_free();
-	return -ENOMEM;
-}
-
-void blk_host_percpu_free(void)
-{
-	unsigned int i;
-
-	for (i = 0; blk_host_copies && i < blk_host_nr_copies; i++)
-		free(blk_host_copies[i]);
-	free(blk_host_copies);
-	free(blk_host_offsets);
-	blk_host_copies = NULL;
-	blk_host_offsets = NULL;
-	blk_host_nr_copies = 0;
 }
 
 /**

@@ -53,19 +53,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "blk_busted.h"
-#include "blk_clh.h"
-#include "blk_cna.h"
-#include "blk_fifo.h"
-#include "blk_hemlock.h"
-#include "blk_qspin.h"
-#include "blk_spin.h"
-#include "blk_clh.c"
-#include "blk_cna.c"
-#include "blk_fifo.c"
-#include "blk_hemlock.c"
-#include "blk_qspin.c"
-#include "blk_spin.c"
+/* every kind's home, header and code, as genmc.py generates them from the list */
+#include <blk_kinds_homes.h>
+#include <blk_kinds_bodies.c>
 
 /*
  * The kind under test (-DBLK_VERIFY_KIND=id), by its operations' names, which
@@ -75,7 +65,7 @@
  * are not in the model world's list (blk_kinds_list.h's #if blocks).
  */
 
-#define BLK_KIND(id, type, rmw, flags, irqsave, rescue, desc)	\
+#define BLK_KIND(id, home, type, ...)	\
 	static type blk_v_##id;
 #include "blk_kinds_list.h"
 #undef BLK_KIND

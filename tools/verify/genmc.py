@@ -37,6 +37,9 @@ import time
 
 from litmus import rst
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kinds  # noqa: E402  tools/kinds.py
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = ("sc", "tso", "rc11", "imm")
 CLIENTS = (("mutex", 2), ("mutex", 3), ("mp", 2), ("mp", 3), ("reacquire", 2), ("reacquire", 3),
@@ -232,24 +235,33 @@ PLANTS = {
 
 
 def kinds_list():
-    """blk_kinds_list.h: {id: (type, flags)} in menu order."""
-    out = {}
-    with open(os.path.join(TOP, "blk_kinds_list.h")) as f:
-        for line in f:
-            m = re.match(r"BLK_KIND\((\w+),\s*([^,]+),\s*\d+,\s*([^,]+),", line)
-            if m:
-                out[m.group(1)] = (m.group(2).strip(), m.group(3))
-    return out
+    """The model world's menu (tools/kinds.py): {id: kind's columns}, in menu order."""
+    return {k["id"]: k for k in kinds.kinds("model")}
 
 
 KINDS = kinds_list()
 
 
 def model_checked(listed):
-    """The kinds GenMC checks: every kind but the kernel's, the C library's, the floor and HERD_ONLY's."""
-    return [k for k, (_, flags) in listed.items()
-            if "BLK_KF_KERNEL" not in flags and "BLK_KF_LIBC" not in flags
-            and "BLK_KF_FLOOR" not in flags and k not in HERD_ONLY]
+    """The kinds GenMC checks: every kind of the model world's menu but the floor and HERD_ONLY's."""
+    return [k for k, c in listed.items() if c["class"] != "floor" and k not in HERD_ONLY]
+
+
+def gen_homes():
+    """A directory with the model world's blk_kinds_homes.h (every home's
+    header, as the list names them) and blk_kinds_bodies.c (every home's
+    .c), for client.c; Kbuild and tools/host/Makefile make theirs alike."""
+    d = tempfile.mkdtemp(prefix="blk-homes-")
+    homes = sorted({k["home"] for k in KINDS.values()})
+    with open(os.path.join(d, "blk_kinds_homes.h"), "w") as f:
+        f.writelines('#include "blk_%s.h"\n' % h for h in homes)
+    with open(os.path.join(d, "blk_kinds_bodies.c"), "w") as f:
+        f.writelines('#include "blk_%s.c"\n' % h for h in homes
+                     if os.path.exists(os.path.join(TOP, "blk_%s.c" % h)))
+    return d
+
+
+GEN = None
 
 
 def genmc_run(genmc, model, kind, client, threads, top, timeout):
@@ -262,7 +274,8 @@ def genmc_run(genmc, model, kind, client, threads, top, timeout):
     if model != "imm":
         cmd.append("-disable-ipr")
     # GenMC's <assert.h> lacks C11's static_assert, which the headers use
-    cmd += ["--", "-O2", "-Dstatic_assert=_Static_assert", "-I" + top, "-DBLK_VERIFY_KIND=" + kind,
+    cmd += ["--", "-O2", "-Dstatic_assert=_Static_assert", "-I" + GEN, "-I" + top,
+            "-DBLK_VERIFY_KIND=" + kind,
             "-DBLK_VERIFY_KIND_" + kind, "-DBLK_CLIENT_" + client,
             "-DBLK_THREADS=%d" % threads, os.path.join(top, "tools/verify/client.c")]
     t0 = time.monotonic()
@@ -336,6 +349,8 @@ def main():
         if not ok:
             failed.append(what)
 
+    global GEN
+    GEN = gen_homes()
     checked = model_checked(KINDS)
     for k in HERD_ONLY:
         tests = glob.glob(os.path.join(TOP, "tools/verify/litmus/*/%s-*.litmus" % k))
@@ -381,7 +396,7 @@ def main():
                 with open(os.path.join(args.log, "%s%s-%s%d-%s.log" % (
                         k, "-" + plant if plant else "", c, n, m)), "w") as lf:
                     lf.write(out)
-    for d in trees.values():
+    for d in list(trees.values()) + [GEN]:
         shutil.rmtree(d, ignore_errors=True)
 
     for k in kinds:
