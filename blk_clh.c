@@ -101,11 +101,11 @@ struct blk_clh_node *blk_clh_pop_nested(void)
  */
 void blk_clh_wait(struct blk_clh_node *pred)
 {
-	u64 t0 = blk_spin_wait_begin(pred), spins = 0;
+	u64 t0 = blk_contention_wait_begin(pred), spins = 0;
 
 	while (__atomic_load_n(&pred->locked, __ATOMIC_ACQUIRE)) {
 		cpu_relax();
 		spins++;
 	}
-	blk_spin_account(pred, t0, 0, spins);
+	blk_contention_account(pred, t0, 0, spins);
 }

@@ -65,7 +65,6 @@
 #define _BLK_CLH_H
 
 #include "blk_env.h"
-#include "blk_spin.h"
 
 /**
  * struct blk_clh_node - a CLH queue node, in a cache line of its own.

@@ -147,7 +147,7 @@ static __always_inline void blk_cna_set_aside(struct blk_cna_node *me,
 	}
 	me->sec_tail = next;
 	WRITE_ONCE(me->mcs.next, &nnext->mcs);
-	blk_spin_count_cna_moved();
+	blk_contention_count_cna_moved();
 }
 
 /*
@@ -191,7 +191,7 @@ static u64 blk_cna_sort(struct blk_qspinlock *lock, struct blk_qs_node *node)
 
 	if (me->sec_head && blk_cna_flush_due(me)) {
 		me->flush = true;
-		blk_spin_count_cna_flush();
+		blk_contention_count_cna_flush();
 		return 0;
 	}
 	/* heading the queue, an urgent waiter keeps the lock in its own node */

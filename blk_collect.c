@@ -53,9 +53,9 @@ struct blk_result *blk_collect(void)
 	for_each_cpu(cpu, mask) {
 		const struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 		struct blk_cpu_result *c = &r->cpu[i];
-		struct blk_spin_counters sc = {};
+		struct blk_contention_counters sc = {};
 
-		blk_spin_counters_read(&sc, cpu);
+		blk_contention_counters_read(&sc, cpu);
 		blk_result_cpu(r, i, cpu, cpu_to_node(cpu), &pc->worker, &sc);
 		if (blk_run.irq) {
 			const struct blk_irq_stats *is = &blk_run.irq[i];
@@ -72,11 +72,11 @@ struct blk_result *blk_collect(void)
 	}
 	/* and on the CPUs outside the run, which no worker may have touched */
 	for_each_possible_cpu(cpu) {
-		struct blk_spin_counters sc = {};
+		struct blk_contention_counters sc = {};
 
 		if (cpumask_test_cpu(cpu, mask))
 			continue;
-		blk_spin_counters_read(&sc, cpu);
+		blk_contention_counters_read(&sc, cpu);
 #define BLK_COUNTER(name, from, merge, doc)				\
 		BLK_IF_lock_##from(r->outside_counts += sc.name;)
 #include "blk_counters_list.h"

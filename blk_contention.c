@@ -23,21 +23,21 @@
 #define CREATE_TRACE_POINTS
 #include "blk_trace.h"
 
-static DEFINE_PER_CPU(struct blk_spin_counters, blk_spin_counters);
+static DEFINE_PER_CPU(struct blk_contention_counters, blk_contention_counters);
 #if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 DEFINE_PER_CPU(u64, blk_rmw_count);
 #endif
 
 /**
- * blk_spin_account() - count one contended acquisition.
+ * blk_contention_account() - count one contended acquisition.
  * @lock: the lock, for the tracepoint.
- * @t0: from blk_spin_wait_begin(), 0 if the end of the wait is not traced.
+ * @t0: from blk_contention_wait_begin(), 0 if the end of the wait is not traced.
  * @cas_failures: failed CAS attempts, the fast path's included.
  * @spins: wait-loop iterations.
  *
  * Preemption is off (the caller holds the lock).
  */
-void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins)
+void blk_contention_account(const void *lock, u64 t0, u64 cas_failures, u64 spins)
 {
 	u64 now;
 
@@ -46,92 +46,92 @@ void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins)
 		trace_blk_contended_end(lock, now > t0 ? now - t0 : 0,
 					cas_failures, spins);
 	}
-	__this_cpu_inc(blk_spin_counters.contended);
-	__this_cpu_add(blk_spin_counters.cas_failures, cas_failures);
-	__this_cpu_add(blk_spin_counters.spins, spins);
+	__this_cpu_inc(blk_contention_counters.contended);
+	__this_cpu_add(blk_contention_counters.cas_failures, cas_failures);
+	__this_cpu_add(blk_contention_counters.spins, spins);
 }
 
 /**
- * blk_spin_wait_begin() - trace the start of a wait.
+ * blk_contention_wait_begin() - trace the start of a wait.
  * @lock: the lock.
  *
  * Return: the start in cycles (made odd, so never 0) if the end will be
  * traced, else 0.
  */
-u64 blk_spin_wait_begin(const void *lock)
+u64 blk_contention_wait_begin(const void *lock)
 {
 	trace_blk_contended_begin(lock);
 	return trace_blk_contended_end_enabled() ? get_cycles() | 1 : 0;
 }
 
 /**
- * blk_spin_count_handoff() - count an unlock that passed the lock on
+ * blk_contention_count_handoff() - count an unlock that passed the lock on
  * without a read-modify-write (MCS, to a queued successor).
  *
  * Preemption is off (the caller still holds the lock).
  */
-void blk_spin_count_handoff(void)
+void blk_contention_count_handoff(void)
 {
-	__this_cpu_inc(blk_spin_counters.direct_handoffs);
+	__this_cpu_inc(blk_contention_counters.direct_handoffs);
 }
 
 /**
- * blk_spin_count_rmws() - count a contended acquisition's read-modify-writes
+ * blk_contention_count_rmws() - count a contended acquisition's read-modify-writes
  * that are not failed CASes (qspin and CNA: the pending bit, the tail
  * exchange, the CAS that took the lock).
  * @n: how many.
  *
  * Preemption is off (the caller holds the lock).
  */
-void blk_spin_count_rmws(u64 n)
+void blk_contention_count_rmws(u64 n)
 {
-	__this_cpu_add(blk_spin_counters.slow_rmws, n);
+	__this_cpu_add(blk_contention_counters.slow_rmws, n);
 }
 
 /**
- * blk_spin_count_queued() - count a contended acquisition that queues
+ * blk_contention_count_queued() - count a contended acquisition that queues
  * (qspin and CNA: past the pending bit, into the MCS queue).
  *
  * Preemption is off; counted before the wait, in the waiter's time.
  */
-void blk_spin_count_queued(void)
+void blk_contention_count_queued(void)
 {
-	__this_cpu_inc(blk_spin_counters.queued);
+	__this_cpu_inc(blk_contention_counters.queued);
 }
 
 /**
- * blk_spin_count_cna_moved() - count a waiter that a CNA queue head moved
+ * blk_contention_count_cna_moved() - count a waiter that a CNA queue head moved
  * to the secondary queue.
  *
  * Preemption is off (the head is in the slow path).
  */
-void blk_spin_count_cna_moved(void)
+void blk_contention_count_cna_moved(void)
 {
-	__this_cpu_inc(blk_spin_counters.cna_moved);
+	__this_cpu_inc(blk_contention_counters.cna_moved);
 }
 
 /**
- * blk_spin_count_cna_flush() - count a CNA queue head's decision to put
+ * blk_contention_count_cna_flush() - count a CNA queue head's decision to put
  * the secondary queue first at its handoff (its time or count is up).
  *
  * Preemption is off (the head is in the slow path).
  */
-void blk_spin_count_cna_flush(void)
+void blk_contention_count_cna_flush(void)
 {
-	__this_cpu_inc(blk_spin_counters.cna_flushes);
+	__this_cpu_inc(blk_contention_counters.cna_flushes);
 }
 
 /**
- * blk_spin_counters_read() - read one CPU's contention counters.
+ * blk_contention_counters_read() - read one CPU's contention counters.
  * @sum: where to add them.
  * @cpu: the CPU.
  *
  * Adds to @sum, so callers can sum CPUs by calling it once per CPU. The
  * counters may move while they are read; read them after the lockers stop.
  */
-void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
+void blk_contention_counters_read(struct blk_contention_counters *sum, int cpu)
 {
-	const struct blk_spin_counters *c = per_cpu_ptr(&blk_spin_counters, cpu);
+	const struct blk_contention_counters *c = per_cpu_ptr(&blk_contention_counters, cpu);
 
 #define BLK_COUNTER(name, from, merge, doc)				\
 	BLK_IF_lock_##from(sum->name += READ_ONCE(c->name);)
@@ -140,17 +140,17 @@ void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu)
 }
 
 /**
- * blk_spin_counters_reset() - zero every CPU's contention counters.
+ * blk_contention_counters_reset() - zero every CPU's contention counters.
  *
  * Call only while no blk_spin lock is contended, e.g. before a run.
  */
-void blk_spin_counters_reset(void)
+void blk_contention_counters_reset(void)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(&blk_spin_counters, cpu), 0,
-		       sizeof(struct blk_spin_counters));
+		memset(per_cpu_ptr(&blk_contention_counters, cpu), 0,
+		       sizeof(struct blk_contention_counters));
 }
 
 /**

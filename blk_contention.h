@@ -15,7 +15,7 @@
 #include "blk_counters.h"
 
 /*
- * struct blk_spin_counters - contention counters of the lock kinds: one u64
+ * struct blk_contention_counters - contention counters of the lock kinds: one u64
  * per counter of blk_counters_list.h counted on the lock side (contended,
  * cas_failures, spins, direct_handoffs, slow_rmws, queued, cna_moved,
  * cna_flushes), per CPU.
@@ -26,7 +26,7 @@
  * slow_rmws - direct_handoffs.
  */
 #define BLK_COUNTER(name, from, merge, doc)	BLK_IF_lock_##from(u64 name;)
-struct blk_spin_counters {
+struct blk_contention_counters {
 #include "blk_counters_list.h"
 };
 
@@ -50,15 +50,15 @@ DECLARE_PER_CPU(u64, blk_rmw_count);
 #define blk_rmw_note()		do { } while (0)
 #endif
 
-void blk_spin_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
-u64 blk_spin_wait_begin(const void *lock);
-void blk_spin_count_handoff(void);
-void blk_spin_count_rmws(u64 n);
-void blk_spin_count_queued(void);
-void blk_spin_count_cna_moved(void);
-void blk_spin_count_cna_flush(void);
-void blk_spin_counters_read(struct blk_spin_counters *sum, int cpu);
-void blk_spin_counters_reset(void);
+void blk_contention_account(const void *lock, u64 t0, u64 cas_failures, u64 spins);
+u64 blk_contention_wait_begin(const void *lock);
+void blk_contention_count_handoff(void);
+void blk_contention_count_rmws(u64 n);
+void blk_contention_count_queued(void);
+void blk_contention_count_cna_moved(void);
+void blk_contention_count_cna_flush(void);
+void blk_contention_counters_read(struct blk_contention_counters *sum, int cpu);
+void blk_contention_counters_reset(void);
 const char *blk_cas_asm_name(void);
 
 #endif /* _BLK_CONTENTION_H */

@@ -10,9 +10,9 @@
  * empty kind's batch, the loop and the two timestamps with no lock, is
  * subtracted: the cheapest batch less the cheapest empty batch, and the
  * median less the median, each divided by the pairs. One more turn per
- * round is qspin's pair called out of line (blk_cost_qspin_call()), as
- * spin_lock() and spin_unlock() are called: the kernel's lock is not
- * inlined into the loop, every other kind's is.
+ * round is the stand-in's (BLK_KF_STANDIN: qspin) pair called out of line
+ * (its ops' cost_call), as spin_lock() and spin_unlock() are called: the
+ * kernel's lock is not inlined into the loop, every other kind's is.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,7 +33,7 @@ static struct blk_cost blk_cost_last;	/* under blk_mutex; id 0: none */
 static u64 blk_cost_next_id = 1;
 
 struct blk_cost_work {
-	struct blk_lock *lock;	/* [kind], then qspin's for the call */
+	struct blk_lock *lock;	/* [kind], then the stand-in's for the call */
 	u64 *cycles;		/* [kind][batch], then the call's batches */
 };
 
@@ -51,8 +51,8 @@ static long blk_cost_on_cpu(void *arg)
 	for (b = 0; b < BLK_COST_BATCHES; b++) {
 		for (k = 0; k < BLK_COST_SLOTS; k++) {
 			const struct blk_lock_ops *ops =
-				k == BLK_COST_CALL ? NULL : blk_lock_menu[k];
-			blk_cost_fn *cost = ops ? ops->cost : blk_cost_qspin_call;
+				k == BLK_COST_CALL ? blk_lock_standin() : blk_lock_menu[k];
+			blk_cost_fn *cost = k == BLK_COST_CALL ? ops->cost_call : ops->cost;
 			/*
 			 * Interrupts off, so that none lands in a batch; but
 			 * on PREEMPT_RT spinlock_t is an rtmutex, which may
@@ -144,7 +144,10 @@ int blk_cost_run(const struct cpumask *cpus)
 			return -ENOSPC;
 		}
 	}
-	blk_qspin_init(&cw.lock[BLK_COST_CALL].qspin);
+	if (blk_lock_standin()->init(&cw.lock[BLK_COST_CALL])) {
+		blk_cost_fini(&cw, blk_lock_menu_len);
+		return -ENOSPC;
+	}
 	work_on_cpu(cpu, blk_cost_on_cpu, &cw);
 
 	for (k = 0; k < BLK_COST_SLOTS; k++)
@@ -161,8 +164,10 @@ int blk_cost_run(const struct cpumask *cpus)
 		c->kind[k].ops = blk_lock_menu[k];
 		blk_cost_fill(&c->kind[k], cw.cycles + k * BLK_COST_BATCHES, floor);
 	}
-	blk_cost_fill(&c->qspin_call, cw.cycles + BLK_COST_CALL * BLK_COST_BATCHES,
+	blk_cost_fill(&c->call, cw.cycles + BLK_COST_CALL * BLK_COST_BATCHES,
 		      floor);
+	c->call.ops = blk_lock_standin();
+	blk_lock_standin()->fini(&cw.lock[BLK_COST_CALL]);
 	blk_cost_fini(&cw, blk_lock_menu_len);
 	pr_info("cost %llu: %u kinds, %u batches of %u pairs on CPU %u\n",
 		c->id, c->nr, c->batches, c->pairs, cpu);

@@ -4,7 +4,7 @@
  *
  * BLK_IF_<want>_<from>(x) is x where a counter counted on the @from side
  * belongs in @want's struct, and nothing elsewhere: the loop's counters go
- * in struct blk_worker, the locks' in struct blk_spin_counters.
+ * in struct blk_worker, the locks' in struct blk_contention_counters.
  * blk_merge_<merge>(run, worker) folds a worker's count into the run's.
  */
 #ifndef _BLK_COUNTERS_H

@@ -13,7 +13,7 @@
  * it. What counts it is the one line to write by hand.
  *
  * from:  loop	struct blk_worker, the engine's hot loop (blk_loop.c)
- *	  lock	struct blk_spin_counters, the per-CPU counters of the lock
+ *	  lock	struct blk_contention_counters, the per-CPU counters of the lock
  *		kinds' contended paths (blk_contention.c; counted kinds only)
  * merge: sum	the run's is the workers' sum
  *	  max	the largest of the workers'

@@ -142,7 +142,7 @@ void blk_put_machine(struct blk_emit *e)
 	blk_put_str(e, "world", BLK_WORLD_KERNEL ? "kernel" : "host");
 	blk_put_str(e, "kernel", init_utsname()->release);
 #if BLK_WORLD_KERNEL
-	blk_put_str(e, "spinlock_impl", blk_spinlock_flavour());
+	blk_put_str(e, "spinlock_impl", blk_flavour());
 #else
 	blk_put_str(e, "cpu_model", blk_host_cpu_model());
 #endif

@@ -204,7 +204,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
 	blk_shared_reset(&blk_shared);
-	blk_spin_counters_reset();
+	blk_contention_counters_reset();
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
 	n = 0;

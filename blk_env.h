@@ -2,25 +2,26 @@
 /*
  * blacklock: the lock bodies' whole world, in three versions.
  *
- * The lock kinds' code (blk_spin.h, blk_spin.c, blk_fifo.h, blk_fifo.c,
- * blk_hemlock.h, blk_hemlock.c, blk_qspin.h, blk_qspin.c, blk_qspin_slow.h,
- * blk_cna.c, blk_clh.h, blk_clh.c, blk_busted.h) includes this header and
- * nothing else, and uses only what it provides:
+ * The lock kinds' code (each kind's home, blk_<home>.h and .c, as
+ * blk_kinds_list.h names them) includes this header and nothing else (but
+ * another home's header, for code it shares), and uses only what it
+ * provides:
  *
  *   atomics      GCC/Clang __atomic builtins on plain words (the C11
  *                memory model's orders), READ_ONCE() and WRITE_ONCE()
  *   environment  preempt_disable()/preempt_enable(), cpu_relax(), barrier(),
  *                the CPU's context (blk_context_level()), lockdep's
- *                spin_acquire()/spin_release() and lock classes, sparse's
+ *                spin_acquire()/spin_release() and lock classes (and
+ *                blk_dep_init(), blk_init_class() below), sparse's
  *                annotations, per-CPU nodes (DEFINE_PER_CPU_ALIGNED(),
  *                this_cpu_ptr(), per_cpu_ptr(), smp_processor_id()), the
  *                CPU's NUMA node (blk_numa_node()), whether the waiter
  *                is one no lock may set aside (blk_waiter_urgent()), a
  *                clock (blk_clock_ns()), and the accounting hooks:
- *                blk_spin_wait_begin(), blk_spin_account(),
- *                blk_spin_count_handoff(), blk_spin_count_rmws(),
- *                blk_spin_count_queued(), blk_spin_count_cna_moved(),
- *                blk_spin_count_cna_flush() of the contended paths, and
+ *                blk_contention_wait_begin(), blk_contention_account(),
+ *                blk_contention_count_handoff(), blk_contention_count_rmws(),
+ *                blk_contention_count_queued(), blk_contention_count_cna_moved(),
+ *                blk_contention_count_cna_flush() of the contended paths, and
  *                blk_rmw_note() at every RMW (blk_contention.h)
  *
  * In the module (__KERNEL__) all of it is the kernel's own, as before.
@@ -211,33 +212,33 @@ extern __thread int blk_model_cpu;
 /* No thread is an interrupt; and there is no clock (CNA's count rules). */
 #define blk_waiter_urgent()			false
 
-static inline u64 blk_spin_wait_begin(const void *lock)
+static inline u64 blk_contention_wait_begin(const void *lock)
 {
 	return 0;
 }
 
-static inline void blk_spin_account(const void *lock, u64 t0,
-				    u64 cas_failures, u64 spins)
+static inline void blk_contention_account(const void *lock, u64 t0,
+					  u64 cas_failures, u64 spins)
 {
 }
 
-static inline void blk_spin_count_handoff(void)
+static inline void blk_contention_count_handoff(void)
 {
 }
 
-static inline void blk_spin_count_rmws(u64 n)
+static inline void blk_contention_count_rmws(u64 n)
 {
 }
 
-static inline void blk_spin_count_queued(void)
+static inline void blk_contention_count_queued(void)
 {
 }
 
-static inline void blk_spin_count_cna_moved(void)
+static inline void blk_contention_count_cna_moved(void)
 {
 }
 
-static inline void blk_spin_count_cna_flush(void)
+static inline void blk_contention_count_cna_flush(void)
 {
 }
 
@@ -252,6 +253,32 @@ static inline void blk_spin_count_cna_flush(void)
 #define blk_lock_token(lock)	1UL
 
 #endif /* __KERNEL__ || BLK_HOST */
+
+/* ---- lockdep, for every kind (nothing without CONFIG_DEBUG_LOCK_ALLOC) ---- */
+
+/*
+ * blk_dep_init(lock, name, key): give a blacklock lock (any with a dep_map)
+ * its lockdep name and class, as a spinning lock; nothing without
+ * CONFIG_DEBUG_LOCK_ALLOC.
+ */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+#define blk_dep_init(lock, name, key) \
+	lockdep_init_map_wait(&(lock)->dep_map, (name), (key), 0, LD_WAIT_SPIN)
+#else
+#define blk_dep_init(lock, name, key)	do { } while (0)
+#endif
+
+/*
+ * blk_init_class(fn, lock): call __init function @fn on @lock with a
+ * lockdep class of the call site's own, as spin_lock_init() does; its
+ * value is @fn's (a kind whose init can fail returns 0 or an error).
+ */
+#define blk_init_class(fn, lock)				\
+({								\
+	static struct lock_class_key __key;			\
+								\
+	fn((lock), #lock, &__key);				\
+})
 
 /*
  * Whether a lock body may take its inline-asm line (ttas_asm's CAS,

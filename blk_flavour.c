@@ -24,7 +24,7 @@
  * bit or a tail (bits above the locked byte); the test-and-set fallback only
  * ever writes the locked byte.
  */
-static const char *blk_flavour = "unknown";
+static const char *blk_flavour_found = "unknown";
 
 #ifdef CONFIG_QUEUED_SPINLOCKS
 #define BLK_PROBE_TRIES		3
@@ -115,35 +115,35 @@ static enum blk_probe_verdict blk_probe_once(int here, int there)
 }
 
 /**
- * blk_spinlock_flavour_probe() - find out which spinlock_t is in effect.
+ * blk_flavour_probe() - find out which spinlock_t is in effect.
  *
  * Up to BLK_PROBE_TRIES tries, each keeping two CPUs busy for at most
  * BLK_PROBE_ARRIVE_MS: queued as soon as one try sees a queued waiter,
  * test-and-set only when two tries say so and none says queued, else
  * unknown. Needs two online CPUs; sleeps. Call once at load.
  */
-void blk_spinlock_flavour_probe(void)
+void blk_flavour_probe(void)
 {
 	int here, there, i, tas = 0;
 
 	if (!IS_ENABLED(CONFIG_SMP)) {
-		blk_flavour = "uniprocessor (spinlocks only disable preemption)";
+		blk_flavour_found = "uniprocessor (spinlocks only disable preemption)";
 		return;
 	}
 	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		blk_flavour = "rt_mutex (PREEMPT_RT)";
+		blk_flavour_found = "rt_mutex (PREEMPT_RT)";
 		return;
 	}
 	here = cpumask_first(cpu_online_mask);
 	there = cpumask_next(here, cpu_online_mask);
 	if (there >= nr_cpu_ids) {
-		blk_flavour = "unknown (one CPU)";
+		blk_flavour_found = "unknown (one CPU)";
 		return;
 	}
 	for (i = 0; i < BLK_PROBE_TRIES; i++) {
 		switch (blk_probe_once(here, there)) {
 		case BLK_PROBE_QUEUED:
-			blk_flavour = "queued";
+			blk_flavour_found = "queued";
 			return;
 		case BLK_PROBE_TAS:
 			tas++;
@@ -152,22 +152,22 @@ void blk_spinlock_flavour_probe(void)
 			break;
 		}
 	}
-	blk_flavour = tas >= 2 ? "test-and-set (virt_spin_lock)" :
+	blk_flavour_found = tas >= 2 ? "test-and-set (virt_spin_lock)" :
 		      "unknown (the probe could not tell)";
 }
 #else
-void blk_spinlock_flavour_probe(void)
+void blk_flavour_probe(void)
 {
-	blk_flavour = "ticket or arch-specific (not qspinlock)";
+	blk_flavour_found = "ticket or arch-specific (not qspinlock)";
 }
 #endif
 
 /**
- * blk_spinlock_flavour() - the spinlock_t implementation found at load.
+ * blk_flavour() - the spinlock_t implementation found at load.
  *
  * Return: "queued", "test-and-set (virt_spin_lock)", or why it is unknown.
  */
-const char *blk_spinlock_flavour(void)
+const char *blk_flavour(void)
 {
-	return blk_flavour;
+	return blk_flavour_found;
 }

@@ -21,14 +21,14 @@ DEFINE_PER_CPU_ALIGNED(struct blk_hem_cpu, blk_hem_cpu);
  */
 void blk_hem_wait(struct blk_hemlock *lock, struct blk_hem_grant *pred)
 {
-	u64 t0 = blk_spin_wait_begin(lock), spins = 0;
+	u64 t0 = blk_contention_wait_begin(lock), spins = 0;
 
 	while (__atomic_load_n(&pred->lock, __ATOMIC_ACQUIRE) != blk_lock_token(lock)) {
 		cpu_relax();
 		spins++;
 	}
 	__atomic_store_n(&pred->lock, 0, __ATOMIC_RELAXED);
-	blk_spin_account(lock, t0, 0, spins);
+	blk_contention_account(lock, t0, 0, spins);
 }
 
 /**

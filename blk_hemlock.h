@@ -59,7 +59,6 @@
 #define _BLK_HEMLOCK_H
 
 #include "blk_env.h"
-#include "blk_spin.h"
 
 struct blk_hemlock;
 

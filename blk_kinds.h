@@ -38,6 +38,7 @@
 #define BLK_KF_FLOOR		BIT(3)
 #define BLK_KF_RT_SLEEPS	BIT(4)
 #define BLK_KF_LIBC		BIT(5)
+#define BLK_KF_STANDIN		BIT(6)
 
 /* enum blk_kind: BLK_KIND_ttas, ..., in menu order. */
 #define BLK_KIND(id, ...)	BLK_KIND_##id,

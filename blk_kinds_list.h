@@ -34,7 +34,7 @@
  *     finds its dep_map there (lockdep_set_class_and_name()).
  * rmw: the atomic read-modify-write instructions (CAS, exchange, fetch-add)
  *     an uncontended acquisition and release issue, inline and uncounted.
- *     The contended paths count the rest (struct blk_spin_counters), so a
+ *     The contended paths count the rest (struct blk_contention_counters), so a
  *     run's RMWs are rmw x acquisitions + cas_failures + slow_rmws -
  *     direct_handoffs, with no counter on the fast path.
  * count: counted	its contended paths count contention (the hooks of
@@ -51,6 +51,11 @@
  *				it is held, migration is disabled instead
  *	  BLK_KF_LIBC		the C library's own lock: the host world's
  *				reference, as the kernel's are the module's
+ *	  BLK_KF_STANDIN	the stand-in for spinlock_t (exactly one kind):
+ *				the cost record also times it called out of
+ *				line, as spin_lock() is (cost_<id>_call_*),
+ *				and on the host, which has no spinlock_t, the
+ *				cost ratios are to it (ratio_to_<id>_*)
  *     0 for none. A kind that is neither BROKEN nor FLOOR excludes: the
  *     engine asserts exclusive access inside it (KCSAN) and counts every
  *     overlap a failure.
@@ -102,10 +107,10 @@ BLK_KIND(tas, spin, struct blk_spinlock, 1, counted, 0,
 BLK_KIND(ttas_backoff, spin, struct blk_spinlock, 1, counted, 0,
 	 generic, flag, none, own, 0, 0,
 	 "TTAS, bounded exponential backoff (backoff_min/max)")
-BLK_KIND(ticket, fifo, struct blk_ticketlock, 1, counted, 0,
+BLK_KIND(ticket, ticket, struct blk_ticketlock, 1, counted, 0,
 	 generic, ticket, none, none, BLK_TICKET_WAITERS, 0,
 	 "FIFO ticket lock: one word, next and owner halves")
-BLK_KIND(mcs, fifo, struct blk_mcslock, 2, counted, 0,
+BLK_KIND(mcs, mcs, struct blk_mcslock, 2, counted, 0,
 	 generic, none, none, none, 0, 0,
 	 "MCS queue lock: per-CPU nodes, each waiter spins on its own")
 BLK_KIND(hemlock, hemlock, struct blk_hemlock, 2, counted, 0,
@@ -114,7 +119,7 @@ BLK_KIND(hemlock, hemlock, struct blk_hemlock, 2, counted, 0,
 BLK_KIND(clh, clh, struct blk_clhlock, 1, counted, 0,
 	 generic, none, own, none, 0, BLK_CLH_POOL,
 	 "CLH queue lock: each waiter spins on its predecessor's node, nodes recycled")
-BLK_KIND(qspin, qspin, struct blk_qspinlock, 1, counted, 0,
+BLK_KIND(qspin, qspin, struct blk_qspinlock, 1, counted, BLK_KF_STANDIN,
 	 generic, none, none, none, BLK_QS_WAITERS, 0,
 	 "queued spinlock as qspinlock: locked byte, pending bit, MCS tail")
 BLK_KIND(cna, cna, struct blk_qspinlock, 1, counted, 0,

@@ -163,6 +163,8 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
 	.floor		= !!((flags) & BLK_KF_FLOOR),			\
 	.rt_sleeps	= !!((flags) & BLK_KF_RT_SLEEPS),		\
+	.standin	= !!((flags) & BLK_KF_STANDIN),			\
+	.cost_call	= blk_cost_call_##id,				\
 };
 
 #include "blk_kinds_list.h"
@@ -203,6 +205,32 @@ enum { BLK_NR_FLOORS = 0
 
 #undef BLK_KIND
 static_assert(BLK_NR_FLOORS == 1, "blk_kinds_list.h: one kind must be the floor");
+
+/* The list has exactly one stand-in for spinlock_t. */
+#define BLK_KIND(id, home, type, rmw, count, flags, ...)	\
+	+ !!((flags) & BLK_KF_STANDIN)
+enum { BLK_NR_STANDINS = 0
+#include "blk_kinds_list.h"
+};
+
+#undef BLK_KIND
+static_assert(BLK_NR_STANDINS == 1, "blk_kinds_list.h: one kind must be the stand-in");
+
+/**
+ * blk_lock_standin() - the stand-in for spinlock_t: the kind whose list
+ * entry says BLK_KF_STANDIN.
+ *
+ * Return: its ops; every build has one.
+ */
+const struct blk_lock_ops *blk_lock_standin(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < blk_lock_menu_len; i++)
+		if (blk_lock_menu[i]->standin)
+			return blk_lock_menu[i];
+	return NULL;
+}
 
 /**
  * blk_lock_floor() - the harness floor: the kind whose list entry says

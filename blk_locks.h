@@ -58,6 +58,9 @@ enum blk_word {
  *	DEBUG_SPINLOCK it only disables preemption and keeps no state.
  * @broken: not a lock at all: the negative control, expected to fail.
  * @floor: not a lock at all: the harness floor, no exclusion expected.
+ * @standin: the stand-in for spinlock_t (BLK_KF_STANDIN).
+ * @cost_call: @cost with the lock and unlock called out of line, as
+ *	spin_lock() and spin_unlock() are (the stand-in's is timed).
  * @rt_sleeps: on PREEMPT_RT a sleeping lock (spinlock_t, an rtmutex there):
  *	held with preemption on and migration disabled.
  *
@@ -95,13 +98,16 @@ struct blk_lock_ops {
 	bool broken;
 	bool floor;
 	bool rt_sleeps;
+	bool standin;
+	blk_cost_fn *cost_call;
 };
 
 extern const struct blk_lock_ops *const blk_lock_menu[];
 extern const unsigned int blk_lock_menu_len;
 const struct blk_lock_ops *blk_lock_find(const char *name);
 const struct blk_lock_ops *blk_lock_floor(void);
-const char *blk_spinlock_flavour(void);
-void blk_spinlock_flavour_probe(void);
+const struct blk_lock_ops *blk_lock_standin(void);
+const char *blk_flavour(void);
+void blk_flavour_probe(void);
 
 #endif /* _BLK_LOCKS_H */

@@ -394,43 +394,45 @@ static __always_inline u64 blk_cost(enum blk_kind k, struct blk_lock *l,
 }
 
 /*
- * qspin called out of line, as spin_lock() and spin_unlock() are: the
- * uncontended pair that compares with spinlock_t's in "cost"
- * (cost_qspin_call_*), where every kind's own pair is inlined. On other
- * pages than the loop, as the kernel's are on pages of kernel text: under
- * TCG a jump to another page is not chained to the block it lands in, and
- * costs about 8 cycles a pair more than one within the page (61.3 against
- * 52.9 cycles here, Documentation/results.rst). So both go in
- * .text.unlikely, which follows the module's .text (and is kernel text in
- * a built-in one: a section of our own would not be, and the static call
- * in preempt_enable() could not be patched there).
+ * A kind called out of line, as spin_lock() and spin_unlock() are: the
+ * uncontended pair that compares with spinlock_t's in "cost" (the
+ * stand-in's, cost_<id>_call_*), where every kind's own pair is inlined.
+ * On other pages than the loop, as the kernel's are on pages of kernel
+ * text: under TCG a jump to another page is not chained to the block it
+ * lands in, and costs about 8 cycles a pair more than one within the page
+ * (61.3 against 52.9 cycles here, Documentation/results.rst). So both go
+ * in .text.unlikely, which follows the module's .text (and is kernel text
+ * in a built-in one: a section of our own would not be, and the static
+ * call in preempt_enable() could not be patched there).
  */
-static noinline __section(".text.unlikely")
-void blk_qspin_lock_call(struct blk_qspinlock *l)
-	__acquires(l)
-{
-	blk_qspin_lock(l);
+#define BLK_KIND(id, ...)						\
+static noinline __section(".text.unlikely")				\
+void blk_lock_call_##id(struct blk_lock *l)				\
+	__acquires(l)							\
+{									\
+	blk_kind_lock(BLK_KIND_##id, l);				\
+}									\
+static noinline __section(".text.unlikely")				\
+void blk_unlock_call_##id(struct blk_lock *l)				\
+	__releases(l)							\
+{									\
+	blk_kind_unlock(BLK_KIND_##id, l);				\
+}									\
+u64 blk_cost_call_##id(struct blk_lock *l, u32 pairs)			\
+{									\
+	u64 t0;								\
+	u32 i;								\
+									\
+	t0 = blk_clock();						\
+	for (i = 0; i < pairs; i++) {					\
+		blk_lock_call_##id(l);					\
+		blk_unlock_call_##id(l);				\
+	}								\
+	return blk_clock() - t0;					\
 }
 
-static noinline __section(".text.unlikely")
-void blk_qspin_unlock_call(struct blk_qspinlock *l)
-	__releases(l)
-{
-	blk_qspin_unlock(l);
-}
-
-u64 blk_cost_qspin_call(struct blk_lock *l, u32 pairs)
-{
-	u64 t0;
-	u32 i;
-
-	t0 = blk_clock();
-	for (i = 0; i < pairs; i++) {
-		blk_qspin_lock_call(&l->qspin);
-		blk_qspin_unlock_call(&l->qspin);
-	}
-	return blk_clock() - t0;
-}
+#include "blk_kinds_list.h"
+#undef BLK_KIND
 
 /* A run's shared word and handoff stamp, before the first acquisition. */
 void blk_shared_reset(struct blk_shared *sh)

@@ -235,11 +235,9 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 	blk_hammer_fn blk_hammer_##id, blk_hammer_irq_##id,	\
 		blk_hammer_count_##id, blk_hammer_irq_count_##id,	\
 		blk_reference_##id;				\
-	blk_cost_fn blk_cost_##id;
+	blk_cost_fn blk_cost_##id, blk_cost_call_##id;
 #include "blk_kinds_list.h"
 #undef BLK_KIND
-
-blk_cost_fn blk_cost_qspin_call;
 
 void blk_shared_reset(struct blk_shared *sh);
 u64 blk_floors(blk_hammer_fn *fn, const struct blk_worker *worker,

@@ -57,8 +57,8 @@ static int __init blk_init(void)
 	if (ret)
 		goto exit_engine;
 	blk_calibrate();
-	blk_spinlock_flavour_probe();
-	pr_info("spinlock_t in effect: %s\n", blk_spinlock_flavour());
+	blk_flavour_probe();
+	pr_info("spinlock_t in effect: %s\n", blk_flavour());
 
 	ret = blk_debugfs_init();
 	if (ret)

@@ -52,7 +52,7 @@
  *    so here it is the exchange's order. On x86 it is the same XCHG.
  *  - The link is a release store, read by the predecessor's acquire load
  *    when it hands the head on: the successor's reset happens-before the
- *    handoff that overwrites its locked flag (as blk_fifo.h's MCS).
+ *    handoff that overwrites its locked flag (as blk_mcs.h's MCS).
  *  - Head handoff: a release store of 1 to the successor's flag, paired
  *    with the acquire load it spins with; nothing but headship passes.
  *
@@ -64,7 +64,6 @@
 #define _BLK_QSPIN_H
 
 #include "blk_env.h"
-#include "blk_spin.h"
 
 /**
  * struct blk_qspinlock - a queued spinlock.
@@ -171,7 +170,7 @@ static __always_inline bool blk_qs_cas_lock(struct blk_qspinlock *lock,
 
 /*
  * The RMWs a contended acquisition issued beyond the fast path's failed
- * CAS, for blk_spin_account() and blk_spin_count_rmws(). (Its spins are a
+ * CAS, for blk_contention_account() and blk_contention_count_rmws(). (Its spins are a
  * plain local: GenMC sees a spin loop only if it stores nothing.)
  */
 struct blk_qs_tally {

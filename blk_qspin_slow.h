@@ -37,7 +37,7 @@ void BLK_QS_SLOWPATH(struct blk_qspinlock *lock, u32 val)
 	struct blk_qs_tally t = { 0 };
 	struct blk_qs_node *base, *node, *prev, *next;
 	const int cpu = smp_processor_id();
-	u64 t0 = blk_spin_wait_begin(lock), spins = 0;
+	u64 t0 = blk_contention_wait_begin(lock), spins = 0;
 	u32 cnt, idx, tail, old;
 
 	/*
@@ -76,7 +76,7 @@ void BLK_QS_SLOWPATH(struct blk_qspinlock *lock, u32 val)
 	goto done;
 
 queue:
-	blk_spin_count_queued();
+	blk_contention_count_queued();
 	base = blk_qs_node_at(cpu, 0);
 	idx = base->count++;
 	/*
@@ -141,8 +141,8 @@ queue:
 release:
 	base->count--;
 done:
-	blk_spin_account(lock, t0, t.fails, spins);
-	blk_spin_count_rmws(t.rmws);
+	blk_contention_account(lock, t0, t.fails, spins);
+	blk_contention_count_rmws(t.rmws);
 }
 
 #undef BLK_QS_SLOWPATH

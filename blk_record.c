@@ -117,7 +117,7 @@ void blk_result_init(struct blk_result *r, unsigned int nr)
 /* Worker @i's counters, each from the side that counts it (blk_counters.h). */
 void blk_result_cpu(struct blk_result *r, unsigned int i, unsigned int cpu,
 		    int node, const struct blk_worker *w,
-		    const struct blk_spin_counters *sc)
+		    const struct blk_contention_counters *sc)
 {
 	struct blk_cpu_result *c = &r->cpu[i];
 
@@ -376,13 +376,12 @@ void blk_result_show(struct seq_file *m, const struct blk_result *r, bool json)
 
 /*
  * What the cost record's ratios are to: spinlock_t in the module; on the
- * host, which has none, qspin, its stand-in (new keys: ratio_to_qspin_*).
+ * host, which has none, its stand-in (BLK_KF_STANDIN: ratio_to_qspin_*).
  */
-#if BLK_WORLD_KERNEL
-#define BLK_COST_BASE	"spinlock"
-#else
-#define BLK_COST_BASE	"qspin"
-#endif
+static const char *blk_cost_base(void)
+{
+	return BLK_WORLD_KERNEL ? "spinlock" : blk_lock_standin()->name;
+}
 
 /* The cost record: one line (text) or object (JSON) per kind. */
 static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
@@ -391,8 +390,10 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 	const struct blk_cost_kind *base = NULL;
 	unsigned int i;
 
+	char key[64];
+
 	for (i = 0; i < c->nr; i++)
-		if (!strcmp(c->kind[i].ops->name, BLK_COST_BASE))
+		if (!strcmp(c->kind[i].ops->name, blk_cost_base()))
 			base = &c->kind[i];
 	blk_put_u64(e, "cost", c->id);
 	if (json)
@@ -413,23 +414,26 @@ static void blk_emit_cost(struct blk_emit *e, const struct blk_cost *c)
 		blk_put_milli(&l, "cycles_per_pair_median", k->median_millicycles);
 		blk_put_milli(&l, "ns_per_pair_min", blk_cycles_to_ns(k->min_millicycles));
 		blk_put_milli(&l, "ns_per_pair_median", blk_cycles_to_ns(k->median_millicycles));
-		blk_put_micro(&l, "ratio_to_" BLK_COST_BASE "_min", base ?
+		snprintf(key, sizeof(key), "ratio_to_%s_min", blk_cost_base());
+		blk_put_micro(&l, key, base ?
 			      blk_ratio_micro(k->min_millicycles,
 					      base->min_millicycles) : U64_MAX);
-		blk_put_micro(&l, "ratio_to_" BLK_COST_BASE "_median", base ?
+		snprintf(key, sizeof(key), "ratio_to_%s_median", blk_cost_base());
+		blk_put_micro(&l, key, base ?
 			      blk_ratio_micro(k->median_millicycles,
 					      base->median_millicycles) : U64_MAX);
 		blk_item_end(e);
 	}
 	blk_list_end(e);
-	/* qspin called out of line, as spin_lock() is (blk_cost.c) */
-	blk_put_milli(e, "cost_qspin_call_cycles_per_pair_min",
-		      c->qspin_call.min_millicycles);
-	blk_put_milli(e, "cost_qspin_call_cycles_per_pair_median",
-		      c->qspin_call.median_millicycles);
+	/* the stand-in called out of line, as spin_lock() is (blk_cost.c) */
+	snprintf(key, sizeof(key), "cost_%s_call_cycles_per_pair_min", c->call.ops->name);
+	blk_put_milli(e, key, c->call.min_millicycles);
+	snprintf(key, sizeof(key), "cost_%s_call_cycles_per_pair_median", c->call.ops->name);
+	blk_put_milli(e, key, c->call.median_millicycles);
+	snprintf(key, sizeof(key), "cost_%s_call_ratio_to_spinlock_median", c->call.ops->name);
 	if (BLK_WORLD_KERNEL)
-		blk_put_micro(e, "cost_qspin_call_ratio_to_spinlock_median", base ?
-			      blk_ratio_micro(c->qspin_call.median_millicycles,
+		blk_put_micro(e, key, base ?
+			      blk_ratio_micro(c->call.median_millicycles,
 					      base->median_millicycles) : U64_MAX);
 }
 

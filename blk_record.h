@@ -82,7 +82,7 @@ struct blk_cpu_result {
  * @handoffs_intra_node: of the handoffs from one worker to another (the
  *	matrix, so only when it was kept), those between two CPUs of one node;
  * @handoffs_inter_node: and between CPUs of two nodes.
- * @outside_counts: contention counts (blk_spin_counters) made on CPUs
+ * @outside_counts: contention counts (blk_contention_counters) made on CPUs
  *	outside the run: by a worker that left its CPU. Must be 0.
  * @stuck: the watchdog stopped it: no worker progressed for watchdog_ms.
  * @acquire: merged sampled acquire-latency histogram, cycles.
@@ -198,8 +198,8 @@ struct blk_cost_kind {
  * @batches: batches per kind.
  * @nr: entries in @kind.
  * @kind: per kind, in menu order.
- * @qspin_call: qspin through out-of-line lock and unlock calls, as
- *	spin_lock() is (blk_cost_qspin_call()).
+ * @call: the stand-in for spinlock_t (BLK_KF_STANDIN) through out-of-line
+ *	lock and unlock calls, as spin_lock() is (its ops' cost_call).
  */
 struct blk_cost {
 	u64 id;
@@ -208,7 +208,7 @@ struct blk_cost {
 	u32 batches;
 	unsigned int nr;
 	struct blk_cost_kind kind[BLK_NR_KINDS];
-	struct blk_cost_kind qspin_call;
+	struct blk_cost_kind call;
 };
 
 /**
@@ -237,11 +237,11 @@ u64 blk_throughput(const struct blk_result *r);
 
 /* A run's record from its workers (blk_record.c). */
 struct blk_worker;
-struct blk_spin_counters;
+struct blk_contention_counters;
 void blk_result_init(struct blk_result *r, unsigned int nr);
 void blk_result_cpu(struct blk_result *r, unsigned int i, unsigned int cpu,
 		    int node, const struct blk_worker *w,
-		    const struct blk_spin_counters *sc);
+		    const struct blk_contention_counters *sc);
 void blk_result_cpu_merge(struct blk_result *r, unsigned int i,
 			  const struct blk_hist *acquire,
 			  const struct blk_hist *hold,

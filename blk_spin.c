@@ -32,7 +32,7 @@ static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
 					  enum blk_cas_backend be,
 					  const bool backoff)
 {
-	u64 t0 = blk_spin_wait_begin(lock), failures = 1, spins = 0;
+	u64 t0 = blk_contention_wait_begin(lock), failures = 1, spins = 0;
 	u32 delay = backoff ? READ_ONCE(blk_backoff_min) : 0;
 	const u32 limit = backoff ? READ_ONCE(blk_backoff_max) : 0;
 	u32 old, i;
@@ -52,7 +52,7 @@ static __always_inline void blk_ttas_spin(struct blk_spinlock *lock,
 			break;
 		failures++;
 	}
-	blk_spin_account(lock, t0, failures, spins);
+	blk_contention_account(lock, t0, failures, spins);
 }
 
 /**
@@ -88,7 +88,7 @@ void blk_spin_lock_asm_slowpath(struct blk_spinlock *lock)
  */
 void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 {
-	u64 t0 = blk_spin_wait_begin(lock), failures = 1;
+	u64 t0 = blk_contention_wait_begin(lock), failures = 1;
 	u32 old;
 
 	for (;;) {
@@ -98,7 +98,7 @@ void blk_spin_tas_slowpath(struct blk_spinlock *lock)
 			break;
 		failures++;
 	}
-	blk_spin_account(lock, t0, failures, 0);
+	blk_contention_account(lock, t0, failures, 0);
 }
 
 /**

@@ -285,30 +285,6 @@ void blk_spin_tas_slowpath(struct blk_spinlock *lock);
 void blk_spin_backoff_slowpath(struct blk_spinlock *lock);
 void blk_spin_set_backoff(u32 min, u32 max);
 
-/*
- * blk_dep_init(lock, name, key): give a blacklock lock (any with a dep_map)
- * its lockdep name and class, as a spinning lock; nothing without
- * CONFIG_DEBUG_LOCK_ALLOC.
- */
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-#define blk_dep_init(lock, name, key) \
-	lockdep_init_map_wait(&(lock)->dep_map, (name), (key), 0, LD_WAIT_SPIN)
-#else
-#define blk_dep_init(lock, name, key)	do { } while (0)
-#endif
-
-/*
- * blk_init_class(fn, lock): call __init function @fn on @lock with a
- * lockdep class of the call site's own, as spin_lock_init() does; its
- * value is @fn's (a kind whose init can fail returns 0 or an error).
- */
-#define blk_init_class(fn, lock)				\
-({								\
-	static struct lock_class_key __key;			\
-								\
-	fn((lock), #lock, &__key);				\
-})
-
 /**
  * __blk_spin_init() - initialize a lock to the free state.
  * @lock: the lock.

@@ -16,7 +16,7 @@
 struct blk_cna_test {
 	struct blk_qspinlock lock;
 	struct blk_cna_node n[BLK_CNA_TEST_NODES];
-	struct blk_spin_counters before;
+	struct blk_contention_counters before;
 };
 
 /*
@@ -44,18 +44,18 @@ static struct blk_cna_test *blk_cna_queue(struct kunit *test, const int *numa,
 static void blk_cna_test_sort(struct blk_cna_test *q)
 {
 	preempt_disable();
-	blk_spin_counters_read(&q->before, smp_processor_id());
+	blk_contention_counters_read(&q->before, smp_processor_id());
 	blk_cna_sort(&q->lock, &q->n[0].mcs);
 	preempt_enable();
 }
 
 /* This CPU's contention counters now (blk_cna_test_sort() keeps the before). */
-static struct blk_spin_counters blk_cna_test_now(void)
+static struct blk_contention_counters blk_cna_test_now(void)
 {
-	struct blk_spin_counters now = {};
+	struct blk_contention_counters now = {};
 
 	preempt_disable();
-	blk_spin_counters_read(&now, smp_processor_id());
+	blk_contention_counters_read(&now, smp_processor_id());
 	preempt_enable();
 	return now;
 }

@@ -276,6 +276,14 @@ if want style; then
 		grep -q "^\`\`$k\`\` " Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no lock kind $k in the menu table"; rc=1; }
 	done
 	result $rc "Documentation/blacklock.rst's menu lists every kind of blk_kinds_list.h"
+	# the generic files name no lock kind: what a kind is, its list line
+	# says (blk_kinds_list.h; the records' keys that name one stay)
+	rc=0
+	ids=$( { blk_kinds; blk_kinds host; } | cut -f1 | sort -u | paste -sd'|')
+	grep -nE "BLK_KIND_($ids)\b|\bblk_($ids)_[a-z]" blk_engine.c blk_worker.c \
+		blk_collect.c blk_watchdog.c blk_loop.c blk_cost.c blk_record.c \
+		blk_debugfs.c blk_knobs.c blk_emit.c && rc=1
+	result $rc "the generic files name no lock kind (BLK_KIND_<id>, blk_<id>_*)"
 	# blk_main.c's map of the module's files against Kbuild's
 	rc=0
 	for f in $(sed -n 's/\\$//; s/^\(blacklock-y :=\|\t\)[[:space:]]*//p' Kbuild | tr ' ' '\n' | grep '^blk_.*\.o$' | sed 's/\.o$/.c/'); do

@@ -256,7 +256,7 @@ static int blk_host_run(unsigned int threads)
 	r->think_loops = blk_ns_to_loops(cfg->think_ns, blk_clock_info.think_loops_per_ms);
 	blk_result_init(r, n);
 	/* the per-thread copies outlive runs, as per-CPU areas do: counts from 0 */
-	blk_spin_counters_reset();
+	blk_contention_counters_reset();
 #if IS_ENABLED(CONFIG_BLACKLOCK_COUNT_RMW)
 	for (i = 0; i < blk_host_nr_copies; i++)
 		*per_cpu_ptr(&blk_rmw_count, i) = 0;
@@ -329,9 +329,9 @@ static int blk_host_run(unsigned int threads)
 	r->timed_extra_millicycles = blk_host.timed_extra;
 	for (i = 0; i < n; i++) {
 		struct blk_host_thread *t = &blk_host.th[i];
-		struct blk_spin_counters sc = {};
+		struct blk_contention_counters sc = {};
 
-		blk_spin_counters_read(&sc, (int)i);
+		blk_contention_counters_read(&sc, (int)i);
 		blk_result_cpu(r, i, t->cpu, cpu_to_node(t->cpu), &t->worker, &sc);
 		blk_result_cpu_merge(r, i, &t->acquire, &t->hold, &t->handoff);
 		end = max(end, t->t_end);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blacklock under GenMC: client programs that drive the shipped lock code
- * (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, compiled as they are over
- * blk_env.h's model world) from 2 or 3 threads. tools/verify/genmc.py
- * has GenMC compile it once per kind, client and thread count:
+ * (every kind's home, blk_<home>.h and .c, as blk_kinds_list.h names
+ * them, compiled as they are over blk_env.h's model world) from 2 or 3
+ * threads. tools/verify/genmc.py has GenMC compile it once per kind,
+ * client and thread count:
  *
  *   genmc -MODEL -check-liveness -- -O2 -DBLK_VERIFY_KIND=ttas -DBLK_CLIENT_mutex \
  *         -DBLK_THREADS=2 -I<top> <this file>

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make verify, GenMC's part: every lock kind, every client, every model.
 
-The shipped lock code (blk_spin.h/.c, blk_fifo.h/.c, blk_busted.h, over
+The shipped lock code (every kind's home, blk_<home>.h/.c, over
 blk_env.h's model world) is compiled by GenMC into tools/verify/client.c,
 once per kind (its id and type from blk_kinds_list.h), client and thread
 count, and checked
@@ -79,9 +79,9 @@ QSPIN_QUEUE_ONLY = (
      "\t/* Somebody pends or queues already: queue. */\n\tgoto queue;"),)
 
 MCS_LINK_RELAXED = (
-    ("blk_fifo.c", "__atomic_store_n(&prev->next, node, __ATOMIC_RELEASE);", "WRITE_ONCE(prev->next, node);"),
-    ("blk_fifo.c", "next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);", "next = READ_ONCE(node->next);"),
-    ("blk_fifo.h", "next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);", "next = READ_ONCE(node->next);"),
+    ("blk_mcs.c", "__atomic_store_n(&prev->next, node, __ATOMIC_RELEASE);", "WRITE_ONCE(prev->next, node);"),
+    ("blk_mcs.c", "next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);", "next = READ_ONCE(node->next);"),
+    ("blk_mcs.h", "next = __atomic_load_n(&node->next, __ATOMIC_ACQUIRE);", "next = READ_ONCE(node->next);"),
 )
 
 # Planted bugs, and other versions of a kind's code: a copy of the sources
@@ -93,7 +93,7 @@ PLANTS = {
                 "_RET_IP_);\n\t__atomic_store_n(&lock->val, 0, __ATOMIC_RELAXED);"),),
         kind="ttas", clients=(("mp", 2),), fail=("rc11", "imm")),
     "mcs-handoff-relaxed": dict(
-        edits=(("blk_fifo.c", "__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);",
+        edits=(("blk_mcs.c", "__atomic_store_n(&next->locked, 1, __ATOMIC_RELEASE);",
                 "__atomic_store_n(&next->locked, 1, __ATOMIC_RELAXED);"),),
         kind="mcs", clients=(("mp", 2),), fail=("rc11", "imm")),
     # the MCS enqueue as it was until GenMC found its lost handoff: the
@@ -111,7 +111,7 @@ PLANTS = {
     # So blacklock takes the release link and acquire read instead.
     "mcs-fix-wmb": dict(
         edits=MCS_LINK_RELAXED + (
-            ("blk_fifo.h", "prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);",
+            ("blk_mcs.h", "prev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);",
              "__atomic_thread_fence(__ATOMIC_RELEASE); /* smp_wmb() */\n"
              "\tprev = __atomic_exchange_n(&lock->tail, node, __ATOMIC_ACQ_REL);"),),
         kind="mcs", clients=(("mutex", 2), ("mutex", 3)), fail=("rc11", "imm")),

@@ -1,33 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * blacklock: the contended paths of the ticket and MCS locks (blk_fifo.h).
+ * blacklock: the MCS lock's contended paths (blk_mcs.h).
  *
  * As in blk_spin.c, only what runs after the inline path found the lock
  * taken counts, into the shared per-CPU counters, once per acquisition.
  */
-#include "blk_fifo.h"
+#include "blk_mcs.h"
 
 DEFINE_PER_CPU_ALIGNED(struct blk_mcs_cpu, blk_mcs_cpu);
-
-/**
- * blk_ticket_wait() - wait until @ticket is served.
- * @lock: the lock.
- * @ticket: the ticket our fetch-add drew.
- *
- * Entered with preemption off; returns holding the lock. ACQUIRE loads of
- * the whole word: the one that sees our ticket pairs with the release
- * store that served it.
- */
-void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket)
-{
-	u64 t0 = blk_spin_wait_begin(lock), spins = 0;
-
-	while ((u16)__atomic_load_n(&lock->val, __ATOMIC_ACQUIRE) != ticket) {
-		cpu_relax();
-		spins++;
-	}
-	blk_spin_account(lock, t0, 0, spins);
-}
 
 /**
  * blk_mcs_wait() - queue behind @prev and wait for the lock.
@@ -38,19 +18,19 @@ void blk_ticket_wait(struct blk_ticketlock *lock, u16 ticket)
  * stored after the exchange that made @node the tail (the exchange's
  * acquire half keeps it there), with RELEASE: the predecessor that reads
  * it (ACQUIRE) and hands the lock over must find @node already reset (the
- * ordering argument in blk_fifo.h). The wait is on our own node only, an
+ * ordering argument in blk_mcs.h). The wait is on our own node only, an
  * ACQUIRE load that pairs with the release store in blk_mcs_pass().
  */
 void blk_mcs_wait(struct blk_mcs_node *node, struct blk_mcs_node *prev)
 {
-	u64 t0 = blk_spin_wait_begin(node), spins = 0;
+	u64 t0 = blk_contention_wait_begin(node), spins = 0;
 
 	__atomic_store_n(&prev->next, node, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&node->locked, __ATOMIC_ACQUIRE)) {
 		cpu_relax();
 		spins++;
 	}
-	blk_spin_account(node, t0, 0, spins);
+	blk_contention_account(node, t0, 0, spins);
 }
 
 /**
@@ -68,7 +48,7 @@ void blk_mcs_pass(struct blk_mcslock *lock, struct blk_mcs_node *node,
 		  struct blk_mcs_node *next)
 {
 	if (next)
-		blk_spin_count_handoff();
+		blk_contention_count_handoff();
 	while (!next) {
 		cpu_relax();
 		/* ACQUIRE: pairs with the link's release store */
@@ -100,7 +80,7 @@ void blk_mcs_lock_spare(struct blk_mcslock *lock)
 
 	if (blk_mcs_claim_free(lock, &lock->spare))
 		return;
-	t0 = blk_spin_wait_begin(lock);
+	t0 = blk_contention_wait_begin(lock);
 	do {
 		fails++;
 		while (__atomic_load_n(&lock->tail, __ATOMIC_RELAXED)) {
@@ -108,5 +88,5 @@ void blk_mcs_lock_spare(struct blk_mcslock *lock)
 			spins++;
 		}
 	} while (!blk_mcs_claim_free(lock, &lock->spare));
-	blk_spin_account(lock, t0, fails, spins);
+	blk_contention_account(lock, t0, fails, spins);
 }
