@@ -35,6 +35,11 @@
 #           (tools/verify/verify.sh): GenMC under SC, TSO, RC11 and IMM,
 #           herd7's AArch64 and x86-64 models against the arm64 objects,
 #           LKMM; without the checkers it is skipped (CI=true: failed)
+#   example Documentation/extending.rst's worked lock kind, from the
+#           document, as its file and one list line in a scratch copy:
+#           module and host built, run once on the host, GenMC under every
+#           model, KUnit (UML), and an operation or a column left out
+#           failing the build by name (tools/example.sh)
 #
 # Each step prints when it began and how long it took ("check: step NAME
 # began at ...", "check: step NAME took N s"), and a table of them at the
@@ -49,7 +54,7 @@ BLK_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0 [--only build|dkms|zerocost|sparse|style|host|vm|kunit|arm64|verify]" >&2
+	echo "usage: $0 [--only build|dkms|zerocost|sparse|style|host|vm|kunit|arm64|verify|example]" >&2
 	exit 2
 }
 
@@ -64,7 +69,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case "$only" in "" | build | dkms | zerocost | sparse | style | host | vm | kunit | arm64 | verify) ;; *) usage ;; esac
+case "$only" in "" | build | dkms | zerocost | sparse | style | host | vm | kunit | arm64 | verify | example) ;; *) usage ;; esac
 
 passed=0 failed=0 skipped=0
 result() { # result STATUS DESCRIPTION
@@ -423,6 +428,13 @@ if want verify; then
 		grep -E 'built|does not build' "$BLK_BUILD/checkers.log" >&2 || true
 	fi
 	tool verify "$BLK_BUILD/verify.out" "$BLK_TOP/tools/verify/verify.sh"
+fi
+
+# last: its KUnit run leaves the example in the kernel tree's copy, which
+# the next tools/kunit.sh puts back as the sources are
+if want example; then
+	step example
+	tool example "$BLK_BUILD/example.out" "$BLK_TOP/tools/example.sh"
 fi
 
 step
