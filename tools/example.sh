@@ -28,7 +28,7 @@ doc=$BLK_TOP/Documentation/extending.rst
 work=$BLK_BUILD/example
 failed=0
 verdict() { # verdict STATUS WHAT
-	if [ "$1" = 0 ]; then echo "PASS: example: $2"; else echo "FAIL: example: $2"; failed=1; fi
+	if [ "$1" = 0 ]; then echo "PASS: $2"; else echo "FAIL: $2"; failed=1; fi
 }
 cleanup() { rm -rf "$work/tree" "$work/bad"; }
 trap cleanup EXIT
