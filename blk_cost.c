@@ -43,6 +43,7 @@ struct blk_cost_work {
 
 static long blk_cost_on_cpu(void *arg)
 {
+	const struct blk_lock_ops *standin = blk_lock_standin();
 	struct blk_cost_work *cw = arg;
 	unsigned long flags;
 	unsigned int k;
@@ -51,7 +52,7 @@ static long blk_cost_on_cpu(void *arg)
 	for (b = 0; b < BLK_COST_BATCHES; b++) {
 		for (k = 0; k < BLK_COST_SLOTS; k++) {
 			const struct blk_lock_ops *ops =
-				k == BLK_COST_CALL ? blk_lock_standin() : blk_lock_menu[k];
+				k == BLK_COST_CALL ? standin : blk_lock_menu[k];
 			blk_cost_fn *cost = k == BLK_COST_CALL ? ops->cost_call : ops->cost;
 			/*
 			 * Interrupts off, so that none lands in a batch; but
@@ -60,7 +61,7 @@ static long blk_cost_on_cpu(void *arg)
 			 * with them on (the median copes with the odd one).
 			 */
 			const bool irqs_off =
-				!(IS_ENABLED(CONFIG_PREEMPT_RT) && ops && ops->rt_sleeps);
+				!(IS_ENABLED(CONFIG_PREEMPT_RT) && ops->rt_sleeps);
 
 			if (irqs_off)
 				local_irq_save(flags);
