@@ -38,8 +38,10 @@
 #   example Documentation/extending.rst's worked lock kind, from the
 #           document, as its file and one list line in a scratch copy:
 #           module and host built, run once on the host, GenMC under every
-#           model, KUnit (UML), and an operation or a column left out
-#           failing the build by name (tools/example.sh)
+#           model, KUnit (UML), the docs' menu table made again, and an
+#           operation or a column left out failing the build by name
+#           (tools/example.sh); its module is loaded and shown in make
+#           demo's tables in the vm step's 3-vCPU boot
 #
 # Each step prints when it began and how long it took ("check: step NAME
 # began at ...", "check: step NAME took N s"), and a table of them at the
@@ -275,12 +277,10 @@ if want style; then
 		grep -q "^\`\`$k\`\`" Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no knob $k"; rc=1; }
 	done
 	result $rc "Documentation/blacklock.rst lists every knob of blk_knobs_list.h"
-	# and its menu table against the other
+	# and its menu table against the other, column by column
 	rc=0
-	for k in $BLK_LOCKS; do
-		grep -q "^\`\`$k\`\` " Documentation/blacklock.rst || { echo "Documentation/blacklock.rst: no lock kind $k in the menu table"; rc=1; }
-	done
-	result $rc "Documentation/blacklock.rst's menu lists every kind of blk_kinds_list.h"
+	python3 tools/kinds.py --doc-check Documentation/blacklock.rst || rc=1
+	result $rc "Documentation/blacklock.rst's menu table is blk_kinds_list.h's, every kind and column"
 	# the generic files name no lock kind: what a kind is, its list line
 	# says (blk_kinds_list.h; the records' keys that name one stay)
 	rc=0
@@ -384,9 +384,26 @@ if want vm; then
 		fi
 		vm_check "$k"
 	done
-	# CPU hotplug with a CPU outside the run: 3 vCPUs, the hotplug part only
-	vm_guest "vm 6.1 3 vCPUs" "$BLK_BUILD/check-vm-hotplug3.log" 6.1 -c 3 \
-		-e BLK_CHECK_ONLY=hotplug3
+	# CPU hotplug with a CPU outside the run: 3 vCPUs, the hotplug part
+	# only; then Documentation/extending.rst's worked kind, its module
+	# loaded in place (tools/example.sh module), in make demo's tables
+	log=$BLK_BUILD/check-vm-hotplug3.log
+	if example=$("$BLK_TOP/tools/example.sh" module 2>"$BLK_BUILD/example-module.log"); then
+		read -r ex_id ex_ko <<<"$example"
+		vm_guest "vm 6.1 3 vCPUs" "$log" 6.1 -c 3 -e BLK_CHECK_ONLY=hotplug3 \
+			-e BLK_EXAMPLE="$ex_id" -f "$ex_ko"
+		blk_section "$log" EXAMPLE >"$BLK_BUILD/example-stats.json"
+		rc=0
+		python3 "$BLK_TOP/tools/demo.py" --want 3 "$BLK_BUILD/example-stats.json" \
+			>"$BLK_BUILD/example-demo.txt" 2>&1 || rc=1
+		[ "$(grep -c "^$ex_id " "$BLK_BUILD/example-demo.txt")" = 2 ] || rc=1
+		[ "$rc" = 0 ] || cat "$BLK_BUILD/example-demo.txt"
+		result $rc "vm 6.1 3 vCPUs: the worked example's $ex_id in make demo's two tables (tools/demo.py, $BLK_BUILD/example-demo.txt)"
+	else
+		cat "$BLK_BUILD/example-module.log"
+		result 1 "vm: the worked example's module builds (tools/example.sh module)"
+		vm_guest "vm 6.1 3 vCPUs" "$log" 6.1 -c 3 -e BLK_CHECK_ONLY=hotplug3
+	fi
 	# the NUMA topology of tools/vm.sh -N: 4 vCPUs on 2 nodes, the NUMA part only
 	vm_guest "vm 6.1 2 nodes" "$BLK_BUILD/check-vm-numa.log" 6.1 -c 4 -N 2 \
 		-e BLK_CHECK_ONLY=numa

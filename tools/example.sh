@@ -12,16 +12,30 @@
 #   kunit    KUnit's cases over the menu, UML (the kunit step's build)
 #   missing  an operation left out, then a column left out: the host build
 #            fails, naming the operation, or the list line and its macro
+#   doc      the menu table of blacklock.rst: stale with the line, the
+#            check naming the kind; made again by tools/kinds.py
 # and the copy is thrown away. Prints PASS/FAIL lines and a verdict line.
+#
+#   tools/example.sh module
+# builds the copy's module only, and prints the kind's id and the module's
+# path (blacklock-example.ko): make check's vm step loads it in a boot it
+# makes anyway (tools/guest/check.sh, BLK_EXAMPLE) and shows the kind in
+# make demo's tables. The module is kept per content of the copy, so the
+# vm step and this step build it once between them.
 set -euo pipefail
 BLK_TOOL=example
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	echo "usage: $0" >&2
+	echo "usage: $0 [module]" >&2
 	exit 2
 }
-[ $# -eq 0 ] || usage
+mode=all
+case "$*" in
+"") ;;
+module) mode=module ;;
+*) usage ;;
+esac
 
 blk_kernel 6.1 || exit 1
 doc=$BLK_TOP/Documentation/extending.rst
@@ -59,14 +73,47 @@ extract "blk-example-line:" >"$work/line"
 grep -q "^BLK_KIND($id," "$work/line" || blk_die "the example's line is not BLK_KIND($id, ...)"
 awk -v line="$work/line" '/^#if BLK_WORLD_KERNEL/ && !done { while ((getline l < line) > 0) print l; done = 1 } { print }' \
 	"$BLK_TOP/blk_kinds_list.h" >"$work/tree/blk_kinds_list.h"
+
+# module: the copy's module as make check's build step builds it (W=1),
+# once per content of the copy and kernel: $work/ko-KEY holds it, its log
+# and its exit status
+key=$( (cd "$work/tree" && find . -type f -print0 | sort -z | xargs -0 sha1sum; echo "$BLK_KVER") |
+	sha1sum | cut -c1-12)
+ko=$work/ko-$key
+if [ ! -f "$ko/rc" ]; then
+	rm -rf "$work"/ko-*
+	mkdir "$ko"
+	rc=0
+	make -C "$work/tree" -j"$(nproc)" KERNELDIR="$BLK_KDIR" W=1 >"$ko/build.log" 2>&1 || rc=$?
+	[ "$rc" != 0 ] || cp "$work/tree/blacklock.ko" "$ko/blacklock-example.ko"
+	echo "$rc" >"$ko/rc"
+fi
+if [ "$mode" = module ]; then
+	[ -f "$ko/blacklock-example.ko" ] || { cat "$ko/build.log" >&2; blk_die "the example's module does not build"; }
+	echo "$id $ko/blacklock-example.ko"
+	exit 0
+fi
+
 changed=$(cd "$BLK_TOP" && git ls-files | while read -r f; do cmp -s "$f" "$work/tree/$f" || echo "$f"; done)
 verdict "$([ "$changed" = blk_kinds_list.h ] && echo 0 || echo 1)" \
 	"$id from the document: $file and one line of blk_kinds_list.h, no other file ($(echo $changed))"
 
-# build: the module, as make check's build step builds it
+# doc: the menu table of blacklock.rst is made from the list: stale with
+# the line added (the check names the kind), then made again
 rc=0
-make -C "$work/tree" -j"$(nproc)" KERNELDIR="$BLK_KDIR" W=1 >"$work/build.log" 2>&1 || rc=$?
-warnings=$(grep -c 'warning:' "$work/build.log" || true)
+python3 "$work/tree/tools/kinds.py" --doc-check "$work/tree/Documentation/blacklock.rst" \
+	>"$work/doc.log" 2>&1 || rc=$?
+verdict "$([ "$rc" != 0 ] && grep -q "^+\`\`$id\`\` " "$work/doc.log" && echo 0 || echo 1)" \
+	"the menu table of blacklock.rst, made before the line, is stale and says $id's row (exit $rc)"
+rc=0
+python3 "$work/tree/tools/kinds.py" --doc-write "$work/tree/Documentation/blacklock.rst" &&
+	python3 "$work/tree/tools/kinds.py" --doc-check "$work/tree/Documentation/blacklock.rst" \
+	>"$work/doc.log" 2>&1 || rc=$?
+verdict "$rc" "tools/kinds.py --doc-write makes the table again, $id's row in it"
+
+# build: the module (made above)
+rc=$(cat "$ko/rc")
+warnings=$(grep -c 'warning:' "$ko/build.log" || true)
 verdict $((rc + warnings)) "the module builds with $id (W=1 against $BLK_KVER: exit $rc, $warnings warnings)"
 
 # host: the check build, the kind on the menu and once on the host's cores
@@ -90,7 +137,7 @@ if [ -n "$genmc" ]; then
 	rc=0
 	python3 "$work/tree/tools/verify/genmc.py" --genmc "$genmc" --kinds "$id" --no-plants \
 		--jobs "$(nproc)" >"$work/genmc.log" 2>&1 || rc=$?
-	verdict $rc "GenMC: $id, $(grep -o '([0-9]* runs)' "$work/genmc.log" | tr -d '()'), every client under every model: $(grep -o 'verdict: [A-Z]*' "$work/genmc.log")"
+	verdict $rc "GenMC: $id, $(grep -o '([0-9]* runs)' "$work/genmc.log" | tr -d '()'), every client under every model (genmc.py: $(grep -o 'verdict: [A-Z]*' "$work/genmc.log" | cut -d' ' -f2))"
 else
 	verdict 1 "GenMC is there (tools/verify/checkers.sh)"
 fi

@@ -10,14 +10,15 @@ blk_die() { blk_say "error: $*"; exit 1; }
 
 # blk_kinds [WORLD]: the lock menu, read from its one list
 # (blk_kinds_list.h) as WORLD's build sees it (kernel, the default, host or
-# model: the list's #if BLK_WORLD_* blocks), one kind a line, in menu
+# model: the list's #if BLK_WORLD_* blocks; all: every kind of every
+# world), one kind a line, in menu
 # order, its columns tab-separated: id home type rmw count flags irqsave
 # rescue fini configure waiters locks, then its class (lock, kernel, libc, floor or
 # broken) and its description. The one reader of the list outside the
 # compiler: every tool calls it (tools/kinds.py for the Python ones).
 blk_kinds() {
 	awk -v world="${1:-kernel}" '
-	/^#if BLK_WORLD_/ { skip = tolower(substr($2, 11)) != world; next }
+	/^#if BLK_WORLD_/ { skip = world != "all" && tolower(substr($2, 11)) != world; next }
 	/^#endif/ { skip = 0; next }
 	/^BLK_KIND\(/ { entry = ""; on = 1 }
 	on { sub(/^[ \t]+/, ""); entry = entry " " $0 }

@@ -111,9 +111,33 @@ numa() {
 	check "4 vCPUs on 2 nodes: cna with interrupts off (irq_hz), every waiter urgent, moved none (cna_moved $(echo "$rec" | key cna_moved), queued $(echo "$rec" | key queued), violations $(echo "$rec" | key violations))" \
 		[ "$(echo "$rec" | key cna_moved)" = 0 -a "$(echo "$rec" | key violations)" = 0 ]
 }
+# ---- the worked example of Documentation/extending.rst -----------------------
+# BLK_EXAMPLE=ID (tools/check.sh, with -f blacklock-example.ko, the module
+# tools/example.sh builds with the kind ID added as its file and one list
+# line): loaded in place of blacklock.ko, the kind is on the menu, runs
+# clean, and is measured as make demo measures, beside spinlock_t and the
+# negative control; the records go to the host (BLK-EXAMPLE), whose
+# tools/demo.py prints the demo's tables from them.
+example() {
+	rmmod blacklock
+	check "the worked example's module loads in place of blacklock.ko" insmod /guest/blacklock-example.ko
+	check "the worked example's kind $BLK_EXAMPLE is on the menu" grep -q "^$BLK_EXAMPLE " "$D/locks"
+	blkctl cost >/dev/null
+	for l in "$BLK_EXAMPLE" spinlock busted; do
+		blkctl run lock=$l cpus=0-1 ncpus=0 duration_ms=300 >/dev/null
+		[ "$l" != "$BLK_EXAMPLE" ] || rec=$(last_run)
+	done
+	check "$BLK_EXAMPLE on 2 CPUs, 300 ms: $(echo "$rec" | key acquisitions) acquisitions, violations $(echo "$rec" | key violations)" \
+		[ "$(echo "$rec" | key violations)" = 0 -a "$(echo "$rec" | key acquisitions)" -gt 0 ]
+	echo BLK-EXAMPLE-BEGIN
+	cat "$D/stats.json"
+	echo BLK-EXAMPLE-END
+	rmmod blacklock
+}
 case "${BLK_CHECK_ONLY:-}" in
 hotplug3 | numa)
 	"$BLK_CHECK_ONLY"
+	[ -z "${BLK_EXAMPLE:-}" ] || example
 	echo "guest: $((n - failed)) passed, $failed failed"
 	exit "$failed"
 	;;
