@@ -143,8 +143,7 @@ static int blk_locks_show(struct seq_file *m, void *v)
 	for (i = 0; i < blk_lock_menu_len; i++) {
 		ops = blk_lock_menu[i];
 		seq_printf(m, "%-13s %-6s %s\n", ops->name,
-			   ops->broken ? "broken" : ops->floor ? "floor" :
-			   ops->kernel ? "kernel" : "lock", ops->desc);
+			   blk_lock_class(ops), ops->desc);
 	}
 	return 0;
 }

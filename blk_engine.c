@@ -124,6 +124,7 @@ static int blk_start_workers(struct blk_config *cfg)
 	struct task_struct *t;
 	unsigned int n = 0, i;
 	int cpu, wd_cpu, ret;
+	char why[96];
 
 	cpumask_clear(&blk_scratch);
 	for_each_cpu_and(cpu, &cfg->cpus, cpu_online_mask) {
@@ -138,10 +139,8 @@ static int blk_start_workers(struct blk_config *cfg)
 			cfg->ncpus, n);
 		return -EINVAL;
 	}
-	/* every worker, and its CPU's interrupt with irq_hz, may wait at once */
-	if (cfg->lock->waiters && n * (cfg->irq_hz ? 2 : 1) > cfg->lock->waiters) {
-		pr_warn("start: %s holds %u waiters at most, the run has %u\n",
-			cfg->lock->name, cfg->lock->waiters, n * (cfg->irq_hz ? 2 : 1));
+	if (blk_waiters_refused(cfg, n, why, sizeof(why))) {
+		pr_warn("start: %s\n", why);
 		return -EINVAL;
 	}
 	wd_cpu = blk_watchdog_cpu(cfg);

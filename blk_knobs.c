@@ -350,6 +350,31 @@ bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
 }
 
 /**
+ * blk_waiters_refused() - whether a run needs more waiters than its kind
+ * holds (the waiters column of blk_kinds_list.h).
+ * @cfg: the knobs of the run about to start.
+ * @workers: how many workers it has.
+ * @why: where to say why, for the log (the module) or stderr (the host).
+ * @len: its size.
+ *
+ * Every worker may wait at once, and with irq_hz its CPU's interrupt too.
+ * Both worlds ask this once they know how many workers a run has.
+ *
+ * Return: true if refused.
+ */
+bool blk_waiters_refused(const struct blk_config *cfg, unsigned int workers,
+			 char *why, size_t len)
+{
+	const unsigned int waiters = workers * (cfg->irq_hz ? 2 : 1);
+
+	if (!cfg->lock->waiters || waiters <= cfg->lock->waiters)
+		return false;
+	snprintf(why, len, "%s holds %u waiters at most, the run has %u",
+		 cfg->lock->name, cfg->lock->waiters, waiters);
+	return true;
+}
+
+/**
  * blk_knobs_reset() - every knob to its default (blk_knobs_list.h).
  *
  * Return: 0, or -EBUSY while a run is going.

@@ -132,5 +132,7 @@ int blk_knobs_reset(void);
 void blk_config_get(struct blk_config *cfg);
 int blk_config_set(const struct blk_config *cfg);
 bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len);
+bool blk_waiters_refused(const struct blk_config *cfg, unsigned int workers,
+			 char *why, size_t len);
 
 #endif /* _BLK_KNOBS_H */

@@ -160,6 +160,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.waiters	= nr_waiters,					\
 	.locks		= nr_locks,					\
 	.kernel		= !!((flags) & BLK_KF_KERNEL),			\
+	.libc		= !!((flags) & BLK_KF_LIBC),			\
 	.broken		= !!((flags) & BLK_KF_BROKEN),			\
 	.floor		= !!((flags) & BLK_KF_FLOOR),			\
 	.rt_sleeps	= !!((flags) & BLK_KF_RT_SLEEPS),		\
@@ -230,6 +231,20 @@ const struct blk_lock_ops *blk_lock_standin(void)
 		if (blk_lock_menu[i]->standin)
 			return blk_lock_menu[i];
 	return NULL;
+}
+
+/**
+ * blk_lock_class() - what a kind is, in a word: its class in the "locks"
+ * file of both worlds (and in tools/lib.sh's blk_kinds).
+ * @ops: the kind.
+ *
+ * Return: "broken", "floor", "kernel" (the kernel's own), "libc" (the C
+ * library's) or "lock" (blacklock's own).
+ */
+const char *blk_lock_class(const struct blk_lock_ops *ops)
+{
+	return ops->broken ? "broken" : ops->floor ? "floor" :
+	       ops->kernel ? "kernel" : ops->libc ? "libc" : "lock";
 }
 
 /**

@@ -95,6 +95,7 @@ struct blk_lock_ops {
 	u32 locks;
 	bool counted;
 	bool kernel;
+	bool libc;
 	bool broken;
 	bool floor;
 	bool rt_sleeps;
@@ -107,6 +108,7 @@ extern const unsigned int blk_lock_menu_len;
 const struct blk_lock_ops *blk_lock_find(const char *name);
 const struct blk_lock_ops *blk_lock_floor(void);
 const struct blk_lock_ops *blk_lock_standin(void);
+const char *blk_lock_class(const struct blk_lock_ops *ops);
 const char *blk_flavour(void);
 void blk_flavour_probe(void);
 

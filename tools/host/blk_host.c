@@ -222,6 +222,7 @@ static int blk_host_run(unsigned int threads)
 	u64 *acq, end = 0, floor = U64_MAX, grace;
 	struct blk_arrival *arrivals;
 	unsigned int i, n;
+	char why[96];
 
 	cpus = calloc(nr_cpu_ids, sizeof(*cpus));
 	if (!cpus)
@@ -230,10 +231,8 @@ static int blk_host_run(unsigned int threads)
 	if (ncpu < 0)
 		return 2;
 	n = threads ? threads : (unsigned int)ncpu;
-	/* every thread may wait at once (the kind's waiters column) */
-	if (cfg->lock->waiters && n > cfg->lock->waiters) {
-		fprintf(stderr, "blk-host: %s holds %u waiters at most, the run has %u\n",
-			cfg->lock->name, cfg->lock->waiters, n);
+	if (blk_waiters_refused(cfg, n, why, sizeof(why))) {
+		fprintf(stderr, "blk-host: %s\n", why);
 		return 2;
 	}
 	r = calloc(1, blk_result_size(n));
@@ -488,8 +487,7 @@ static void blk_host_locks(void)
 	for (i = 0; i < blk_lock_menu_len; i++) {
 		const struct blk_lock_ops *o = blk_lock_menu[i];
 
-		printf("%s %s %s\n", o->name, o->broken ? "broken" : o->floor ? "floor" :
-		       o->kernel ? "kernel" : "lock", o->desc);
+		printf("%s %s %s\n", o->name, blk_lock_class(o), o->desc);
 	}
 }
 
