@@ -38,6 +38,12 @@
  *              carries index 1, and its successor must decode it
  *   fallback   the same with all BLK_QS_NODES nodes taken (an NMI in an
  *              NMI): the thread spins on trylock instead of queueing
+ *   append     cna only, 4 threads: main() takes the lock first, on a
+ *              CPU of its own, and holds it until the threads have queued
+ *              behind it in order, on CPUs of NUMA nodes 0, 1, 1, 0: the
+ *              head may set both node-1 waiters aside in one sort, the
+ *              second appended to a secondary queue that is not empty;
+ *              then the flush and the promotion; exclusion as in mutex
  *   undo       qspin and cna only, 4 threads: thread 0 holds the lock
  *              until a waiter has queued; the others arrive while it
  *              holds. Among the executions: one waiter's fast path reads
@@ -53,6 +59,11 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stdbool.h>
+
+#ifdef BLK_CLIENT_append
+/* the threads' 4 CPUs and main()'s */
+#define BLK_MODEL_CPUS	5
+#endif
 
 /* every kind's home, header and code, as genmc.py generates them from the list */
 #include <blk_kinds_homes.h>
@@ -105,7 +116,7 @@ static inline bool v_trylock(void)
  * critical sections beyond BLK_SECTIONS each: ordered's thread 1 takes
  * two; tryreacquire's thread 0 tries once
  */
-#if defined(BLK_CLIENT_ordered)
+#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_append)
 #define BLK_EXTRA_SECTIONS	1
 #elif defined(BLK_CLIENT_tryreacquire)
 #define BLK_EXTRA_SECTIONS	(-1)
@@ -122,6 +133,18 @@ static u32 x, y;	/* relaxed atomics */
 #endif
 #if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo)
 static u32 holds;	/* relaxed atomics: thread 0 has the lock */
+#endif
+#ifdef BLK_CLIENT_append
+/*
+ * The CPU of the thread @i-th in the queue: 0, 1, 3, 2 (a Gray code), so
+ * that their NUMA nodes (blk_numa_node(), the CPU's low bit) are 0, 1, 1, 0.
+ */
+static inline int append_cpu(int i)
+{
+	return i ^ (i >> 1);
+}
+#endif
+#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo) || defined(BLK_CLIENT_append)
 
 /* Wait until the thread of CPU @cpu is the last queued (qspin's tail). */
 static inline void wait_queued(int cpu)
@@ -161,6 +184,9 @@ static void *thread(void *arg)
 	u32 r1, r2;
 
 	blk_model_cpu = me - 1;
+#ifdef BLK_CLIENT_append
+	blk_model_cpu = append_cpu(me - 1);
+#endif
 
 #if defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
 	/* the outer context's nodes: taken, never touched again; then mutex */
@@ -210,6 +236,13 @@ static void *thread(void *arg)
 			v_unlock();
 		}
 	}
+#elif defined(BLK_CLIENT_append)
+	/* behind main(), then behind the thread before */
+	if (me > 1)
+		wait_queued(append_cpu(me - 2));
+	v_lock();
+	critical_section(me);
+	v_unlock();
 #elif defined(BLK_CLIENT_undo)
 	if (me == 1) {
 		v_lock();
@@ -243,7 +276,7 @@ static void *thread(void *arg)
 #endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback or undo"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback, append or undo"
 #endif
 	(void)r1;
 	(void)r2;
@@ -258,8 +291,19 @@ int main(void)
 	BLK_OP(BLK_VERIFY_KIND, _init)(&the_lock);
 	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS + BLK_EXTRA_SECTIONS,
 			 __ATOMIC_RELAXED);
+#ifdef BLK_CLIENT_append
+	/* main() holds the lock, on the CPU after the threads' */
+	blk_model_cpu = BLK_THREADS;
+	v_lock();
+	critical_section(BLK_THREADS + 1);
+#endif
 	for (i = 0; i < BLK_THREADS; i++)
 		pthread_create(&t[i], NULL, thread, (void *)(uintptr_t)i);
+#ifdef BLK_CLIENT_append
+	/* until the last thread has queued */
+	wait_queued(append_cpu(BLK_THREADS - 1));
+	v_unlock();
+#endif
 	for (i = 0; i < BLK_THREADS; i++)
 		pthread_join(t[i], NULL);
 #ifndef BLK_CLIENT_mp

@@ -171,6 +171,18 @@ PLANTS = {
             ("blk_cna.c", "\t\treturn false;\n\tif (me->sec_head)\n\t\tblk_cna_make_head(me->sec_head, NULL, NULL, 0);\n",
              "\t\treturn false;\n"),),
         kind="cna", clients=(("ordered", 4),), fail=MODELS),
+    # CNA's append to a secondary queue that is not empty: main() holds
+    # the lock while 4 threads queue on NUMA nodes 0, 1, 1, 0 (client.c's
+    # append), so that the head may set both node-1 waiters aside in one
+    # sort; must pass every model
+    "cna-append": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="cna", clients=(("append", 4),), fail=()),
+    # the append without its link: the second waiter set aside is lost
+    "cna-append-unlinked": dict(
+        edits=QSPIN_QUEUE_ONLY + (
+            ("blk_cna.c", "\t\tWRITE_ONCE(me->sec_tail->mcs.next, &next->mcs);\n", ""),),
+        kind="cna", clients=(("append", 4),), fail=MODELS),
     # qspin's queue from a nested context: each thread's CPU has node 0
     # taken by an outer context, so tails carry index 1 and the successor
     # decodes it (queue-only, so that a second waiter queues with 3
