@@ -44,6 +44,10 @@
  *              head may set both node-1 waiters aside in one sort, the
  *              second appended to a secondary queue that is not empty;
  *              then the flush and the promotion; exclusion as in mutex
+ *   remotes    cna only: append's, on NUMA nodes 0, 1, 1, 1: the last
+ *              node-1 waiter may be the tail, which the sort must leave
+ *              in the main queue (only the tail exchange moves the tail);
+ *              it gets the lock's node handed on with the secondary queue
  *   undo       qspin and cna only, 4 threads: thread 0 holds the lock
  *              until a waiter has queued; the others arrive while it
  *              holds. Among the executions: one waiter's fast path reads
@@ -60,9 +64,21 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#if defined(BLK_CLIENT_append) || defined(BLK_CLIENT_remotes)
+/*
+ * main() holds the lock while the threads queue in order, on the CPUs
+ * queue_cpu(0), queue_cpu(1), ... (the NUMA node, blk_numa_node(), is the
+ * CPU's low bit); main() has a CPU of its own, BLK_MAIN_CPU
+ */
+#define BLK_MAIN_HOLDS	1
+#define BLK_MODEL_CPUS	6
 #ifdef BLK_CLIENT_append
-/* the threads' 4 CPUs and main()'s */
-#define BLK_MODEL_CPUS	5
+#define queue_cpu(i)	((i) ^ ((i) >> 1))	/* 0, 1, 3, 2: nodes 0, 1, 1, 0 */
+#define BLK_MAIN_CPU	4
+#else
+#define queue_cpu(i)	((i) ? 2 * (i) - 1 : 0)	/* 0, 1, 3, 5: nodes 0, 1, 1, 1 */
+#define BLK_MAIN_CPU	2
+#endif
 #endif
 
 /* every kind's home, header and code, as genmc.py generates them from the list */
@@ -116,7 +132,7 @@ static inline bool v_trylock(void)
  * critical sections beyond BLK_SECTIONS each: ordered's thread 1 takes
  * two; tryreacquire's thread 0 tries once
  */
-#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_append)
+#if defined(BLK_CLIENT_ordered) || defined(BLK_MAIN_HOLDS)
 #define BLK_EXTRA_SECTIONS	1
 #elif defined(BLK_CLIENT_tryreacquire)
 #define BLK_EXTRA_SECTIONS	(-1)
@@ -134,17 +150,7 @@ static u32 x, y;	/* relaxed atomics */
 #if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo)
 static u32 holds;	/* relaxed atomics: thread 0 has the lock */
 #endif
-#ifdef BLK_CLIENT_append
-/*
- * The CPU of the thread @i-th in the queue: 0, 1, 3, 2 (a Gray code), so
- * that their NUMA nodes (blk_numa_node(), the CPU's low bit) are 0, 1, 1, 0.
- */
-static inline int append_cpu(int i)
-{
-	return i ^ (i >> 1);
-}
-#endif
-#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo) || defined(BLK_CLIENT_append)
+#if defined(BLK_CLIENT_ordered) || defined(BLK_CLIENT_undo) || defined(BLK_MAIN_HOLDS)
 
 /* Wait until the thread of CPU @cpu is the last queued (qspin's tail). */
 static inline void wait_queued(int cpu)
@@ -184,8 +190,8 @@ static void *thread(void *arg)
 	u32 r1, r2;
 
 	blk_model_cpu = me - 1;
-#ifdef BLK_CLIENT_append
-	blk_model_cpu = append_cpu(me - 1);
+#ifdef BLK_MAIN_HOLDS
+	blk_model_cpu = queue_cpu(me - 1);
 #endif
 
 #if defined(BLK_CLIENT_nested) || defined(BLK_CLIENT_fallback)
@@ -236,10 +242,10 @@ static void *thread(void *arg)
 			v_unlock();
 		}
 	}
-#elif defined(BLK_CLIENT_append)
+#elif defined(BLK_MAIN_HOLDS)
 	/* behind main(), then behind the thread before */
 	if (me > 1)
-		wait_queued(append_cpu(me - 2));
+		wait_queued(queue_cpu(me - 2));
 	v_lock();
 	critical_section(me);
 	v_unlock();
@@ -276,7 +282,7 @@ static void *thread(void *arg)
 #endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback, append or undo"
+#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback, append, remotes or undo"
 #endif
 	(void)r1;
 	(void)r2;
@@ -291,17 +297,17 @@ int main(void)
 	BLK_OP(BLK_VERIFY_KIND, _init)(&the_lock);
 	__atomic_store_n(&expected, BLK_THREADS * BLK_SECTIONS + BLK_EXTRA_SECTIONS,
 			 __ATOMIC_RELAXED);
-#ifdef BLK_CLIENT_append
-	/* main() holds the lock, on the CPU after the threads' */
-	blk_model_cpu = BLK_THREADS;
+#ifdef BLK_MAIN_HOLDS
+	/* main() holds the lock, on a CPU of its own */
+	blk_model_cpu = BLK_MAIN_CPU;
 	v_lock();
 	critical_section(BLK_THREADS + 1);
 #endif
 	for (i = 0; i < BLK_THREADS; i++)
 		pthread_create(&t[i], NULL, thread, (void *)(uintptr_t)i);
-#ifdef BLK_CLIENT_append
+#ifdef BLK_MAIN_HOLDS
 	/* until the last thread has queued */
-	wait_queued(append_cpu(BLK_THREADS - 1));
+	wait_queued(queue_cpu(BLK_THREADS - 1));
 	v_unlock();
 #endif
 	for (i = 0; i < BLK_THREADS; i++)

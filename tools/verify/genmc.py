@@ -183,6 +183,21 @@ PLANTS = {
         edits=QSPIN_QUEUE_ONLY + (
             ("blk_cna.c", "\t\tWRITE_ONCE(me->sec_tail->mcs.next, &next->mcs);\n", ""),),
         kind="cna", clients=(("append", 4),), fail=MODELS),
+    # on NUMA nodes 0, 1, 1, 1 (client.c's remotes): the last node-1
+    # waiter may be the tail, which the sort leaves where it is; must pass
+    # every model
+    "cna-remotes": dict(
+        edits=QSPIN_QUEUE_ONLY,
+        kind="cna", clients=(("remotes", 4),), fail=()),
+    # the sort moving a remote waiter with no successor yet: if it is the
+    # tail, the main queue behind the head is cut off from the word's tail
+    "cna-tail-moved": dict(
+        edits=QSPIN_QUEUE_ONLY + (
+            ("blk_cna.c", "\treturn *nnext;\n", "\treturn true;\n"),
+            ("blk_cna.c", "\t\tif (!busy || !nnext)\n",
+             "\t\tif (!busy || (!nnext && (READ_ONCE(next->numa) == me->numa ||\n"
+             "\t\t\t\t\t  READ_ONCE(next->numa) == BLK_CNA_URGENT)))\n")),
+        kind="cna", clients=(("remotes", 4), ("append", 4)), fail=MODELS),
     # qspin's queue from a nested context: each thread's CPU has node 0
     # taken by an outer context, so tails carry index 1 and the successor
     # decodes it (queue-only, so that a second waiter queues with 3
