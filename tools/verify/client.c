@@ -282,7 +282,7 @@ static void *thread(void *arg)
 #endif
 	}
 #else
-#error "BLK_CLIENT_: mutex, mp, reacquire, trylock, tryreacquire, ordered, nested, fallback, append, remotes or undo"
+#error "BLK_CLIENT_: a client named above (mutex, mp, ..., undo)"
 #endif
 	(void)r1;
 	(void)r2;
