@@ -84,8 +84,7 @@ struct blk_result *blk_collect(void)
 	}
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
-	blk_result_finish(r, acq, floor,
-			  blk_word_count(READ_ONCE(blk_shared.word)));
+	blk_result_finish(r, acq, floor, &blk_shared);
 	blk_run.result = NULL;		/* handed over: the caller keeps it */
 	blk_run_free();
 	return r;

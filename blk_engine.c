@@ -202,7 +202,7 @@ static int blk_start_workers(struct blk_config *cfg)
 		cfg->lock->irq_class(&blk_shared.lock);
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
-	blk_shared_reset(&blk_shared);
+	blk_shared_reset(&blk_shared, cfg->cs_lines, blk_line0(cfg));
 	blk_contention_counters_reset();
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
@@ -220,6 +220,8 @@ static int blk_start_workers(struct blk_config *cfg)
 			.handoff = &pc->handoff,
 			.cs_loops = blk_run.cs_loops,
 			.think_loops = blk_run.think_loops,
+			.think_exp = cfg->think_dist == BLK_THINK_EXP,
+			.rng = blk_rng_seed(n),
 			.sample_every = blk_run.sample_every,
 			.batch = blk_run.batch,
 			.batch_start = 1,

@@ -24,6 +24,8 @@ const char *const blk_timing_names[] = { "off", "sample", "every", NULL };
 const char *const blk_loop_names[] = { "engine", "reference", NULL };
 const char *const blk_auto_names[] = { "auto", NULL };
 const char *const blk_check_names[] = { "full", "count", NULL };
+const char *const blk_think_dist_names[] = { "fixed", "exp", NULL };
+const char *const blk_off_on_names[] = { "off", "on", NULL };
 
 /* ncpus: a u32 from 0 to nr_cpu_ids */
 enum blk_knob_type {
@@ -332,9 +334,9 @@ bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
 {
 	const bool reference = cfg->loop == BLK_LOOP_REFERENCE;
 
-	if (reference && (cfg->cs_ns || cfg->think_ns ||
+	if (reference && (cfg->cs_ns || cfg->cs_lines || cfg->think_ns ||
 			  cfg->timing != BLK_TIMING_OFF))
-		snprintf(why, len, "loop=reference takes cs_ns=0 think_ns=0 timing=off");
+		snprintf(why, len, "loop=reference takes cs_ns=0 cs_lines=0 think_ns=0 timing=off");
 	else if (reference && cfg->check != BLK_CHECK_FULL)
 		snprintf(why, len, "loop=reference checks nothing: check=full");
 	else if (reference && cfg->irq_hz)
@@ -342,6 +344,13 @@ bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
 	else if (cfg->backoff_min > cfg->backoff_max)
 		snprintf(why, len, "backoff_min %u is above backoff_max %u",
 			 cfg->backoff_min, cfg->backoff_max);
+	else if (cfg->colocate && !cfg->cs_lines)
+		snprintf(why, len, "colocate=on needs cs_lines >= 1");
+	else if (cfg->colocate && !blk_colocate_fits(cfg->lock))
+		snprintf(why, len, "colocate=on: %s is %u bytes, no room in its line",
+			 cfg->lock->name, cfg->lock->size);
+	else if (cfg->think_dist == BLK_THINK_EXP && !cfg->think_ns)
+		snprintf(why, len, "think_dist=exp draws around think_ns: think_ns > 0");
 	else if (!cfg->cna_threshold && !cfg->cna_threshold_ns)
 		snprintf(why, len, "cna needs a limit: cna_threshold or cna_threshold_ns");
 	else

@@ -55,10 +55,23 @@ enum blk_check {
 	BLK_CHECK_COUNT,
 };
 
+/**
+ * enum blk_think_dist - how long each think time is.
+ * @BLK_THINK_FIXED: think_ns every time: arrivals in lockstep.
+ * @BLK_THINK_EXP: drawn afresh each time, exponentially distributed with
+ *	mean think_ns (blk_exp_draw()): arrivals that are not.
+ */
+enum blk_think_dist {
+	BLK_THINK_FIXED,
+	BLK_THINK_EXP,
+};
+
 extern const char *const blk_timing_names[];
 extern const char *const blk_loop_names[];
 extern const char *const blk_auto_names[];
 extern const char *const blk_check_names[];
+extern const char *const blk_think_dist_names[];
+extern const char *const blk_off_on_names[];
 
 /**
  * struct blk_config - what one run does; one field per knob.
@@ -67,7 +80,10 @@ extern const char *const blk_check_names[];
  * @ncpus: use only the first @ncpus CPUs of @cpus; 0 means all of them.
  * @duration_ms: how long the workers hammer the lock.
  * @cs_ns: work inside the critical section, on shared data.
+ * @cs_lines: shared cache lines the critical section also updates.
+ * @colocate: the first of them in the lock's cache line (0 off, 1 on).
  * @think_ns: work outside it, on local data.
+ * @think_dist: an enum blk_think_dist.
  * @timing: an enum blk_timing.
  * @sample_every: with BLK_TIMING_SAMPLE, time one acquisition in this many;
  *	0: auto, chosen at the start of each run (blk_worker.c).
@@ -86,7 +102,10 @@ struct blk_config {
 	u32 ncpus;
 	u32 duration_ms;
 	u32 cs_ns;
+	u32 cs_lines;
+	u32 colocate;
 	u32 think_ns;
+	u32 think_dist;
 	u32 timing;
 	u32 sample_every;
 	u32 watchdog_ms;

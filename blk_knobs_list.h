@@ -23,8 +23,14 @@ BLK_KNOB(duration_ms, u32, 1, 3600000, NULL, "1000",
 	 "run length in ms")
 BLK_KNOB(cs_ns, u32, 0, 1000000, NULL, "0",
 	 "work inside the critical section, ns")
+BLK_KNOB(cs_lines, u32, 0, BLK_CS_LINES_MAX, NULL, "0",
+	 "shared cache lines the critical section also updates, a word each (checked)")
+BLK_KNOB(colocate, choice, 0, 0, blk_off_on_names, "off",
+	 "on: the first of cs_lines shares the lock's cache line (the lock must leave room)")
 BLK_KNOB(think_ns, u32, 0, 1000000, NULL, "0",
 	 "work between critical sections, ns")
+BLK_KNOB(think_dist, choice, 0, 0, blk_think_dist_names, "fixed",
+	 "fixed: think_ns every time; exp: exponentially distributed, mean think_ns")
 BLK_KNOB(timing, choice, 0, 0, blk_timing_names, "sample",
 	 "off: count only; sample: time one acquisition in sample_every; every: time all")
 BLK_KNOB(sample_every, pow2, 1, BLK_SAMPLE_EVERY_MAX, blk_auto_names, "auto",

@@ -156,6 +156,7 @@ static const struct blk_lock_ops blk_ops_##id = {			\
 	.configure	= blk_configure_of_##knobs(id),			\
 	.word		= BLK_WORD_##can_rescue,			\
 	.rmw		= nr_rmw,					\
+	.size		= sizeof(type),					\
 	.counted	= BLK_COUNT_##count,				\
 	.waiters	= nr_waiters,					\
 	.locks		= nr_locks,					\

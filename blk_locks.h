@@ -51,6 +51,7 @@ enum blk_word {
  *	failures and spins (the kernel's own locks do not).
  * @rmw: atomic read-modify-writes of an uncontended acquisition and release
  *	(blk_kinds_list.h).
+ * @size: the lock's bytes (its type's, as built: lockdep's maps count).
  * @waiters: the most contexts one lock may have holding or waiting at
  *	once; 0: no limit.
  * @locks: the most locks of the kind initialised at once; 0: no limit.
@@ -91,6 +92,7 @@ struct blk_lock_ops {
 	void (*configure)(const struct blk_config *cfg);
 	enum blk_word word;
 	u32 rmw;
+	u32 size;
 	u32 waiters;
 	u32 locks;
 	bool counted;

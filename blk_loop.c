@@ -26,12 +26,15 @@
  *	lock;
  *	claim the word: our index in the owner field, the free flag off,
  *	the counter bumped (one load, one store),
+ *	cs_lines: one word in each of that many shared cache lines
+ *	incremented, as the counter (a loop only when cs_lines > 0),
  *	cs_ns of work on shared data (a call only when cs_ns > 0),
  *	read the word back and set the free flag (one load, one store);
  *	unlock;
  *	count an overlap if either read was not what it should be;
  *	note the owner before us (handoffs, streaks), from the word read;
- *	think_ns of work on local data (a call only when think_ns > 0)
+ *	think_ns of work on local data (a call only when think_ns > 0; with
+ *	think_dist=exp, its length drawn first, blk_exp_draw())
  *
  * One iteration in sample_every (all with timing=every, none with
  * timing=off) also reads the clock before the lock, after it and before
@@ -55,6 +58,7 @@
 #include <linux/timekeeping.h>
 
 #include "blk_clock.h"
+#include "blk_knobs.h"
 #include "blk_locks.h"
 
 /*
@@ -85,6 +89,14 @@ noinline void blk_cs_work(struct blk_shared *sh, u64 loops)
 	for (i = 0; i < loops; i++)
 		blk_cs_write(sh->data[i & 3], blk_cs_read(sh->data[i & 3]) + 1);
 }
+
+/* log2(1 + i/32) x 65536, rounded: blk_log2_q16()'s table (KUnit checks it) */
+const u32 blk_log2_q16_tab[33] = {
+	0, 2909, 5732, 8473, 11136, 13727, 16248, 18704, 21098, 23433, 25711,
+	27936, 30109, 32234, 34312, 36346, 38336, 40286, 42196, 44068, 45904,
+	47705, 49472, 51207, 52911, 54584, 56229, 57845, 59434, 60997, 62534,
+	64047, 65536,
+};
 
 /**
  * blk_think_work() - think time: arithmetic on a register.
@@ -125,15 +137,30 @@ static __always_inline u64 blk_claimed(u64 entry, const u32 me)
 	return (entry & ~(BLK_FREE | BLK_OWNER_MASK)) + BLK_COUNT_ONE + me;
 }
 
+/* cs_lines: one word of each line incremented, plainly, as the counter */
+static __always_inline void blk_cs_lines(struct blk_shared *sh, const u32 lines)
+{
+	u64 *p;
+	u32 i;
+
+	for (i = 0; i < lines; i++) {
+		p = blk_line(sh, i);
+		blk_cs_write(*p, blk_cs_read(*p) + 1);
+	}
+}
+
 static __always_inline u64 blk_inside(const bool excludes,
 				      struct blk_shared *sh, const u32 me,
-				      const u64 cs_loops, u64 *exit)
+				      const u64 cs_loops, const u32 lines,
+				      u64 *exit)
 {
 	u64 entry = blk_cs_read(sh->word);
 
 	if (excludes)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
 	blk_cs_write(sh->word, blk_claimed(entry, me));
+	if (lines)
+		blk_cs_lines(sh, lines);
 	if (cs_loops)
 		blk_cs_work(sh, cs_loops);
 	*exit = blk_cs_read(sh->word);
@@ -148,13 +175,15 @@ static __always_inline u64 blk_inside(const bool excludes,
  */
 static __always_inline u64 blk_inside_count(const bool excludes,
 					    struct blk_shared *sh,
-					    const u64 cs_loops)
+					    const u64 cs_loops, const u32 lines)
 {
 	u64 entry = blk_cs_read(sh->word);
 
 	if (excludes)
 		ASSERT_EXCLUSIVE_ACCESS(sh->word);
 	blk_cs_write(sh->word, entry + BLK_COUNT_ONE);
+	if (lines)
+		blk_cs_lines(sh, lines);
 	if (cs_loops)
 		blk_cs_work(sh, cs_loops);
 	return entry;
@@ -217,11 +246,21 @@ static __always_inline void blk_give(enum blk_kind k, const bool irq,
 		blk_kind_unlock(k, l);
 }
 
+/* Think time: @think loops, or with @texp a draw of that mean. */
+static __always_inline void blk_think(const u64 think, const bool texp,
+				      u64 *rng)
+{
+	if (think)
+		blk_think_work(texp ? blk_exp_draw(rng, think) : think);
+}
+
 /* @n untimed iterations: the loop that runs almost all the time. */
 static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
 				       const bool count, struct blk_shared *sh,
 				       struct blk_order *o, const u32 me,
-				       const u64 cs, const u64 think, u32 n)
+				       const u64 cs, const u32 lines,
+				       const u64 think, const bool texp,
+				       u64 *rng, u32 n)
 {
 	struct blk_lock *const l = &sh->lock;
 	u64 overlaps = 0, in, out;
@@ -231,35 +270,39 @@ static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
 	while (n--) {
 		flags = blk_take(k, irq, l);
 		if (count) {
-			blk_inside_count(blk_kind_excludes(k), sh, cs);
+			blk_inside_count(blk_kind_excludes(k), sh, cs, lines);
 			blk_give(k, irq, l, flags);
 		} else {
-			in = blk_inside(blk_kind_excludes(k), sh, me, cs, &out);
+			in = blk_inside(blk_kind_excludes(k), sh, me, cs, lines,
+					&out);
 			blk_give(k, irq, l, flags);
 			ov = blk_overlaps(in, out, me);
 			overlaps += ov;
 			blk_order_note(o, in, ov, me);
 		}
-		if (think)
-			blk_think_work(think);
+		blk_think(think, texp, rng);
 	}
 	return overlaps;
 }
 
 /*
- * The same, compiled once more for cs_ns=0 think_ns=0 (the bench's, and
- * the contended case that matters most), where the two tests of the work
- * are constants and vanish: under TCG every branch ends a block of
- * translated code, and that loop is the lock and little else.
+ * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 (the
+ * bench's, and the contended case that matters most), where the tests of
+ * the work are constants and vanish: under TCG every branch ends a block
+ * of translated code, and that loop is the lock and little else.
  */
 static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_shared *sh,
 				     struct blk_order *o, const u32 me,
-				     const u64 cs, const u64 think, u32 n)
+				     const u64 cs, const u32 lines,
+				     const u64 think, const bool texp,
+				     u64 *rng, u32 n)
 {
-	if (!cs && !think)
-		return blk_plain_n(k, irq, count, sh, o, me, 0, 0, n);
-	return blk_plain_n(k, irq, count, sh, o, me, cs, think, n);
+	if (!cs && !lines && !think)
+		return blk_plain_n(k, irq, count, sh, o, me, 0, 0, 0, false,
+				   rng, n);
+	return blk_plain_n(k, irq, count, sh, o, me, cs, lines, think, texp,
+			   rng, n);
 }
 
 /*
@@ -269,7 +312,7 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
  */
 static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_worker *w,
-				     struct blk_order *o)
+				     struct blk_order *o, u64 *rng)
 {
 	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
@@ -293,9 +336,11 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 		rel_t = blk_cs_read(sh->rel_t);
 	}
 	if (count)
-		in = blk_inside_count(blk_kind_excludes(k), sh, w->cs_loops);
+		in = blk_inside_count(blk_kind_excludes(k), sh, w->cs_loops,
+				      sh->nr_lines);
 	else
-		in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops, &out);
+		in = blk_inside(blk_kind_excludes(k), sh, w->idx, w->cs_loops,
+				sh->nr_lines, &out);
 	t2 = blk_clock();
 	if (!count) {
 		blk_cs_write(sh->rel_seq, blk_word_count(in) + 1);
@@ -313,8 +358,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	w->waited_through = max(w->waited_through, blk_word_count(in) - c0);
 	blk_hist_add(w->acquire, blk_sub_overhead(t1 - t0));
 	blk_hist_add(w->hold, blk_sub_overhead(t2 - t1));
-	if (w->think_loops)
-		blk_think_work(w->think_loops);
+	blk_think(w->think_loops, w->think_exp, rng);
 	if (count)	/* the owner is unknown: no handoff either */
 		return 0;
 	if (rel_seq == blk_word_count(in) && (in & BLK_OWNER_MASK) != w->idx &&
@@ -332,20 +376,24 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	struct blk_shared *const sh = w->sh;
 	const u32 me = w->idx;
 	const u64 cs = w->cs_loops, think = w->think_loops;
+	const u32 lines = sh->nr_lines;
+	const bool texp = w->think_exp;
 	const u64 every = w->sample_every;
 	/* untimed iterations before the next timed one; never 0 with timing off */
 	u64 next = every ? every - 1 : U64_MAX;
 	u64 acq = 0, overlaps = 0, t = ktime_get_ns();
 	struct blk_order o = { .from = w->from, .nr = w->from ? w->nr : 0 };
 	u32 batch = w->batch_start, todo, n;
+	u64 rng = w->rng;
 
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, irq, count, sh, &o, me, cs, think, n);
+			overlaps += blk_plain(k, irq, count, sh, &o, me, cs, lines,
+					      think, texp, &rng, n);
 			next -= n;
 			if (!next && n < todo) {
-				overlaps += blk_timed(k, irq, count, w, &o);
+				overlaps += blk_timed(k, irq, count, w, &o, &rng);
 				next = every - 1;
 				n++;
 			}
@@ -354,6 +402,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	} while (!blk_batch_end(w, acq, &batch, &t));
 	w->acquisitions = acq;
 	w->overlaps = overlaps;
+	w->rng = rng;
 	w->handoffs = o.handoffs;
 	w->longest_streak = max(o.longest, o.streak);
 	w->first_overlap_at = o.first_overlap;
@@ -434,12 +483,55 @@ u64 blk_cost_call_##id(struct blk_lock *l, u32 pairs)			\
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
-/* A run's shared word and handoff stamp, before the first acquisition. */
-void blk_shared_reset(struct blk_shared *sh)
+/*
+ * A run's shared word, handoff stamp and cs_lines (@nr_lines of them, the
+ * first @line0 bytes into @sh: blk_line0()), before the first acquisition.
+ */
+void blk_shared_reset(struct blk_shared *sh, u32 nr_lines, u32 line0)
 {
+	u32 i;
+
 	sh->word = BLK_WORD_INIT;
 	sh->rel_seq = U64_MAX;
 	sh->rel_t = 0;
+	sh->nr_lines = nr_lines;
+	sh->line0 = line0;
+	for (i = 0; i < nr_lines; i++)
+		*blk_line(sh, i) = 0;
+}
+
+/* The lock's bytes, rounded up to a word: where data beside it may start. */
+static u32 blk_lock_end(const struct blk_lock_ops *ops)
+{
+	return (ops->size + sizeof(u64) - 1) & ~(u32)(sizeof(u64) - 1);
+}
+
+/**
+ * blk_colocate_fits() - whether a word of data fits in the lock's cache
+ * line after the lock (colocate=on): not when the lock fills it, as
+ * spinlock_t does with lockdep's map.
+ * @ops: the kind.
+ *
+ * Return: true if it fits.
+ */
+bool blk_colocate_fits(const struct blk_lock_ops *ops)
+{
+	return blk_lock_end(ops) + sizeof(u64) <= SMP_CACHE_BYTES;
+}
+
+/**
+ * blk_line0() - where a run's first cs_lines word is: in the lock's cache
+ * line, the first word after the lock, with colocate=on (which
+ * blk_config_refused() has checked fits); else a line of its own.
+ * @cfg: the run's knobs.
+ *
+ * Return: its offset in struct blk_shared, for blk_shared_reset().
+ */
+u32 blk_line0(const struct blk_config *cfg)
+{
+	if (cfg->colocate)
+		return offsetof(struct blk_shared, lock) + blk_lock_end(cfg->lock);
+	return offsetof(struct blk_shared, line);
 }
 
 /*
@@ -466,11 +558,12 @@ static u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
 		w.cs_loops = 0;
 		w.think_loops = 0;
 	}
+	/* the run's cs_lines, on the worker's own lines (none when bare) */
+	blk_shared_reset(sh, bare ? 0 : worker->sh->nr_lines, offsetof(struct blk_shared, line));
 	w.batch = iters;
 	w.batch_start = iters;
 	w.deadline_ns = 0;
 	w.stop = &never;
-	blk_shared_reset(sh);
 	for (i = 0; i < BLK_FLOOR_TRIES; i++) {
 		t0 = blk_clock();
 		fn(&w);
@@ -542,7 +635,8 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 	ops->lock(&sh->lock);
 	*wait = blk_sub_overhead(blk_clock() - t0);
 	*held_ns = ktime_get_ns();
-	in = blk_inside(!ops->broken && !ops->floor, sh, me, 0, &out);
+	in = blk_inside(!ops->broken && !ops->floor, sh, me, 0, sh->nr_lines,
+			&out);
 	ops->unlock(&sh->lock);
 	return blk_overlaps(in, out, me);
 }

@@ -20,6 +20,10 @@
 #include "blk_stats.h"
 
 struct blk_lock_ops;
+struct blk_config;
+
+/* the cs_lines knob's largest value: a page of lines */
+#define BLK_CS_LINES_MAX	64
 
 /*
  * The run's shared data. The lock lives alone in its cache line; the data
@@ -38,6 +42,12 @@ struct blk_lock_ops;
  * @rel_seq and @rel_t: a timed critical section's number (the counter it
  * wrote) and the clock just before its unlock, for the handoff latency of
  * the next one.
+ *
+ * @nr_lines: cs_lines: the critical section also increments one word in
+ * each of that many cache lines, plainly, as the counter; each must end at
+ * the acquisitions (blk_result_finish()). Line i > 0 is @line[i]; line 0
+ * is @line0 bytes from the start of the struct: @line[0], or with
+ * colocate=on the first free word after the lock, in its cache line.
  */
 struct blk_shared {
 	struct blk_lock lock ____cacheline_aligned;
@@ -45,7 +55,16 @@ struct blk_shared {
 	u64 data[4];
 	u64 rel_seq;
 	u64 rel_t;
+	u32 nr_lines;
+	u32 line0;
+	u64 line[BLK_CS_LINES_MAX][SMP_CACHE_BYTES / sizeof(u64)] ____cacheline_aligned;
 };
+
+/* Line @i's word of the critical section's cache lines (cs_lines). */
+static __always_inline u64 *blk_line(struct blk_shared *sh, u32 i)
+{
+	return i ? sh->line[i] : (u64 *)((char *)sh + sh->line0);
+}
 
 #define BLK_OWNER_BITS		20
 #define BLK_OWNER_MASK		(BIT_ULL(BLK_OWNER_BITS) - 1)
@@ -82,7 +101,9 @@ struct blk_arrival {
  * @arrivals: every worker's arrival and grant stamps, by index (timed
  *	iterations).
  * @cs_loops: blk_cs_work() loops inside the critical section.
- * @think_loops: blk_think_work() loops after it.
+ * @think_loops: blk_think_work() loops after it (their mean, with @think_exp).
+ * @think_exp: think_dist=exp: each think time drawn by blk_exp_draw().
+ * @rng: the draws' state (blk_rng_seed()).
  * @sample_every: time one acquisition in this many; 0: none.
  * @batch: the most iterations between two looks at the stop flag and the
  *	deadline.
@@ -107,6 +128,8 @@ struct blk_worker {
 	struct blk_arrival *arrivals;
 	u64 cs_loops;
 	u64 think_loops;
+	bool think_exp;
+	u64 rng;
 	u64 sample_every;
 	u32 batch;
 	u32 batch_start;
@@ -239,7 +262,9 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 #include "blk_kinds_list.h"
 #undef BLK_KIND
 
-void blk_shared_reset(struct blk_shared *sh);
+void blk_shared_reset(struct blk_shared *sh, u32 nr_lines, u32 line0);
+bool blk_colocate_fits(const struct blk_lock_ops *ops);
+u32 blk_line0(const struct blk_config *cfg);
 u64 blk_floors(blk_hammer_fn *fn, const struct blk_worker *worker,
 	       struct blk_shared *sh, u32 cs_ns, u32 think_ns,
 	       bool sample_auto, u64 *timed_extra);
@@ -247,5 +272,60 @@ void blk_cs_work(struct blk_shared *sh, u64 loops);
 u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 		      u32 me, u64 *held_ns, u64 *wait);
 u64 blk_think_work(u64 loops);
+
+/*
+ * think_dist=exp: each think time drawn from an exponential distribution
+ * of mean think_loops, so that arrivals are a Poisson process rather than
+ * in lockstep. In integers only, as the kernel has no floating point, and
+ * the same in both worlds: a xorshift64 draw (a few shifts and xors, on a
+ * state of the worker's own) gives u, uniform on 1 .. 2^32 - 1, and the
+ * draw is mean x -ln(u / 2^32) = mean x (32 - log2 u) x ln 2, with log2 u
+ * from blk_log2_q16_tab interpolated (off by less than 2e-4 of a unit).
+ * The longest draw is 22 times the mean (u = 1). Outside the timed
+ * section, before the think work; KUnit holds the mean to its target.
+ */
+#define BLK_LN2_Q16	45426		/* ln 2 x 2^16 */
+#define BLK_EXP_MEAN_MAX	BIT_ULL(26)	/* mean x 2^21 x 2^16 fits in 64 bits */
+extern const u32 blk_log2_q16_tab[33];
+
+static inline u64 blk_rng_seed(u32 idx)
+{
+	return (idx + 1) * 0x9e3779b97f4a7c15ULL;	/* never 0 */
+}
+
+static __always_inline u64 blk_rand(u64 *state)
+{
+	u64 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+/* log2(@u) for @u >= 1, in 1/65536ths */
+static __always_inline u32 blk_log2_q16(u32 u)
+{
+	const u32 e = 31 - __builtin_clz(u);
+	const u32 f = (u << (31 - e)) & 0x7fffffffU;	/* the fraction, Q31 */
+	const u32 i = f >> 26, r = f & ((1U << 26) - 1);
+	const u32 lo = blk_log2_q16_tab[i], hi = blk_log2_q16_tab[i + 1];
+
+	return (e << 16) + lo + (u32)(((u64)(hi - lo) * r) >> 26);
+}
+
+static __always_inline u64 blk_exp_draw(u64 *state, u64 mean)
+{
+	u32 u = blk_rand(state) >> 32;
+	u64 l;
+
+	if (!u)
+		u = 1;
+	l = (32ULL << 16) - blk_log2_q16(u);	/* -log2(u / 2^32), Q16 */
+	if (mean > BLK_EXP_MEAN_MAX)
+		mean = BLK_EXP_MEAN_MAX;
+	return (mean * l * BLK_LN2_Q16) >> 32;
+}
 
 #endif /* _BLK_LOOP_H */

@@ -23,6 +23,7 @@
 #include "blk_clock.h"
 #include "blk_contention.h"
 #include "blk_emit.h"
+#include "blk_loop.h"
 #include "blk_record.h"
 
 #define BLK_MAX_RESULTS		32
@@ -182,11 +183,13 @@ static void blk_result_nodes(struct blk_result *r)
  * @acq: scratch of @r->nr_cpus entries: each worker's acquisitions.
  * @floor: the lowest harness floor of the workers, millicycles; U64_MAX
  *	for none.
- * @counter: the shared word's counter at the end.
+ * @sh: the run's shared data at the end: the word's counter and the
+ *	cs_lines words, each of which must have counted every acquisition.
  */
-void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor, u64 counter)
+void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor,
+		       struct blk_shared *sh)
 {
-	u64 lo = U64_MAX, hi = 0, all, cycles;
+	u64 lo = U64_MAX, hi = 0, all, cycles, c;
 	unsigned int i;
 
 	for (i = 0; i < r->nr_cpus; i++) {
@@ -197,10 +200,15 @@ void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor, u64 counter)
 			blk_ratio_micro(acq[i], r->acquisitions) : 0;
 	}
 	blk_result_nodes(r);
-	r->counter = counter;
+	r->counter = blk_word_count(READ_ONCE(sh->word));
 	all = blk_all_acquisitions(r);
 	r->lost_updates = all > r->counter ? all - r->counter :
 					     r->counter - all;
+	/* a lost update in any line counts as one in the counter does */
+	for (i = 0; i < sh->nr_lines; i++) {
+		c = READ_ONCE(*blk_line(sh, i));
+		r->lost_updates += all > c ? all - c : c - all;
+	}
 	r->rmw = r->cfg.lock->rmw * all + r->cas_failures + r->slow_rmws -
 		 r->direct_handoffs;
 	r->violations = r->overlaps + r->lost_updates;
@@ -254,7 +262,10 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "nr_nodes", r->nr_nodes);
 	blk_put_u64(e, "duration_ms", r->cfg.duration_ms);
 	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
+	blk_put_u64(e, "cs_lines", r->cfg.cs_lines);
+	blk_put_str(e, "colocate", blk_off_on_names[r->cfg.colocate]);
 	blk_put_u64(e, "think_ns", r->cfg.think_ns);
+	blk_put_str(e, "think_dist", blk_think_dist_names[r->cfg.think_dist]);
 	blk_put_u64(e, "cs_loops", r->cs_loops);
 	blk_put_u64(e, "think_loops", r->think_loops);
 	blk_put_str(e, "loop", blk_loop_names[r->cfg.loop]);

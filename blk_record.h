@@ -18,6 +18,7 @@
 #include "blk_stats.h"
 
 struct seq_file;
+struct blk_shared;
 
 /**
  * struct blk_cpu_result - one worker's share of a run.
@@ -246,7 +247,8 @@ void blk_result_cpu_merge(struct blk_result *r, unsigned int i,
 			  const struct blk_hist *acquire,
 			  const struct blk_hist *hold,
 			  const struct blk_hist *handoff);
-void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor, u64 counter);
+void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor,
+		       struct blk_shared *sh);
 
 /* The emitter. */
 void blk_records_show(struct seq_file *m, bool json, const struct blk_cost *c);

@@ -212,6 +212,157 @@ static void blk_test_reference(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->acquire.count, 0ULL);
 }
 
+/*
+ * cs_lines: a lost update in the Nth line is a violation, as one in the
+ * counter is (blk_result_finish() on shared data made so); colocated, the
+ * first line is the word right after the lock, in its cache line.
+ */
+static void blk_test_cs_lines_lost(struct kunit *test)
+{
+	static const u32 nth[] = { 0, 1, 17, BLK_CS_LINES_MAX - 1 };
+	struct blk_result *r = kunit_kzalloc(test, blk_result_size(1), GFP_KERNEL);
+	struct blk_shared *sh = kunit_kzalloc(test, sizeof(*sh), GFP_KERNEL);
+	struct blk_config cfg = { .lock = blk_lock_find("ttas"), .colocate = 1 };
+	u64 acq[1];
+	unsigned int j, i, colo;
+	bool lost;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, sh);
+	KUNIT_ASSERT_TRUE(test, blk_colocate_fits(cfg.lock));
+	KUNIT_EXPECT_LT(test, blk_line0(&cfg) - offsetof(struct blk_shared, lock),
+			(u32)SMP_CACHE_BYTES);
+	for (colo = 0; colo < 2; colo++) {
+		cfg.colocate = colo;
+		for (j = 0; j <= ARRAY_SIZE(nth); j++) {
+			memset(r, 0, blk_result_size(1));
+			r->cfg.lock = cfg.lock;
+			r->nr_cpus = 1;
+			r->acquisitions = 1000;
+			r->cpu[0].acquisitions = 1000;
+			blk_shared_reset(sh, BLK_CS_LINES_MAX, blk_line0(&cfg));
+			sh->word += 1000 * BLK_COUNT_ONE;
+			for (i = 0; i < BLK_CS_LINES_MAX; i++)
+				*blk_line(sh, i) = 1000;
+			/* the last round loses none: the check's false positives */
+			if (j < ARRAY_SIZE(nth))
+				(*blk_line(sh, nth[j]))--;	/* the plant */
+			blk_result_finish(r, acq, U64_MAX, sh);
+			lost = j < ARRAY_SIZE(nth);
+			KUNIT_EXPECT_EQ_MSG(test, r->lost_updates, (u64)lost,
+					    "line %u, colocate %u", lost ? nth[j] : 0, colo);
+			KUNIT_EXPECT_EQ(test, r->violations, r->lost_updates);
+		}
+	}
+}
+
+/* cs_lines in runs: clean for a lock, colocated or not; refused when wrong */
+static void blk_test_cs_lines_run(struct kunit *test)
+{
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	u64 before = blk_runs_done();
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_cs_lines, "65"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_colocate, "yes"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_colocate, "on"), 0);
+	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL, "colocate=on with no cs_lines");
+	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_lines, "16"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_EQ(test, res->cfg.cs_lines, 16U);
+	KUNIT_EXPECT_EQ(test, res->cfg.colocate, 1U);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_colocate, "off"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_EQ(test, res->cfg.colocate, 0U);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	/* a lock that fills its line leaves no room (lockdep's spinlock_t) */
+	if (!blk_colocate_fits(blk_lock_find("spinlock"))) {
+		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "spinlock"), 0);
+		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_colocate, "on"), 0);
+		KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	}
+}
+
+/* log2(1 + @i/32) x 65536 bit by bit, by squaring: the table's check */
+static u32 blk_log2_q16_slow(u32 i)
+{
+	u64 m = (u64)(32 + i) << 26;	/* 1 + i/32, Q31 */
+	u32 r = 0;
+	int b;
+
+	if (m >= 1ULL << 32) {
+		r = 1 << 16;
+		m >>= 1;
+	}
+	for (b = 15; b >= 0; b--) {
+		m = (m * m) >> 31;
+		if (m >= 1ULL << 32) {
+			r |= 1U << b;
+			m >>= 1;
+		}
+	}
+	return r;
+}
+
+/*
+ * think_dist=exp: the table behind the draws; the draws' mean within 5 %
+ * of the target (in loops, what the loop is given) and their second moment
+ * within 10 % of 2 x mean^2, as an exponential distribution's is; and a
+ * run with it, recorded as such.
+ */
+static void blk_test_think_exp(struct kunit *test)
+{
+	static const u64 means[] = { 100, 1000, 1000000 };
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	u64 rng = blk_rng_seed(0), sum, sum2, x, mean;
+	unsigned int i, j;
+	const unsigned int n = 1 << 18;
+	s32 d;
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	for (i = 0; i <= 32; i++) {
+		d = (s32)blk_log2_q16_tab[i] - (s32)blk_log2_q16_slow(i);
+		KUNIT_EXPECT_LE_MSG(test, abs(d), 2, "blk_log2_q16_tab[%u]", i);
+	}
+	for (j = 0; j < ARRAY_SIZE(means); j++) {
+		mean = means[j];
+		sum = 0;
+		sum2 = 0;
+		for (i = 0; i < n; i++) {
+			x = blk_exp_draw(&rng, mean);
+			sum += x;
+			sum2 += div64_u64(x * x, mean);	/* in units of mean */
+		}
+		sum = div_u64(sum, n);
+		sum2 = div64_u64(sum2 * 1000, (u64)n * mean);	/* E[x^2] / mean^2, x 1000 */
+		KUNIT_EXPECT_LE_MSG(test, abs((s64)sum - (s64)mean) * 100, (s64)mean * 5,
+				    "mean %llu for a target of %llu loops", sum, mean);
+		KUNIT_EXPECT_LE_MSG(test, abs((s64)sum2 - 2000), (s64)200,
+				    "second moment %llu/1000 of mean^2 (exponential: 2)", sum2);
+	}
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "200"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_dist, "exp"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_EQ(test, res->cfg.think_dist, (u32)BLK_THINK_EXP);
+	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+}
+
 /* "cost": one figure per kind, the floor subtracted, the floor itself 0. */
 static void blk_test_cost(struct kunit *test)
 {
@@ -396,6 +547,8 @@ static void blk_test_parse_new_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold, "1073741825"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold_ns, "1000000001"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_irq_hz, "100"), 0);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_think_dist, "expo"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_think_dist, "exp"), 0);
 }
 
 /* Knobs each valid alone but not together: start refuses, nothing runs. */
@@ -426,6 +579,12 @@ static void blk_test_start_refuses(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "cna"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold_ns, "0"), 0);
+	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
+	/* an exponential draw needs a mean */
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cna_threshold_ns, "1000000"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_dist, "exp"), 0);
 	KUNIT_EXPECT_EQ(test, blk_control("start"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
 	KUNIT_EXPECT_FALSE(test, blk_running());
@@ -463,6 +622,9 @@ static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_run_record),
 	KUNIT_CASE(blk_test_derived),
 	KUNIT_CASE(blk_test_reference),
+	KUNIT_CASE(blk_test_think_exp),
+	KUNIT_CASE(blk_test_cs_lines_lost),
+	KUNIT_CASE(blk_test_cs_lines_run),
 	KUNIT_CASE(blk_test_cost),
 	KUNIT_CASE(blk_test_watchdog),
 	KUNIT_CASE(blk_test_watchdog_irq),

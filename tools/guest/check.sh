@@ -383,6 +383,25 @@ blkctl set loop=reference timing=off cs_ns=100
 err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
 check "loop=reference with cs_ns=100 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 blkctl set loop=engine timing=sample cs_ns=0
+blkctl set colocate=on cs_lines=0
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "colocate=on with cs_lines=0 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+blkctl set colocate=off think_dist=exp think_ns=0
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "think_dist=exp with think_ns=0 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+blkctl set think_dist=fixed
+refused cs_lines 65 "Invalid argument"
+refused think_dist poisson "Invalid argument"
+# workload shapes: 4 more lines in the critical section, the first beside
+# the lock where it fits (not with lockdep's maps: then on a line of its
+# own), and think times drawn from an exponential distribution
+for colo in on off; do
+	rec=$(blkctl run lock=mcs cs_lines=4 colocate=$colo think_ns=200 think_dist=exp duration_ms=300 2>/dev/null) && break
+done
+blkctl set cs_lines=0 colocate=off think_ns=0 think_dist=fixed
+check "mcs with cs_lines 4 (colocate $(echo "$rec" | key colocate)), think_dist $(echo "$rec" | key think_dist): $(echo "$rec" | key acquisitions) acquisitions, violations $(echo "$rec" | key violations)" \
+	[ "$(echo "$rec" | key cs_lines)" = 4 -a "$(echo "$rec" | key think_dist)" = exp \
+	  -a "$(echo "$rec" | key violations)" = 0 -a "$(echo "$rec" | key acquisitions)" -gt 0 ]
 err=$( { echo bogus >"$D/control"; } 2>&1) && err=accepted
 check "control 'bogus' refused (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 

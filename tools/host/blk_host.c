@@ -265,7 +265,7 @@ static int blk_host_run(unsigned int threads)
 			cfg->lock->name, cfg->lock->locks);
 		return 2;
 	}
-	blk_shared_reset(&blk_host_shared);
+	blk_shared_reset(&blk_host_shared, cfg->cs_lines, blk_line0(cfg));
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
 	for (i = 0; i < n; i++) {
@@ -282,6 +282,8 @@ static int blk_host_run(unsigned int threads)
 			.handoff = &t->handoff,
 			.cs_loops = r->cs_loops,
 			.think_loops = r->think_loops,
+			.think_exp = cfg->think_dist == BLK_THINK_EXP,
+			.rng = blk_rng_seed(i),
 			.sample_every = blk_host.sample_every,
 			.batch = clamp_t(u32, BLK_BATCH_NS / (cfg->cs_ns + cfg->think_ns + 100),
 					 1, BLK_BATCH_MAX),
@@ -337,7 +339,7 @@ static int blk_host_run(unsigned int threads)
 		floor = min(floor, t->floor_cycles);
 	}
 	r->duration_ns = end > blk_host.t_go ? end - blk_host.t_go : 0;
-	blk_result_finish(r, acq, floor, blk_word_count(blk_host_shared.word));
+	blk_result_finish(r, acq, floor, &blk_host_shared);
 	ret = blk_host_rmw_check(r);
 	mutex_lock(&blk_mutex);
 	blk_result_add(r);
