@@ -93,6 +93,9 @@ fidelity:
 numa:
 	tools/queued.sh numa
 
+shapes:
+	tools/shapes.sh
+
 verify:
 	tools/verify/verify.sh
 
@@ -106,4 +109,4 @@ calibrate:
 	tools/calibrate.sh
 
 .PHONY: all have-kerneldir module install clean sparse style check demo kunit compare bench soak matrix oversub \
-	verify fidelity numa host host-soak calibrate
+	verify fidelity numa shapes host host-soak calibrate
