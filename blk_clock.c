@@ -59,32 +59,50 @@ u64 blk_ns_to_loops(u32 ns, u64 loops_per_ms)
 	return div_u64((u64)ns * loops_per_ms, NSEC_PER_MSEC);
 }
 
-/* Loops per ms of a work function: the best of three timed batches. */
-static u64 blk_calibrate_loops(bool shared)
+/* @n loops of a work function, timed by ktime_get_ns() */
+static u64 blk_time_loops(bool shared, u64 n)
 {
 	static struct blk_shared dummy;
-	u64 t0, dt, best = U64_MAX;
-	const u64 n = 100000;
+	u64 t0, dt;
+
+	preempt_disable();
+	t0 = ktime_get_ns();
+	if (shared)
+		blk_cs_work(&dummy, n);
+	else
+		blk_think_work(n);
+	dt = ktime_get_ns() - t0;
+	preempt_enable();
+	return dt;
+}
+
+/*
+ * Loops per ms of a work function: the best of three timed batches, each
+ * of as many loops as take BLK_CALIBRATE_NS at least (doubled from 100000
+ * until they do). A batch of a fixed count read a clock that had not moved
+ * when ktime was still jiffies (early in a boot, a KUnit kernel under
+ * qemu): 0 ns, and loops per ms 10^5 times too many, so that think_ns=200
+ * made 20 million loops an iteration. Ten ms span at least two jiffies.
+ */
+#define BLK_CALIBRATE_NS	(10 * NSEC_PER_MSEC)
+
+static u64 blk_calibrate_loops(bool shared)
+{
+	u64 n = 100000, best = U64_MAX;
 	int i;
 
-	for (i = 0; i < 3; i++) {
-		preempt_disable();
-		t0 = ktime_get_ns();
-		if (shared)
-			blk_cs_work(&dummy, n);
-		else
-			blk_think_work(n);
-		dt = ktime_get_ns() - t0;
-		preempt_enable();
-		best = min(best, dt);
-	}
+	while (blk_time_loops(shared, n) < BLK_CALIBRATE_NS && n < (1ULL << 36))
+		n *= 2;
+	for (i = 0; i < 3; i++)
+		best = min(best, blk_time_loops(shared, n));
 	return div64_u64(n * NSEC_PER_MSEC, max_t(u64, best, 1));
 }
 
 /**
  * blk_calibrate() - pick the clock and calibrate it and the work loops.
  *
- * Sleeps about 20 ms. Call once at load.
+ * Sleeps about 20 ms, and busy about 80 ms (the work loops' calibration,
+ * preemption off for 10 ms at a time). Call once at load.
  */
 void blk_calibrate(void)
 {
