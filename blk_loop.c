@@ -254,28 +254,20 @@ static __always_inline void blk_think(const u64 think, const bool texp,
 		blk_think_work(texp ? blk_exp_draw(rng, think) : think);
 }
 
-/*
- * @n untimed iterations: the loop that runs almost all the time. @base:
- * the first of the run's @nlocks locks, each acquisition's picked with a
- * chance of @hot for the first (blk_pick()).
- */
+/* @n untimed iterations: the loop that runs almost all the time. */
 static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
-				       const bool count, struct blk_shared *base,
-				       const u32 nlocks, const u32 hot,
+				       const bool count, struct blk_shared *sh,
 				       struct blk_order *o, const u32 me,
 				       const u64 cs, const u32 lines,
 				       const u64 think, const bool texp,
 				       u64 *rng, u32 n)
 {
-	struct blk_shared *sh;
-	struct blk_lock *l;
+	struct blk_lock *const l = &sh->lock;
 	u64 overlaps = 0, in, out;
 	unsigned long flags;
 	u32 ov;
 
 	while (n--) {
-		sh = blk_pick(base, nlocks, hot, rng);
-		l = &sh->lock;
 		flags = blk_take(k, irq, l);
 		if (count) {
 			blk_inside_count(blk_kind_excludes(k), sh, cs, lines);
@@ -294,25 +286,23 @@ static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
 }
 
 /*
- * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 nlocks=1
- * (the bench's, and the contended case that matters most), where the
- * tests of the work and the pick of the lock are constants and vanish:
- * under TCG every branch ends a block of translated code, and that loop
- * is the lock and little else.
+ * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 (the
+ * bench's, and the contended case that matters most), where the tests of
+ * the work are constants and vanish: under TCG every branch ends a block
+ * of translated code, and that loop is the lock and little else.
  */
 static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_shared *sh,
-				     const u32 nlocks, const u32 hot,
 				     struct blk_order *o, const u32 me,
 				     const u64 cs, const u32 lines,
 				     const u64 think, const bool texp,
 				     u64 *rng, u32 n)
 {
-	if (!cs && !lines && !think && nlocks == 1)
-		return blk_plain_n(k, irq, count, sh, 1, 0, o, me, 0, 0, 0,
-				   false, rng, n);
-	return blk_plain_n(k, irq, count, sh, nlocks, hot, o, me, cs, lines,
-			   think, texp, rng, n);
+	if (!cs && !lines && !think)
+		return blk_plain_n(k, irq, count, sh, o, me, 0, 0, 0, false,
+				   rng, n);
+	return blk_plain_n(k, irq, count, sh, o, me, cs, lines, think, texp,
+			   rng, n);
 }
 
 /*
@@ -324,7 +314,7 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_worker *w,
 				     struct blk_order *o, u64 *rng)
 {
-	struct blk_shared *const sh = blk_pick(w->sh, w->nlocks, w->hot, rng);
+	struct blk_shared *const sh = w->sh;
 	struct blk_lock *const l = &sh->lock;
 	u64 t0, t1, t2, c0, in, out, rel_seq = 0, rel_t = 0;
 	unsigned long flags;
@@ -386,7 +376,7 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	struct blk_shared *const sh = w->sh;
 	const u32 me = w->idx;
 	const u64 cs = w->cs_loops, think = w->think_loops;
-	const u32 lines = sh->nr_lines, nlocks = w->nlocks, hot = w->hot;
+	const u32 lines = sh->nr_lines;
 	const bool texp = w->think_exp;
 	const u64 every = w->sample_every;
 	/* untimed iterations before the next timed one; never 0 with timing off */
@@ -399,8 +389,8 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, irq, count, sh, nlocks, hot, &o,
-					      me, cs, lines, think, texp, &rng, n);
+			overlaps += blk_plain(k, irq, count, sh, &o, me, cs, lines,
+					      think, texp, &rng, n);
 			next -= n;
 			if (!next && n < todo) {
 				overlaps += blk_timed(k, irq, count, w, &o, &rng);
@@ -563,8 +553,6 @@ static u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
 	int i;
 
 	w.sh = sh;
-	w.nlocks = 1;
-	w.hot = 0;
 	w.sample_every = sample_every;
 	if (bare) {
 		w.cs_loops = 0;
