@@ -15,6 +15,20 @@
 #include "blk_contention.h"
 #include "blk_run.h"
 
+/*
+ * The run's locks and their data: the first @n given back to @ops's fini
+ * (none without @ops: a stuck run's), then freed.
+ */
+void blk_shared_free(const struct blk_lock_ops *ops, u32 n)
+{
+	u32 i;
+
+	for (i = 0; ops && i < n; i++)
+		ops->fini(&blk_shared[i].lock);
+	kvfree(blk_shared);
+	blk_shared = NULL;
+}
+
 /* What start allocated for the run's end (blk_run.result, the scratch). */
 void blk_run_free(void)
 {
@@ -84,7 +98,7 @@ struct blk_result *blk_collect(void)
 	}
 	r->duration_ns = blk_run.t_go && end > blk_run.t_go ?
 			 end - blk_run.t_go : 0;
-	blk_result_finish(r, acq, floor, &blk_shared);
+	blk_result_finish(r, acq, floor, blk_shared);
 	blk_run.result = NULL;		/* handed over: the caller keeps it */
 	blk_run_free();
 	return r;

@@ -61,7 +61,7 @@
 #include "blk_run.h"
 #include "blk_trace.h"
 
-struct blk_shared blk_shared;
+struct blk_shared *blk_shared;		/* the run's nlocks locks and their data */
 struct blk_pcpu __percpu *blk_pcpu;
 struct blk_run blk_run;
 
@@ -88,9 +88,8 @@ static void blk_finish_fn(struct work_struct *work)
 		pc->task = NULL;
 	}
 	r = blk_collect();
-	/* what the lock's init took, back (a stuck run's lock is not free) */
-	if (!r->stuck)
-		r->cfg.lock->fini(&blk_shared.lock);
+	/* what the locks' init took, back (a stuck run's locks are not free) */
+	blk_shared_free(r->stuck ? NULL : r->cfg.lock, r->cfg.nlocks);
 
 	mutex_lock(&blk_mutex);
 	blk_result_add(r);
@@ -191,18 +190,26 @@ static int blk_start_workers(struct blk_config *cfg)
 	blk_run.irq_period_ns = cfg->irq_hz ? div_u64(NSEC_PER_SEC, cfg->irq_hz) : 0;
 	blk_run.result->nr_cpus = n;
 
-	ret = cfg->lock->init(&blk_shared.lock);
-	if (ret) {
-		pr_warn("start: %s: no lock left to initialise (%u at most): %d\n",
-			cfg->lock->name, cfg->lock->locks, ret);
+	blk_shared = kvcalloc(cfg->nlocks, sizeof(*blk_shared), GFP_KERNEL);
+	if (!blk_shared) {
 		blk_run_free();
-		return ret;
+		return -ENOMEM;
 	}
-	if (cfg->irq_hz)
-		cfg->lock->irq_class(&blk_shared.lock);
+	for (i = 0; i < cfg->nlocks; i++) {
+		ret = cfg->lock->init(&blk_shared[i].lock);
+		if (ret) {
+			pr_warn("start: %s: no lock left to initialise (%u at most): %d\n",
+				cfg->lock->name, cfg->lock->locks, ret);
+			blk_shared_free(cfg->lock, i);
+			blk_run_free();
+			return ret;
+		}
+		if (cfg->irq_hz)
+			cfg->lock->irq_class(&blk_shared[i].lock);
+		blk_shared_reset(&blk_shared[i], cfg->cs_lines, blk_line0(cfg));
+	}
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);
-	blk_shared_reset(&blk_shared, cfg->cs_lines, blk_line0(cfg));
 	blk_contention_counters_reset();
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
@@ -211,7 +218,9 @@ static int blk_start_workers(struct blk_config *cfg)
 		struct blk_pcpu *pc = per_cpu_ptr(blk_pcpu, cpu);
 
 		pc->worker = (struct blk_worker) {
-			.sh = &blk_shared,
+			.sh = blk_shared,
+			.nlocks = cfg->nlocks,
+			.hot = blk_hot(cfg->hot_pct),
 			.cpu = cpu,
 			.idx = n,
 			.nr = blk_run.nr,
@@ -243,7 +252,7 @@ static int blk_start_workers(struct blk_config *cfg)
 		t = kthread_create_on_cpu(blk_worker, pc, cpu, "blacklock/%u");
 		if (IS_ERR(t)) {
 			blk_stop_workers(mask);
-			cfg->lock->fini(&blk_shared.lock);
+			blk_shared_free(cfg->lock, cfg->nlocks);
 			blk_run_free();
 			return PTR_ERR(t);
 		}

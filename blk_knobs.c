@@ -335,8 +335,8 @@ bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
 	const bool reference = cfg->loop == BLK_LOOP_REFERENCE;
 
 	if (reference && (cfg->cs_ns || cfg->cs_lines || cfg->think_ns ||
-			  cfg->timing != BLK_TIMING_OFF))
-		snprintf(why, len, "loop=reference takes cs_ns=0 cs_lines=0 think_ns=0 timing=off");
+			  cfg->nlocks > 1 || cfg->timing != BLK_TIMING_OFF))
+		snprintf(why, len, "loop=reference: no cs_ns, cs_lines, nlocks, think_ns, timing");
 	else if (reference && cfg->check != BLK_CHECK_FULL)
 		snprintf(why, len, "loop=reference checks nothing: check=full");
 	else if (reference && cfg->irq_hz)
@@ -349,6 +349,10 @@ bool blk_config_refused(const struct blk_config *cfg, char *why, size_t len)
 	else if (cfg->colocate && !blk_colocate_fits(cfg->lock))
 		snprintf(why, len, "colocate=on: %s is %u bytes, no room in its line",
 			 cfg->lock->name, cfg->lock->size);
+	else if (cfg->hot_pct && cfg->nlocks < 2)
+		snprintf(why, len, "hot_pct needs nlocks >= 2");
+	else if (cfg->lock->locks && cfg->nlocks > cfg->lock->locks)
+		snprintf(why, len, "%s has %u locks at most", cfg->lock->name, cfg->lock->locks);
 	else if (cfg->think_dist == BLK_THINK_EXP && !cfg->think_ns)
 		snprintf(why, len, "think_dist=exp draws around think_ns: think_ns > 0");
 	else if (!cfg->cna_threshold && !cfg->cna_threshold_ns)

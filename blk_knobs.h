@@ -82,6 +82,8 @@ extern const char *const blk_off_on_names[];
  * @cs_ns: work inside the critical section, on shared data.
  * @cs_lines: shared cache lines the critical section also updates.
  * @colocate: the first of them in the lock's cache line (0 off, 1 on).
+ * @nlocks: the run's locks, each with its own data.
+ * @hot_pct: the percent of acquisitions that take the first of them.
  * @think_ns: work outside it, on local data.
  * @think_dist: an enum blk_think_dist.
  * @timing: an enum blk_timing.
@@ -104,6 +106,8 @@ struct blk_config {
 	u32 cs_ns;
 	u32 cs_lines;
 	u32 colocate;
+	u32 nlocks;
+	u32 hot_pct;
 	u32 think_ns;
 	u32 think_dist;
 	u32 timing;

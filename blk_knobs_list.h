@@ -27,6 +27,10 @@ BLK_KNOB(cs_lines, u32, 0, BLK_CS_LINES_MAX, NULL, "0",
 	 "shared cache lines the critical section also updates, a word each (checked)")
 BLK_KNOB(colocate, choice, 0, 0, blk_off_on_names, "off",
 	 "on: the first of cs_lines shares the lock's cache line (the lock must leave room)")
+BLK_KNOB(nlocks, u32, 1, BLK_NLOCKS_MAX, NULL, "1",
+	 "locks, each with its data on lines of its own; each acquisition takes one")
+BLK_KNOB(hot_pct, u32, 0, 100, NULL, "0",
+	 "nlocks: percent of acquisitions that take the first lock; 0 = all uniform")
 BLK_KNOB(think_ns, u32, 0, 1000000, NULL, "0",
 	 "work between critical sections, ns")
 BLK_KNOB(think_dist, choice, 0, 0, blk_think_dist_names, "fixed",

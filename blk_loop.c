@@ -254,20 +254,28 @@ static __always_inline void blk_think(const u64 think, const bool texp,
 		blk_think_work(texp ? blk_exp_draw(rng, think) : think);
 }
 
-/* @n untimed iterations: the loop that runs almost all the time. */
+/*
+ * @n untimed iterations: the loop that runs almost all the time. @base:
+ * the first of the run's @nlocks locks, each acquisition's picked with a
+ * chance of @hot for the first (blk_pick()).
+ */
 static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
-				       const bool count, struct blk_shared *sh,
+				       const bool count, struct blk_shared *base,
+				       const u32 nlocks, const u32 hot,
 				       struct blk_order *o, const u32 me,
 				       const u64 cs, const u32 lines,
 				       const u64 think, const bool texp,
 				       u64 *rng, u32 n)
 {
-	struct blk_lock *const l = &sh->lock;
+	struct blk_shared *sh;
+	struct blk_lock *l;
 	u64 overlaps = 0, in, out;
 	unsigned long flags;
 	u32 ov;
 
 	while (n--) {
+		sh = blk_pick(base, nlocks, hot, rng);
+		l = &sh->lock;
 		flags = blk_take(k, irq, l);
 		if (count) {
 			blk_inside_count(blk_kind_excludes(k), sh, cs, lines);
@@ -286,23 +294,25 @@ static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
 }
 
 /*
- * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 (the
- * bench's, and the contended case that matters most), where the tests of
- * the work are constants and vanish: under TCG every branch ends a block
- * of translated code, and that loop is the lock and little else.
+ * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 nlocks=1
+ * (the bench's, and the contended case that matters most), where the
+ * tests of the work and the pick of the lock are constants and vanish:
+ * under TCG every branch ends a block of translated code, and that loop
+ * is the lock and little else.
  */
 static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_shared *sh,
+				     const u32 nlocks, const u32 hot,
 				     struct blk_order *o, const u32 me,
 				     const u64 cs, const u32 lines,
 				     const u64 think, const bool texp,
 				     u64 *rng, u32 n)
 {
-	if (!cs && !lines && !think)
-		return blk_plain_n(k, irq, count, sh, o, me, 0, 0, 0, false,
-				   rng, n);
-	return blk_plain_n(k, irq, count, sh, o, me, cs, lines, think, texp,
-			   rng, n);
+	if (!cs && !lines && !think && nlocks == 1)
+		return blk_plain_n(k, irq, count, sh, 1, 0, o, me, 0, 0, 0,
+				   false, rng, n);
+	return blk_plain_n(k, irq, count, sh, nlocks, hot, o, me, cs, lines,
+			   think, texp, rng, n);
 }
 
 /*
@@ -312,9 +322,10 @@ static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
  */
 static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_worker *w,
+				     const u32 nlocks, const u32 hot,
 				     struct blk_order *o, u64 *rng)
 {
-	struct blk_shared *const sh = w->sh;
+	struct blk_shared *const sh = blk_pick(w->sh, nlocks, hot, rng);
 	struct blk_lock *const l = &sh->lock;
 	u64 t0, t1, t2, c0, in, out, rel_seq = 0, rel_t = 0;
 	unsigned long flags;
@@ -369,14 +380,22 @@ static __always_inline u64 blk_timed(enum blk_kind k, const bool irq,
 	return ov;
 }
 
+/*
+ * @many: nlocks > 1, in a copy of its own (blk_hammer_<kind>() calls it):
+ * in the other, the one lock's, the pick of the lock is a constant and
+ * vanishes, and the loop is the one it was before nlocks existed
+ * (tools/zerocost.py compares it instruction by instruction).
+ */
 static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
-				       const bool count, struct blk_worker *w)
+				       const bool count, const bool many,
+				       struct blk_worker *w)
 {
 	/* locals, so that the lock's "memory" clobber reloads none of them */
 	struct blk_shared *const sh = w->sh;
 	const u32 me = w->idx;
 	const u64 cs = w->cs_loops, think = w->think_loops;
 	const u32 lines = sh->nr_lines;
+	const u32 nlocks = many ? w->nlocks : 1, hot = many ? w->hot : 0;
 	const bool texp = w->think_exp;
 	const u64 every = w->sample_every;
 	/* untimed iterations before the next timed one; never 0 with timing off */
@@ -389,11 +408,12 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, irq, count, sh, &o, me, cs, lines,
-					      think, texp, &rng, n);
+			overlaps += blk_plain(k, irq, count, sh, nlocks, hot, &o,
+					      me, cs, lines, think, texp, &rng, n);
 			next -= n;
 			if (!next && n < todo) {
-				overlaps += blk_timed(k, irq, count, w, &o, &rng);
+				overlaps += blk_timed(k, irq, count, w, nlocks,
+						      hot, &o, &rng);
 				next = every - 1;
 				n++;
 			}
@@ -553,6 +573,8 @@ static u64 blk_floor(blk_hammer_fn *fn, const struct blk_worker *worker,
 	int i;
 
 	w.sh = sh;
+	w.nlocks = 1;
+	w.hot = 0;
 	w.sample_every = sample_every;
 	if (bare) {
 		w.cs_loops = 0;
@@ -641,23 +663,34 @@ u32 blk_irq_iteration(const struct blk_lock_ops *ops, struct blk_shared *sh,
 	return blk_overlaps(in, out, me);
 }
 
+/*
+ * A kind's four engine loops: each @fn for nlocks=1 inline, and calling,
+ * from the top and never from the loop, its copy for nlocks > 1, @fn_many.
+ */
+#define BLK_HAMMER_MANY(fn, k, irq, count)				\
+static noinline void fn##_many(struct blk_worker *w)			\
+{									\
+	blk_hammer(k, irq, count, true, w);				\
+}
+
+#define BLK_HAMMER_ONE(fn, k, irq, count)				\
+void fn(struct blk_worker *w)						\
+{									\
+	if (w->nlocks > 1)						\
+		fn##_many(w);						\
+	else								\
+		blk_hammer(k, irq, count, false, w);			\
+}
+
 #define BLK_KIND(id, ...)	\
-void blk_hammer_##id(struct blk_worker *w)				\
-{									\
-	blk_hammer(BLK_KIND_##id, false, false, w);			\
-}									\
-void blk_hammer_irq_##id(struct blk_worker *w)				\
-{									\
-	blk_hammer(BLK_KIND_##id, true, false, w);			\
-}									\
-void blk_hammer_count_##id(struct blk_worker *w)			\
-{									\
-	blk_hammer(BLK_KIND_##id, false, true, w);			\
-}									\
-void blk_hammer_irq_count_##id(struct blk_worker *w)			\
-{									\
-	blk_hammer(BLK_KIND_##id, true, true, w);			\
-}									\
+BLK_HAMMER_MANY(blk_hammer_##id, BLK_KIND_##id, false, false)		\
+BLK_HAMMER_ONE(blk_hammer_##id, BLK_KIND_##id, false, false)		\
+BLK_HAMMER_MANY(blk_hammer_irq_##id, BLK_KIND_##id, true, false)	\
+BLK_HAMMER_ONE(blk_hammer_irq_##id, BLK_KIND_##id, true, false)		\
+BLK_HAMMER_MANY(blk_hammer_count_##id, BLK_KIND_##id, false, true)	\
+BLK_HAMMER_ONE(blk_hammer_count_##id, BLK_KIND_##id, false, true)	\
+BLK_HAMMER_MANY(blk_hammer_irq_count_##id, BLK_KIND_##id, true, true)	\
+BLK_HAMMER_ONE(blk_hammer_irq_count_##id, BLK_KIND_##id, true, true)	\
 void blk_reference_##id(struct blk_worker *w)				\
 {									\
 	blk_reference(BLK_KIND_##id, w);				\

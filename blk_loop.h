@@ -24,6 +24,8 @@ struct blk_config;
 
 /* the cs_lines knob's largest value: a page of lines */
 #define BLK_CS_LINES_MAX	64
+/* the nlocks knob's largest value */
+#define BLK_NLOCKS_MAX		4096
 
 /*
  * The run's shared data. The lock lives alone in its cache line; the data
@@ -104,6 +106,9 @@ struct blk_arrival {
  * @think_loops: blk_think_work() loops after it (their mean, with @think_exp).
  * @think_exp: think_dist=exp: each think time drawn by blk_exp_draw().
  * @rng: the draws' state (blk_rng_seed()).
+ * @nlocks: the run's locks: @sh is the first of that many.
+ * @hot: the chance, in 2^-32, that an acquisition takes the first
+ *	(blk_hot()); 0: every one uniformly.
  * @sample_every: time one acquisition in this many; 0: none.
  * @batch: the most iterations between two looks at the stop flag and the
  *	deadline.
@@ -130,6 +135,8 @@ struct blk_worker {
 	u64 think_loops;
 	bool think_exp;
 	u64 rng;
+	u32 nlocks;
+	u32 hot;
 	u64 sample_every;
 	u32 batch;
 	u32 batch_start;
@@ -313,6 +320,34 @@ static __always_inline u32 blk_log2_q16(u32 u)
 	const u32 lo = blk_log2_q16_tab[i], hi = blk_log2_q16_tab[i + 1];
 
 	return (e << 16) + lo + (u32)(((u64)(hi - lo) * r) >> 26);
+}
+
+/* hot_pct as blk_pick() takes it: a chance in 2^-32 */
+static inline u32 blk_hot(u32 hot_pct)
+{
+	return hot_pct >= 100 ? U32_MAX : (u32)div_u64((u64)hot_pct << 32, 100);
+}
+
+/*
+ * nlocks: the lock (and its data) of this acquisition, one of @nlocks from
+ * @base: the first with a chance of @hot in 2^32, else one of the others
+ * uniformly; with @hot 0, one of all @nlocks uniformly. One draw of the
+ * worker's own, multiply-shift for the index (no division).
+ */
+static __always_inline struct blk_shared *blk_pick(struct blk_shared *base,
+						   const u32 nlocks,
+						   const u32 hot, u64 *state)
+{
+	u64 x;
+
+	if (nlocks == 1)
+		return base;
+	x = blk_rand(state);
+	if (!hot)
+		return base + (((x & U32_MAX) * nlocks) >> 32);
+	if ((u32)(x >> 32) < hot)
+		return base;
+	return base + 1 + (((x & U32_MAX) * (nlocks - 1)) >> 32);
 }
 
 static __always_inline u64 blk_exp_draw(u64 *state, u64 mean)

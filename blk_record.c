@@ -183,14 +183,15 @@ static void blk_result_nodes(struct blk_result *r)
  * @acq: scratch of @r->nr_cpus entries: each worker's acquisitions.
  * @floor: the lowest harness floor of the workers, millicycles; U64_MAX
  *	for none.
- * @sh: the run's shared data at the end: the word's counter and the
- *	cs_lines words, each of which must have counted every acquisition.
+ * @sh: the run's @r->cfg.nlocks locks' data at the end: each word's
+ *	counter, which together must have counted every acquisition, and
+ *	the cs_lines words, each of which must have counted its lock's.
  */
 void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor,
 		       struct blk_shared *sh)
 {
-	u64 lo = U64_MAX, hi = 0, all, cycles, c;
-	unsigned int i;
+	u64 lo = U64_MAX, hi = 0, all, cycles, c, lc;
+	unsigned int i, j;
 
 	for (i = 0; i < r->nr_cpus; i++) {
 		acq[i] = r->cpu[i].acquisitions;
@@ -200,15 +201,26 @@ void blk_result_finish(struct blk_result *r, u64 *acq, u64 floor,
 			blk_ratio_micro(acq[i], r->acquisitions) : 0;
 	}
 	blk_result_nodes(r);
-	r->counter = blk_word_count(READ_ONCE(sh->word));
-	all = blk_all_acquisitions(r);
-	r->lost_updates = all > r->counter ? all - r->counter :
-					     r->counter - all;
-	/* a lost update in any line counts as one in the counter does */
-	for (i = 0; i < sh->nr_lines; i++) {
-		c = READ_ONCE(*blk_line(sh, i));
-		r->lost_updates += all > c ? all - c : c - all;
+	r->counter = 0;
+	r->lost_updates = 0;
+	r->locks_used = 0;
+	r->lock_acq_min = U64_MAX;
+	r->lock_acq_max = 0;
+	for (i = 0; i < r->cfg.nlocks; i++) {
+		c = blk_word_count(READ_ONCE(sh[i].word));
+		r->counter += c;
+		r->locks_used += c > 0;
+		r->lock_acq_min = min(r->lock_acq_min, c);
+		r->lock_acq_max = max(r->lock_acq_max, c);
+		/* a lost update in any line counts as one in a counter does */
+		for (j = 0; j < sh[i].nr_lines; j++) {
+			lc = READ_ONCE(*blk_line(&sh[i], j));
+			r->lost_updates += c > lc ? c - lc : lc - c;
+		}
 	}
+	all = blk_all_acquisitions(r);
+	r->lost_updates += all > r->counter ? all - r->counter :
+					      r->counter - all;
 	r->rmw = r->cfg.lock->rmw * all + r->cas_failures + r->slow_rmws -
 		 r->direct_handoffs;
 	r->violations = r->overlaps + r->lost_updates;
@@ -264,6 +276,8 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 	blk_put_u64(e, "cs_ns", r->cfg.cs_ns);
 	blk_put_u64(e, "cs_lines", r->cfg.cs_lines);
 	blk_put_str(e, "colocate", blk_off_on_names[r->cfg.colocate]);
+	blk_put_u64(e, "nlocks", r->cfg.nlocks);
+	blk_put_u64(e, "hot_pct", r->cfg.hot_pct);
 	blk_put_u64(e, "think_ns", r->cfg.think_ns);
 	blk_put_str(e, "think_dist", blk_think_dist_names[r->cfg.think_dist]);
 	blk_put_u64(e, "cs_loops", r->cs_loops);
@@ -307,6 +321,9 @@ static void blk_emit_result(struct blk_emit *e, const struct blk_result *r)
 		      r->iter_millicycles - r->harness_millicycles : 0);
 	blk_put_u64(e, "violations", r->violations);
 	blk_put_u64(e, "lost_updates", r->lost_updates);
+	blk_put_u64(e, "locks_used", r->locks_used);
+	blk_put_u64(e, "lock_acq_min", r->lock_acq_min);
+	blk_put_u64(e, "lock_acq_max", r->lock_acq_max);
 	blk_put_u64(e, "contention_counted", r->cfg.lock->counted);
 	blk_put_u64(e, "rmw", r->rmw);
 	blk_put_milli(e, "rmw_per_acq", r->cfg.lock->counted ?

@@ -62,7 +62,11 @@ struct blk_cpu_result {
  * @irq_acquisitions: acquisitions by the interrupts of irq_hz.
  * @counter: the final value of the shared, non-atomic counter (the upper
  *	bits of struct blk_shared's word).
- * @lost_updates: |all acquisitions (workers' and interrupts') - @counter|.
+ * @lost_updates: |all acquisitions (workers' and interrupts') - @counter|,
+ *	plus each cs_lines word's difference to its lock's counter.
+ * @locks_used: of the run's nlocks, how many were taken at all.
+ * @lock_acq_min: the fewest acquisitions of one lock (their counters).
+ * @lock_acq_max: the most.
  * @violations: @overlaps + @lost_updates; 0 for a correct lock.
  * @jain_micro: Jain's fairness index of the per-CPU acquisitions, x 1e6.
  * @max_min_micro: max / min per-CPU acquisitions, x 1e6; U64_MAX if a CPU
@@ -113,6 +117,9 @@ struct blk_result {
 	u64 irq_acquisitions;
 	u64 counter;
 	u64 lost_updates;
+	u64 locks_used;
+	u64 lock_acq_min;
+	u64 lock_acq_max;
 	u64 violations;
 	u64 jain_micro;
 	u64 max_min_micro;

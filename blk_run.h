@@ -78,7 +78,7 @@ struct blk_run {
 };
 
 extern struct blk_run blk_run;
-extern struct blk_shared blk_shared;
+extern struct blk_shared *blk_shared;
 extern struct blk_pcpu __percpu *blk_pcpu;
 extern struct work_struct blk_finish_work;
 
@@ -95,5 +95,6 @@ void blk_watchdog_stop(void);
 /* blk_collect.c */
 struct blk_result *blk_collect(void);
 void blk_run_free(void);
+void blk_shared_free(const struct blk_lock_ops *ops, u32 n);
 
 #endif /* _BLK_RUN_H */

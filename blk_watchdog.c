@@ -27,13 +27,13 @@ static struct hrtimer blk_wd_timer;
 /* What a stuck run looks like, for the kernel log. Hard-irq context. */
 static void blk_watchdog_report(u64 now)
 {
-	const u64 word = READ_ONCE(blk_shared.word);
+	const u64 word = READ_ONCE(blk_shared[0].word);	/* the first lock's */
 	const u32 owner = word & BLK_OWNER_MASK;
 	char who[24] = "nobody";
 	u32 lock_word;
 	int cpu;
 
-	memcpy(&lock_word, &blk_shared.lock, sizeof(lock_word));
+	memcpy(&lock_word, &blk_shared[0].lock, sizeof(lock_word));
 	if (!(word & BLK_FREE) && owner < blk_run.nr)
 		snprintf(who, sizeof(who), "worker %u", owner);
 	else if (!(word & BLK_FREE))	/* irq_hz: past the workers' indices */
@@ -59,6 +59,7 @@ static enum hrtimer_restart blk_watchdog_fn(struct hrtimer *t)
 	const u64 now = ktime_get_ns();
 	const u64 limit = (u64)blk_run.cfg.watchdog_ms * NSEC_PER_MSEC;
 	bool stalled = true, running = false;
+	unsigned int i;
 	int cpu;
 
 	/* before the start barrier lets them go, the barrier has its limit */
@@ -89,7 +90,8 @@ static enum hrtimer_restart blk_watchdog_fn(struct hrtimer *t)
 		WRITE_ONCE(blk_run.stop, true);
 	}
 	if (blk_run.stuck && blk_run.cfg.lock->rescue) {
-		blk_run.cfg.lock->rescue(&blk_shared.lock);
+		for (i = 0; i < blk_run.cfg.nlocks; i++)
+			blk_run.cfg.lock->rescue(&blk_shared[i].lock);
 		hrtimer_forward_now(t, ns_to_ktime(BLK_WD_RESCUE_US * NSEC_PER_USEC));
 		return HRTIMER_RESTART;
 	}

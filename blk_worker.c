@@ -54,7 +54,7 @@ enum hrtimer_restart blk_irq_fn(struct hrtimer *t)
 
 	if (READ_ONCE(blk_run.stop))
 		return HRTIMER_NORESTART;
-	is->overlaps += blk_irq_iteration(blk_run.cfg.lock, &blk_shared,
+	is->overlaps += blk_irq_iteration(blk_run.cfg.lock, blk_shared,
 					  pc->worker.nr + pc->worker.idx, &late, &wait);
 	late = late > due ? late - due : 0;
 	blk_hist_add(&is->latency, blk_ns_to_cycles(late));

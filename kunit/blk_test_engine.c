@@ -237,6 +237,7 @@ static void blk_test_cs_lines_lost(struct kunit *test)
 		for (j = 0; j <= ARRAY_SIZE(nth); j++) {
 			memset(r, 0, blk_result_size(1));
 			r->cfg.lock = cfg.lock;
+			r->cfg.nlocks = 1;
 			r->nr_cpus = 1;
 			r->acquisitions = 1000;
 			r->cpu[0].acquisitions = 1000;
@@ -253,6 +254,91 @@ static void blk_test_cs_lines_lost(struct kunit *test)
 					    "line %u, colocate %u", lost ? nth[j] : 0, colo);
 			KUNIT_EXPECT_EQ(test, r->violations, r->lost_updates);
 		}
+	}
+}
+
+/*
+ * nlocks: the counters of all the locks add up to the acquisitions; a lost
+ * update under any one of them is a violation; the record says how many
+ * were used and the fewest and most acquisitions of one.
+ */
+static void blk_test_nlocks_lost(struct kunit *test)
+{
+	const u32 n = 4;
+	struct blk_result *r = kunit_kzalloc(test, blk_result_size(1), GFP_KERNEL);
+	struct blk_shared *sh = kunit_kcalloc(test, n, sizeof(*sh), GFP_KERNEL);
+	struct blk_config cfg = { .lock = blk_lock_find("ttas") };
+	u64 acq[1];
+	u32 i, short_one;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, sh);
+	for (short_one = 0; short_one <= n; short_one++) {
+		memset(r, 0, blk_result_size(1));
+		r->cfg.lock = cfg.lock;
+		r->cfg.nlocks = n;
+		r->nr_cpus = 1;
+		r->acquisitions = 1000;
+		r->cpu[0].acquisitions = 1000;
+		for (i = 0; i < n; i++) {
+			blk_shared_reset(&sh[i], 2, blk_line0(&cfg));
+			/* 400, 300, 200, 100; the lines with them */
+			sh[i].word += (400 - 100 * i) * BLK_COUNT_ONE;
+			*blk_line(&sh[i], 0) = 400 - 100 * i;
+			*blk_line(&sh[i], 1) = 400 - 100 * i;
+		}
+		if (short_one < n)	/* the plant: one update lost under lock short_one */
+			sh[short_one].word -= BLK_COUNT_ONE;
+		blk_result_finish(r, acq, U64_MAX, sh);
+		/* the counter short by one, and its two lines long by one each */
+		KUNIT_EXPECT_EQ_MSG(test, r->lost_updates, short_one < n ? 3ULL : 0ULL,
+				    "lock %u short", short_one);
+		KUNIT_EXPECT_EQ(test, r->locks_used, (u64)n);
+		KUNIT_EXPECT_EQ(test, r->lock_acq_max, 400ULL - (short_one == 0));
+		KUNIT_EXPECT_EQ(test, r->lock_acq_min, 100ULL - (short_one == n - 1));
+	}
+}
+
+/* nlocks in runs: every lock checked, hot_pct's skew, the refusals */
+static void blk_test_nlocks_run(struct kunit *test)
+{
+	struct blk_result *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "4097"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, blk_knob_write(BLK_KNOB_hot_pct, "101"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "ttas"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_hot_pct, "90"), 0);
+	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL, "hot_pct with one lock");
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "16"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_EQ(test, res->cfg.nlocks, 16U);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_EQ(test, res->locks_used, 16ULL);
+	/* about 90 % on the first lock: its count is the largest, above 80 % */
+	KUNIT_EXPECT_GE_MSG(test, res->lock_acq_max * 100, res->acquisitions * 80,
+			    "%llu of %llu on the hot lock", res->lock_acq_max, res->acquisitions);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_hot_pct, "0"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "4096"), 0);
+	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "clh"), 0);
+	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+	blk_test_wait(test);
+	blk_results_walk(blk_copy_newest, res, true);
+	KUNIT_EXPECT_EQ(test, res->cfg.nlocks, 4096U);
+	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
+	KUNIT_EXPECT_GT(test, res->locks_used, 1ULL);
+	/* the negative control, on 16 locks: every lock is checked */
+	if (num_online_cpus() >= 2) {
+		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "busted"), 0);
+		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "16"), 0);
+		KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
+		blk_test_wait(test);
+		blk_results_walk(blk_copy_newest, res, true);
+		KUNIT_EXPECT_GT(test, res->violations, 0ULL);
 	}
 }
 
@@ -625,6 +711,8 @@ static struct kunit_case blk_engine_cases[] = {
 	KUNIT_CASE(blk_test_think_exp),
 	KUNIT_CASE(blk_test_cs_lines_lost),
 	KUNIT_CASE(blk_test_cs_lines_run),
+	KUNIT_CASE(blk_test_nlocks_lost),
+	KUNIT_CASE(blk_test_nlocks_run),
 	KUNIT_CASE(blk_test_cost),
 	KUNIT_CASE(blk_test_watchdog),
 	KUNIT_CASE(blk_test_watchdog_irq),

@@ -168,12 +168,13 @@ check)
 		rc=0
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66" UBSAN_OPTIONS="halt_on_error=1" \
 			"$hb/blk-host-$b" run lock=mcs threads=2 duration_ms=200 cs_lines=4 colocate=on \
-			think_ns=200 think_dist=exp , stats.json >"$hb/shapes-$b.log" 2>&1 || rc=$?
+			think_ns=200 think_dist=exp nlocks=64 hot_pct=90 , stats.json >"$hb/shapes-$b.log" 2>&1 || rc=$?
 		[ "$(key cs_lines <"$hb/shapes-$b.log")" = 4 ] && [ "$(key colocate <"$hb/shapes-$b.log")" = on ] &&
 			[ "$(key think_dist <"$hb/shapes-$b.log")" = exp ] &&
+			[ "$(key nlocks <"$hb/shapes-$b.log")" = 64 ] &&
 			[ "$(key violations <"$hb/shapes-$b.log")" = 0 ] || rc=1
 		[ "$rc" = 0 ] || tail -n 5 "$hb/shapes-$b.log"
-		result $rc "host $b: mcs with cs_lines=4 colocate=on think_dist=exp: 0 violations, the knobs in the record"
+		result $rc "host $b: mcs with cs_lines=4 colocate=on think_dist=exp nlocks=64 hot_pct=90: 0 violations, the knobs in the record"
 	done
 	# locks held together (kunit/blk_nest.c, KUnit's blacklock_nesting):
 	# every kind, with RMWs counted and under TSan; a kind that hangs

@@ -27,6 +27,8 @@ GROUPS = (
     ("cs_lines", (("-", "0"), ("cs_lines=1", "1"), ("cs_lines=4", "4"),
                   ("cs_lines=16", "16"))),
     ("colocate", (("cs_lines=1", "off"), ("cs_lines=1,colocate=on", "on"))),
+    ("nlocks", (("-", "1"), ("nlocks=16", "16"), ("nlocks=1024", "1024"),
+                ("nlocks=16,hot_pct=90", "16-hot90"), ("nlocks=1024,hot_pct=90", "1024-hot90"))),
     ("think_dist", (("think_ns=200", "fixed"), ("think_ns=200,think_dist=exp", "exp"))),
 )
 WORLDS = (("host", "silicon"), ("vm", "TCG"))

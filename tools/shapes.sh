@@ -10,6 +10,8 @@
 #              section (0: the default)
 #   colocate   off, on: the one line (cs_lines=1) apart from the lock or
 #              in its cache line
+#   nlocks     1, 16, 1024 locks, each acquisition taking one uniformly,
+#              or the first with hot_pct=90 and the rest uniformly
 #   think      think_ns=200, fixed or drawn from an exponential
 #              distribution (think_dist=exp): arrivals in lockstep or not
 #
@@ -25,7 +27,7 @@ usage() {
 	cat >&2 <<USAGE
 usage: $0 [-r REPEATS] [-d MS] [-w host|vm|both] [-o DIR]
   -r N       repeats, interleaved (default 5)
-  -d MS      run length (default 500)
+  -d MS      run length (default 300)
   -w WORLD   host, vm or both (default both)
   -o DIR     the report (shapes.md), the logs and the plots (default
              \$BLK_BUILD/shapes)
@@ -33,7 +35,7 @@ USAGE
 	exit 2
 }
 
-reps=5 ms=500 worlds=both out=$BLK_BUILD/shapes
+reps=5 ms=300 worlds=both out=$BLK_BUILD/shapes
 while getopts "r:d:w:o:h" opt; do
 	case "$opt" in
 	r) reps=$OPTARG ;;
@@ -55,6 +57,10 @@ cs_lines=1
 cs_lines=4
 cs_lines=16
 cs_lines=1 colocate=on
+nlocks=16
+nlocks=1024
+nlocks=16 hot_pct=90
+nlocks=1024 hot_pct=90
 think_ns=200
 think_ns=200 think_dist=exp"
 nvar=$(echo "$variants" | wc -l)
@@ -107,7 +113,7 @@ if [ "$worlds" != host ]; then
 		echo "    [ \"\$k\" = - ] && k="
 		echo "    for l in $kinds; do"
 		echo "      echo \"SHAPES-RUN-BEGIN rep=\$r lock=\$l knobs=\$(echo \${k:--} | tr ' ' ,)\""
-		echo "      blkctl run lock=\$l cpus=all ncpus=0 duration_ms=$ms timing=off cs_ns=0 cs_lines=0 colocate=off think_ns=0 think_dist=fixed \$k 2>/dev/null || true"
+		echo "      blkctl run lock=\$l cpus=all ncpus=0 duration_ms=$ms timing=off cs_ns=0 cs_lines=0 colocate=off nlocks=1 hot_pct=0 think_ns=0 think_dist=fixed \$k 2>/dev/null || true"
 		echo "      echo SHAPES-RUN-END"
 		echo "    done"
 		echo "  done"

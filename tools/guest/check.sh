@@ -391,6 +391,12 @@ err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
 check "think_dist=exp with think_ns=0 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
 blkctl set think_dist=fixed
 refused cs_lines 65 "Invalid argument"
+refused nlocks 4097 "Invalid argument"
+refused hot_pct 101 "Invalid argument"
+blkctl set hot_pct=50
+err=$( { echo start >"$D/control"; } 2>&1) && err=accepted
+check "hot_pct=50 with nlocks=1 will not start (Invalid argument)" eval 'case "$err" in *"Invalid argument"*) true ;; *) false ;; esac'
+blkctl set hot_pct=0
 refused think_dist poisson "Invalid argument"
 # workload shapes: 4 more lines in the critical section, the first beside
 # the lock where it fits (not with lockdep's maps: then on a line of its
@@ -399,6 +405,12 @@ for colo in on off; do
 	rec=$(blkctl run lock=mcs cs_lines=4 colocate=$colo think_ns=200 think_dist=exp duration_ms=300 2>/dev/null) && break
 done
 blkctl set cs_lines=0 colocate=off think_ns=0 think_dist=fixed
+rec2=$(blkctl run lock=qspin nlocks=64 hot_pct=90 duration_ms=300)
+blkctl set nlocks=1 hot_pct=0
+check "qspin on 64 locks, 90 % on the first: $(echo "$rec2" | key locks_used) used, the most $(echo "$rec2" | key lock_acq_max) of $(echo "$rec2" | key acquisitions), violations $(echo "$rec2" | key violations)" \
+	[ "$(echo "$rec2" | key nlocks)" = 64 -a "$(echo "$rec2" | key violations)" = 0 \
+	  -a "$(echo "$rec2" | key locks_used)" -gt 1 \
+	  -a "$(( $(echo "$rec2" | key lock_acq_max) * 100 ))" -ge "$(( $(echo "$rec2" | key acquisitions) * 80 ))" ]
 check "mcs with cs_lines 4 (colocate $(echo "$rec" | key colocate)), think_dist $(echo "$rec" | key think_dist): $(echo "$rec" | key acquisitions) acquisitions, violations $(echo "$rec" | key violations)" \
 	[ "$(echo "$rec" | key cs_lines)" = 4 -a "$(echo "$rec" | key think_dist)" = exp \
 	  -a "$(echo "$rec" | key violations)" = 0 -a "$(echo "$rec" | key acquisitions)" -gt 0 ]

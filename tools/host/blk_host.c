@@ -81,7 +81,7 @@ static struct blk_host_run {
 	bool stop;
 } blk_host;
 
-static struct blk_shared blk_host_shared;
+static struct blk_shared *blk_host_shared;	/* the run's nlocks locks and data */
 
 static blk_hammer_fn *blk_host_loop_of(const struct blk_lock_ops *ops)
 {
@@ -260,12 +260,23 @@ static int blk_host_run(unsigned int threads)
 	for (i = 0; i < blk_host_nr_copies; i++)
 		*per_cpu_ptr(&blk_rmw_count, i) = 0;
 #endif
-	if (cfg->lock->init(&blk_host_shared.lock)) {
-		fprintf(stderr, "blk-host: %s: no lock left to initialise (%u at most)\n",
-			cfg->lock->name, cfg->lock->locks);
-		return 2;
+	blk_host_shared = aligned_alloc(SMP_CACHE_BYTES, cfg->nlocks * sizeof(*blk_host_shared));
+	if (!blk_host_shared) {
+		fprintf(stderr, "blk-host: out of memory for %u locks\n", cfg->nlocks);
+		return 1;
 	}
-	blk_shared_reset(&blk_host_shared, cfg->cs_lines, blk_line0(cfg));
+	memset(blk_host_shared, 0, cfg->nlocks * sizeof(*blk_host_shared));
+	for (i = 0; i < cfg->nlocks; i++) {
+		if (cfg->lock->init(&blk_host_shared[i].lock)) {
+			fprintf(stderr, "blk-host: %s: no lock left to initialise (%u at most)\n",
+				cfg->lock->name, cfg->lock->locks);
+			while (i--)
+				cfg->lock->fini(&blk_host_shared[i].lock);
+			free(blk_host_shared);
+			return 2;
+		}
+		blk_shared_reset(&blk_host_shared[i], cfg->cs_lines, blk_line0(cfg));
+	}
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
 	for (i = 0; i < n; i++) {
@@ -273,7 +284,9 @@ static int blk_host_run(unsigned int threads)
 
 		t->cpu = cpus[i % ncpu];
 		t->worker = (struct blk_worker) {
-			.sh = &blk_host_shared,
+			.sh = blk_host_shared,
+			.nlocks = cfg->nlocks,
+			.hot = blk_hot(cfg->hot_pct),
 			.cpu = t->cpu,
 			.idx = i,
 			.nr = n,
@@ -321,8 +334,9 @@ static int blk_host_run(unsigned int threads)
 		}
 		pthread_join(blk_host.th[i].tid, NULL);
 	}
-	/* every thread done: the lock is free; what its init took, back */
-	cfg->lock->fini(&blk_host_shared.lock);
+	/* every thread done: the locks are free; what their init took, back */
+	for (i = 0; i < cfg->nlocks; i++)
+		cfg->lock->fini(&blk_host_shared[i].lock);
 
 	r->cfg = blk_host.cfg;
 	r->sample_auto = blk_host.sample_auto;
@@ -339,7 +353,9 @@ static int blk_host_run(unsigned int threads)
 		floor = min(floor, t->floor_cycles);
 	}
 	r->duration_ns = end > blk_host.t_go ? end - blk_host.t_go : 0;
-	blk_result_finish(r, acq, floor, &blk_host_shared);
+	blk_result_finish(r, acq, floor, blk_host_shared);
+	free(blk_host_shared);
+	blk_host_shared = NULL;
 	ret = blk_host_rmw_check(r);
 	mutex_lock(&blk_mutex);
 	blk_result_add(r);
