@@ -219,8 +219,6 @@ static int blk_start_workers(struct blk_config *cfg)
 
 		pc->worker = (struct blk_worker) {
 			.sh = blk_shared,
-			.nlocks = cfg->nlocks,
-			.hot = blk_hot(cfg->hot_pct),
 			.cpu = cpu,
 			.idx = n,
 			.nr = blk_run.nr,
@@ -229,15 +227,13 @@ static int blk_start_workers(struct blk_config *cfg)
 			.handoff = &pc->handoff,
 			.cs_loops = blk_run.cs_loops,
 			.think_loops = blk_run.think_loops,
-			.think_exp = cfg->think_dist == BLK_THINK_EXP,
-			.rng = blk_rng_seed(n),
 			.sample_every = blk_run.sample_every,
 			.batch = blk_run.batch,
-			.batch_start = 1,
 			.stop = &blk_run.stop,
 			.acquire = &pc->acquire,
 			.hold = &pc->hold,
 		};
+		blk_worker_knobs(&pc->worker, cfg);
 		pc->floor_cycles = U64_MAX;
 		pc->t_end = 0;
 		pc->wd_seen = 0;

@@ -540,6 +540,22 @@ bool blk_colocate_fits(const struct blk_lock_ops *ops)
 }
 
 /**
+ * blk_worker_knobs() - what the run's knobs make of a worker, the same in
+ * both engines (the module's, and the host world's): its locks, its think
+ * time's distribution and the seed of its draws, its first batch.
+ * @w: the worker, its other fields and @w->idx set by the engine.
+ * @cfg: the run's knobs.
+ */
+void blk_worker_knobs(struct blk_worker *w, const struct blk_config *cfg)
+{
+	w->nlocks = cfg->nlocks;
+	w->hot = blk_hot(cfg->hot_pct);
+	w->think_exp = cfg->think_dist == BLK_THINK_EXP;
+	w->rng = blk_rng_seed(w->idx);
+	w->batch_start = 1;
+}
+
+/**
  * blk_line0() - where a run's first cs_lines word is: in the lock's cache
  * line, the first word after the lock, with colocate=on (which
  * blk_config_refused() has checked fits); else a line of its own.

@@ -19,6 +19,10 @@ CAS operands' set-up) are compared as a set, since their order is the
 scheduler's choice; everything else must match in order.
 
 Checks (each a PASS/FAIL line; exit status 1 if any fails):
+  - the default run's loop (cs_ns, cs_lines, think_ns 0, nlocks 1), which
+    blk_plain() compiles apart: it exists, calls nothing, holds no
+    multiply or xorshift (no draw, no pick of a lock), and is the same for
+    builtins and asm; printed whole
   - the engine loops' lock and unlock windows: builtins == asm
   - the cost loops' windows: the same, set-up aside (a difference in
     the set-up is reported, with both listings, as a finding)
@@ -184,6 +188,25 @@ def windows(code):
     return lock, code[u:f + 1]
 
 
+def default_loop(code):
+    """The loop of the default run (cs_ns, cs_lines and think_ns 0, nlocks
+    1), which blk_plain() compiles apart with the work's and the pick's
+    tests constant: the innermost loop around a lock cmpxchg that calls
+    nothing (the others call blk_think_work(), blk_cs_work(), ...)."""
+    idx = {x["addr"]: i for i, x in enumerate(code)}
+    for c, x in enumerate(code):
+        if x["mn"] != "lock" or not x["ops"].startswith("cmpxchg"):
+            continue
+        back = next((k for k in range(c, len(code)) if code[k]["mn"].startswith("j")
+                     and target(code[k]) is not None and target(code[k]) <= x["addr"]), None)
+        if back is None or target(code[back]) not in idx:
+            continue
+        body = code[idx[target(code[back])]:back + 1]
+        if not any(y["mn"] == "call" for y in body):
+            return body
+    return None
+
+
 def split(lines):
     return sorted(l for l in lines if is_setup(l)), [l for l in lines if not is_setup(l)]
 
@@ -269,6 +292,18 @@ def main():
         ok = (len(core) == 3 and core[0].startswith("incl %gs:")
               and core[1].startswith("lock cmpxchg") and core[2] == "jne SLOWPATH")
         verdict(ok, "%s_ttas: the lock is preempt_count++, one lock cmpxchg and a branch to the slow path" % loop)
+    a, b = (default_loop(funcs.get(f, [])) for f in ("blk_hammer_ttas", "blk_hammer_ttas_asm"))
+    na, nb = (normalise(funcs.get(f, []), w or []) for f, w in
+              (("blk_hammer_ttas", a), ("blk_hammer_ttas_asm", b)))
+    print("\n--- blk_hammer, the default loop (cs_ns, cs_lines, think_ns 0, nlocks 1), whole: "
+          "ttas | ttas_asm")
+    for i in range(max(len(na), len(nb))):
+        print("    %-38s | %s" % (na[i] if i < len(na) else "", nb[i] if i < len(nb) else ""))
+    verdict(bool(a) and bool(b) and not any(re.match(r"(i?mul|div|shl \$0xd)", x) for x in na),
+            "blk_hammer_ttas: the default loop (%d instructions) calls nothing, and neither "
+            "draws nor picks: the knobs' tests are constants there" % len(na))
+    verdict(bool(na) and split(na) == split(nb),
+            "blk_hammer: the default loop, the same instructions for ttas and ttas_asm, set-up aside")
     for f in ("blk_hammer_ttas", "blk_reference_ttas", "blk_cost_ttas"):
         bad = indirect(funcs.get(f, []))
         verdict(f in funcs and not bad,

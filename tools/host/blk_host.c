@@ -285,8 +285,6 @@ static int blk_host_run(unsigned int threads)
 		t->cpu = cpus[i % ncpu];
 		t->worker = (struct blk_worker) {
 			.sh = blk_host_shared,
-			.nlocks = cfg->nlocks,
-			.hot = blk_hot(cfg->hot_pct),
 			.cpu = t->cpu,
 			.idx = i,
 			.nr = n,
@@ -295,16 +293,14 @@ static int blk_host_run(unsigned int threads)
 			.handoff = &t->handoff,
 			.cs_loops = r->cs_loops,
 			.think_loops = r->think_loops,
-			.think_exp = cfg->think_dist == BLK_THINK_EXP,
-			.rng = blk_rng_seed(i),
 			.sample_every = blk_host.sample_every,
 			.batch = clamp_t(u32, BLK_BATCH_NS / (cfg->cs_ns + cfg->think_ns + 100),
 					 1, BLK_BATCH_MAX),
-			.batch_start = 1,
 			.stop = &blk_host.stop,
 			.acquire = &t->acquire,
 			.hold = &t->hold,
 		};
+		blk_worker_knobs(&t->worker, cfg);
 		t->floor_cycles = U64_MAX;
 		blk_hist_init(&t->acquire);
 		blk_hist_init(&t->hold);
