@@ -313,9 +313,7 @@ static void blk_test_nlocks_run(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_hot_pct, "90"), 0);
 	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL, "hot_pct with one lock");
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "16"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	blk_test_wait(test);
-	blk_results_walk(blk_copy_newest, res, true);
+	blk_engine_start(test, blk_lock_find("ttas"), res);
 	KUNIT_EXPECT_EQ(test, res->cfg.nlocks, 16U);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->locks_used, 16ULL);
@@ -325,9 +323,7 @@ static void blk_test_nlocks_run(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_hot_pct, "0"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "4096"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "clh"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	blk_test_wait(test);
-	blk_results_walk(blk_copy_newest, res, true);
+	blk_engine_start(test, blk_lock_find("clh"), res);
 	KUNIT_EXPECT_EQ(test, res->cfg.nlocks, 4096U);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
 	KUNIT_EXPECT_GT(test, res->locks_used, 1ULL);
@@ -335,9 +331,7 @@ static void blk_test_nlocks_run(struct kunit *test)
 	if (num_online_cpus() >= 2) {
 		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_lock, "busted"), 0);
 		KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_nlocks, "16"), 0);
-		KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-		blk_test_wait(test);
-		blk_results_walk(blk_copy_newest, res, true);
+		blk_engine_start(test, blk_lock_find("busted"), res);
 		KUNIT_EXPECT_GT(test, res->violations, 0ULL);
 	}
 }
@@ -357,18 +351,14 @@ static void blk_test_cs_lines_run(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, blk_control("start"), -EINVAL, "colocate=on with no cs_lines");
 	KUNIT_EXPECT_EQ(test, blk_runs_done(), before);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_cs_lines, "16"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	blk_test_wait(test);
-	blk_results_walk(blk_copy_newest, res, true);
+	blk_engine_start(test, blk_lock_find("ttas"), res);
 	KUNIT_EXPECT_EQ(test, res->cfg.cs_lines, 16U);
 	KUNIT_EXPECT_EQ(test, res->cfg.colocate, 1U);
 	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_colocate, "off"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_check, "count"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	blk_test_wait(test);
-	blk_results_walk(blk_copy_newest, res, true);
+	blk_engine_start(test, blk_lock_find("ttas"), res);
 	KUNIT_EXPECT_EQ(test, res->cfg.colocate, 0U);
 	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
@@ -441,9 +431,7 @@ static void blk_test_think_exp(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_duration_ms, "50"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_ns, "200"), 0);
 	KUNIT_ASSERT_EQ(test, blk_knob_write(BLK_KNOB_think_dist, "exp"), 0);
-	KUNIT_ASSERT_EQ(test, blk_control("start"), 0);
-	blk_test_wait(test);
-	blk_results_walk(blk_copy_newest, res, true);
+	blk_engine_start(test, blk_lock_find("ttas"), res);
 	KUNIT_EXPECT_EQ(test, res->cfg.think_dist, (u32)BLK_THINK_EXP);
 	KUNIT_EXPECT_GT(test, res->acquisitions, 0ULL);
 	KUNIT_EXPECT_EQ(test, res->violations, 0ULL);
