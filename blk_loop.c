@@ -294,25 +294,24 @@ static __always_inline u64 blk_plain_n(enum blk_kind k, const bool irq,
 }
 
 /*
- * The same, compiled once more for cs_ns=0 cs_lines=0 think_ns=0 nlocks=1
- * (the bench's, and the contended case that matters most), where the
- * tests of the work and the pick of the lock are constants and vanish:
- * under TCG every branch ends a block of translated code, and that loop
- * is the lock and little else.
+ * The same for one lock, compiled once more for cs_ns=0 cs_lines=0
+ * think_ns=0 (the bench's, and the contended case that matters most),
+ * where the tests of the work and the pick of the lock are constants and
+ * vanish: under TCG every branch ends a block of translated code, and that
+ * loop is the lock and little else.
  */
 static __always_inline u64 blk_plain(enum blk_kind k, const bool irq,
 				     const bool count, struct blk_shared *sh,
-				     const u32 nlocks, const u32 hot,
 				     struct blk_order *o, const u32 me,
 				     const u64 cs, const u32 lines,
 				     const u64 think, const bool texp,
 				     u64 *rng, u32 n)
 {
-	if (!cs && !lines && !think && nlocks == 1)
+	if (!cs && !lines && !think)
 		return blk_plain_n(k, irq, count, sh, 1, 0, o, me, 0, 0, 0,
 				   false, rng, n);
-	return blk_plain_n(k, irq, count, sh, nlocks, hot, o, me, cs, lines,
-			   think, texp, rng, n);
+	return blk_plain_n(k, irq, count, sh, 1, 0, o, me, cs, lines, think,
+			   texp, rng, n);
 }
 
 /*
@@ -408,8 +407,12 @@ static __always_inline void blk_hammer(enum blk_kind k, const bool irq,
 	do {
 		for (todo = batch; todo; todo -= n) {
 			n = min_t(u64, todo, next);
-			overlaps += blk_plain(k, irq, count, sh, nlocks, hot, &o,
-					      me, cs, lines, think, texp, &rng, n);
+			/* many locks: no copy for no work (its pick is not constant) */
+			overlaps += many ?
+				blk_plain_n(k, irq, count, sh, nlocks, hot, &o, me,
+					    cs, lines, think, texp, &rng, n) :
+				blk_plain(k, irq, count, sh, &o, me, cs, lines,
+					  think, texp, &rng, n);
 			next -= n;
 			if (!next && n < todo) {
 				overlaps += blk_timed(k, irq, count, w, nlocks,
