@@ -195,18 +195,13 @@ static int blk_start_workers(struct blk_config *cfg)
 		blk_run_free();
 		return -ENOMEM;
 	}
-	for (i = 0; i < cfg->nlocks; i++) {
-		ret = cfg->lock->init(&blk_shared[i].lock);
-		if (ret) {
-			pr_warn("start: %s: no lock left to initialise (%u at most): %d\n",
-				cfg->lock->name, cfg->lock->locks, ret);
-			blk_shared_free(cfg->lock, i);
-			blk_run_free();
-			return ret;
-		}
-		if (cfg->irq_hz)
-			cfg->lock->irq_class(&blk_shared[i].lock);
-		blk_shared_reset(&blk_shared[i], cfg->cs_lines, blk_line0(cfg));
+	ret = blk_locks_init(blk_shared, cfg);
+	if (ret) {
+		pr_warn("start: %s: no lock left to initialise (%u at most): %d\n",
+			cfg->lock->name, cfg->lock->locks, ret);
+		blk_shared_free(NULL, 0);
+		blk_run_free();
+		return ret;
 	}
 	/* worker and interrupt indices, and "nobody", fit the owner field */
 	BUILD_BUG_ON(2 * CONFIG_NR_CPUS >= BLK_NOBODY);

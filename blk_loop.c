@@ -523,6 +523,37 @@ void blk_shared_reset(struct blk_shared *sh, u32 nr_lines, u32 line0)
 		*blk_line(sh, i) = 0;
 }
 
+/**
+ * blk_locks_init() - initialise a run's locks, each with its data reset
+ * (blk_shared_reset()), the same in both engines.
+ * @sh: @cfg->nlocks of them, zeroed.
+ * @cfg: the run's knobs: the kind, and with irq_hz its interrupt-safe
+ *       class for each lock.
+ *
+ * Return: 0, or what the kind's init returned (its pool is spent: the
+ * list's capacity); then every lock this call initialised is finished
+ * again.
+ */
+int blk_locks_init(struct blk_shared *sh, const struct blk_config *cfg)
+{
+	const struct blk_lock_ops *ops = cfg->lock;
+	u32 i, line0 = blk_line0(cfg);
+	int ret;
+
+	for (i = 0; i < cfg->nlocks; i++) {
+		ret = ops->init(&sh[i].lock);
+		if (ret) {
+			while (i--)
+				ops->fini(&sh[i].lock);
+			return ret;
+		}
+		if (cfg->irq_hz)
+			ops->irq_class(&sh[i].lock);
+		blk_shared_reset(&sh[i], cfg->cs_lines, line0);
+	}
+	return 0;
+}
+
 /* The lock's bytes, rounded up to a word: where data beside it may start. */
 static u32 blk_lock_end(const struct blk_lock_ops *ops)
 {

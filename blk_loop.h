@@ -272,6 +272,7 @@ typedef u64 blk_cost_fn(struct blk_lock *l, u32 pairs);
 void blk_shared_reset(struct blk_shared *sh, u32 nr_lines, u32 line0);
 bool blk_colocate_fits(const struct blk_lock_ops *ops);
 u32 blk_line0(const struct blk_config *cfg);
+int blk_locks_init(struct blk_shared *sh, const struct blk_config *cfg);
 void blk_worker_knobs(struct blk_worker *w, const struct blk_config *cfg);
 u64 blk_floors(blk_hammer_fn *fn, const struct blk_worker *worker,
 	       struct blk_shared *sh, u32 cs_ns, u32 think_ns,

@@ -79,18 +79,17 @@ for w in $ways; do
 	# x86_64: no PS/2 probe, whose "input: AT Raw Set 2 keyboard" line,
 	# printed whenever the probe ends, once landed inside a KTAP header and
 	# kunit.py took the whole run for a crash
-	# The qemu ways leave out what kunit.py's defaults build and no suite
-	# needs (tools/kconfig/kunit-qemu.config).
-	trim=(--kunitconfig="$BLK_TOP/tools/kconfig/kunit-qemu.config")
+	# Every way leaves out what kunit.py's defaults build and no suite
+	# needs (tools/kconfig/kunit-trim.config).
+	trim=(--kunitconfig="$BLK_TOP/tools/kconfig/kunit-trim.config")
 	x86=(--arch=x86_64 "${trim[@]}" --kconfig_add CONFIG_SMP=y --qemu_args="-smp 2,maxcpus=64"
 		--kernel_args=i8042.nokbd --kernel_args=i8042.noaux)
-	# smp leaves out ACPI too (a fifth of its objects, and the PnP, CPU idle
-	# and thermal drivers ACPI selects): the CPUs come from the MP table,
-	# and possible_cpus=64 keeps 64 possible. The others keep it: 6.12
-	# takes possible_cpus as a limit only (rt's 62 absent CPUs come from
-	# ACPI's table), and KCSAN's strict mode, without ACPI, reported a race
-	# of the kernel's own between lapic_cal_handler() and
-	# setup_boot_APIC_clock() at boot.
+	# smp, debug and weak leave out ACPI too (a fifth of their objects,
+	# and the PnP, CPU idle and thermal drivers ACPI selects: debug's
+	# build went from 497 s to 404 s, weak's from 492 s to 421 s): the
+	# CPUs come from the MP table, and possible_cpus=64 keeps 64 possible.
+	# rt keeps it: 6.12 takes possible_cpus as a limit only, and its 62
+	# absent CPUs come from ACPI's table.
 	noacpi=(--kconfig_add CONFIG_ACPI=n --kconfig_add CONFIG_CPU_IDLE=n --kconfig_add CONFIG_PNP=n
 		--kconfig_add CONFIG_THERMAL=n --kernel_args=possible_cpus=64)
 	kcsan=(--kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
@@ -103,11 +102,11 @@ for w in $ways; do
 	uml)
 		# kunit.py's UML defaults enable PCI over virtio with no device,
 		# which WARNs at boot (fixed upstream later); it is not ours.
-		way=(--kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
+		way=("${trim[@]}" --kconfig_add CONFIG_UML_PCI_OVER_VIRTIO=n) ;;
 	smp) way=("${x86[@]}" "${noacpi[@]}") ;;
-	debug) way=("${x86[@]}" "${kcsan[@]}") ;;
+	debug) way=("${x86[@]}" "${noacpi[@]}" "${kcsan[@]}") ;;
 	weak)
-		way=("${x86[@]}" "${kcsan[@]}" --kconfig_add CONFIG_KCSAN_STRICT=y
+		way=("${x86[@]}" "${noacpi[@]}" "${kcsan[@]}" --kconfig_add CONFIG_KCSAN_STRICT=y
 			--kconfig_add CONFIG_KCSAN_WEAK_MEMORY=y) ;;
 	rt)
 		src=$src612
@@ -143,9 +142,16 @@ for w in $ways; do
 	# What KUnit cannot see: lockdep, KCSAN and warnings in the raw log,
 	# up to the reboot that follows the tests (6.1's own shutdown path has
 	# a known KCSAN race in native_stop_other_cpus(); it is not ours).
+	# One report is the kernel's and left out by its exact title: without
+	# ACPI's PM timer, 6.1 checks the APIC timer's calibration by counting
+	# its interrupts (lapic_cal_handler()) while setup_boot_APIC_clock()
+	# polls the count with plain loads, at boot, before any test; only
+	# KCSAN's strict mode (weak) reports it. Any other report, or this
+	# one's title with other functions, still fails the way.
 	raw=$bdir/test.log
 	bad=$(sed '/Restarting system/q' "$raw" 2>/dev/null |
 		grep -E 'BUG:|WARNING:|Call Trace:|turning off the locking correctness validator|possible recursive locking|possible circular locking|inconsistent lock state|lock held when returning|KCSAN:|Oops|soft lockup|detected stall' |
+		grep -vxF 'BUG: KCSAN: data-race in lapic_cal_handler / setup_boot_APIC_clock' |
 		head -n 5 || true)
 	if [ -n "$bad" ]; then
 		blk_say "$w: the kernel log is not clean:"

@@ -91,6 +91,14 @@ if [ "$nodes" -gt 1 ]; then
 	done
 fi
 case "$tcg" in single | multi) ;; *) usage ;; esac
+# The debug kernel has no ACPI (tools/kconfig/debug.config): its CPUs come
+# from the MP table, where SeaBIOS lists the boot CPU alone under TCG, and
+# qboot (kunit.py's firmware) lists every one; it has no SRAT for nodes.
+firmware=()
+if [ "$kname" = debug ]; then
+	[ "$nodes" = 1 ] || blk_die "-N $nodes: the debug kernel has no ACPI, so no NUMA nodes: boot 6.1 or 6.12"
+	firmware=(-bios qboot.rom)
+fi
 
 blk_kernel "$kname" || exit 1
 kver=$BLK_KVER kernel=$BLK_KIMAGE
@@ -230,7 +238,8 @@ PY
 watcher=$!
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel "tcg,thread=$tcg" -cpu "max,hypervisor=$hv" -smp "$smp" -m "$mem" \
-	-kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" ${qemu_numa[@]+"${qemu_numa[@]}"} \
+	${firmware[@]+"${firmware[@]}"} -kernel "$kernel" -initrd "$work/initrd.gz" "${qemu_share[@]}" \
+	${qemu_numa[@]+"${qemu_numa[@]}"} \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic softlockup_panic=1 nokaslr no_ipi_broadcast=1" \
 	-monitor "unix:$mon,server=on,wait=off" \
 	-nographic -no-reboot </dev/null 2>&1 |

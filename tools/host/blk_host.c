@@ -266,16 +266,11 @@ static int blk_host_run(unsigned int threads)
 		return 1;
 	}
 	memset(blk_host_shared, 0, cfg->nlocks * sizeof(*blk_host_shared));
-	for (i = 0; i < cfg->nlocks; i++) {
-		if (cfg->lock->init(&blk_host_shared[i].lock)) {
-			fprintf(stderr, "blk-host: %s: no lock left to initialise (%u at most)\n",
-				cfg->lock->name, cfg->lock->locks);
-			while (i--)
-				cfg->lock->fini(&blk_host_shared[i].lock);
-			free(blk_host_shared);
-			return 2;
-		}
-		blk_shared_reset(&blk_host_shared[i], cfg->cs_lines, blk_line0(cfg));
+	if (blk_locks_init(blk_host_shared, cfg)) {
+		fprintf(stderr, "blk-host: %s: no lock left to initialise (%u at most)\n",
+			cfg->lock->name, cfg->lock->locks);
+		free(blk_host_shared);
+		return 2;
 	}
 	if (cfg->lock->configure)
 		cfg->lock->configure(cfg);
